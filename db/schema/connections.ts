@@ -1,0 +1,62 @@
+import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accounts, admins } from "./accounts";
+
+export const connectionStatus = pgEnum("connection_status", ["connected", "needs_reconnect", "disconnected"]);
+
+/**
+ * One QuickBooks company (realmId) connected to an account. Disconnecting keeps the row (and so the
+ * settings, rules, ledger and history hanging off it); connecting the same realm again revives it.
+ */
+export const qboConnections = pgTable(
+  "qbo_connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    realmId: text("realm_id").notNull(),
+    companyName: text("company_name").notNull(),
+    status: connectionStatus("status").notNull().default("connected"),
+    /** Tokens sealed with lib/crypto (context "connection:<id>:access|refresh"). */
+    sealedAccessToken: text("sealed_access_token"),
+    sealedRefreshToken: text("sealed_refresh_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    /** Bumped on every token exchange; a refresh that finds it changed knows another process already refreshed. */
+    tokenVersion: integer("token_version").notNull().default(0),
+    timeTrackingEnabled: boolean("time_tracking_enabled"),
+    payrollEnabled: boolean("payroll_enabled"),
+    /** QBO closed-books date, if any: writes dated on or before it are refused (Fault 6210). */
+    booksClosedDate: date("books_closed_date"),
+    companyCheckedAt: timestamp("company_checked_at", { withTimezone: true }),
+    connectedByAdminId: uuid("connected_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
+    disconnectedAt: timestamp("disconnected_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("qbo_connections_account_realm_unique").on(t.accountId, t.realmId)],
+);
+
+export const qboEntityType = pgEnum("qbo_entity_type", ["Employee", "Customer", "Vendor", "Item", "Account"]);
+
+/**
+ * QBO entity lists cached per connection for mapping and suggestions; Refresh re-reads them
+ * (an admin may create an employee in QBO and come back).
+ */
+export const qboEntityCache = pgTable(
+  "qbo_entity_cache",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    entityType: qboEntityType("entity_type").notNull(),
+    entities: jsonb("entities").notNull(),
+    fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("qbo_entity_cache_connection_type_unique").on(t.connectionId, t.entityType),
+    index("qbo_entity_cache_connection_idx").on(t.connectionId),
+  ],
+);

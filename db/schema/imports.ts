@@ -1,0 +1,116 @@
+import { sql } from "drizzle-orm";
+import { bigserial, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accounts, admins } from "./accounts";
+import { qboConnections } from "./connections";
+
+export const importStatus = pgEnum("import_status", ["draft", "running", "interrupting", "completed", "interrupted", "error"]);
+/** The wizard step a draft has reached: select → map → preview; then it runs. */
+export const importStep = pgEnum("import_step", ["select", "map", "preview"]);
+
+/**
+ * One run for a date range and selection. A draft belongs to its author only; once started, every
+ * admin of the account sees it. `mappingSnapshot` and the planned operations (import_items) are
+ * stored at preview so what is previewed is exactly what runs.
+ */
+export const imports = pgTable(
+  "imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    createdByAdminId: uuid("created_by_admin_id")
+      .notNull()
+      .references(() => admins.id, { onDelete: "restrict" }),
+    status: importStatus("status").notNull().default("draft"),
+    step: importStep("step").notNull().default("select"),
+    dateFrom: date("date_from"),
+    dateTo: date("date_to"),
+    /** Selection: user / project / leave type ids (null = all), approved only. Validated by lib/import. */
+    selection: jsonb("selection"),
+    /** Rules as they were when the preview was made; the detail page shows these, not today's. */
+    mappingSnapshot: jsonb("mapping_snapshot"),
+    timeDescriptionSnapshot: jsonb("time_description_snapshot"),
+    /** Counts and hours by user / customer / item / billable, computed at preview. */
+    summary: jsonb("summary"),
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total").notNull().default(0),
+    createdCount: integer("created_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    deletedCount: integer("deleted_count").notNull().default(0),
+    failedCount: integer("failed_count").notNull().default(0),
+    skippedBilledCount: integer("skipped_billed_count").notNull().default(0),
+    hours: numeric("hours", { precision: 12, scale: 2 }).notNull().default("0"),
+    errorMessage: text("error_message"),
+    /** Which process runs it (inline runner) or the Inngest run id; lets a restart find orphans. */
+    runnerId: text("runner_id"),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // Only one import runs per company at a time: the database, not the UI, is the arbiter.
+    uniqueIndex("imports_one_active_per_connection")
+      .on(t.connectionId)
+      .where(sql`${t.status} in ('running', 'interrupting')`),
+    index("imports_connection_created_idx").on(t.connectionId, t.createdAt),
+    index("imports_account_status_idx").on(t.accountId, t.status),
+  ],
+);
+
+export const importItemOperation = pgEnum("import_item_operation", ["create", "update", "delete"]);
+export const importItemEntity = pgEnum("import_item_entity", ["TimeActivity", "Employee", "Customer", "Item"]);
+/**
+ * `sending` is written before a request leaves: after a crash, an item found `sending` has an
+ * unknown outcome and is reconciled against QBO before anything is sent again.
+ */
+export const importItemStatus = pgEnum("import_item_status", [
+  "pending",
+  "sending",
+  "created",
+  "updated",
+  "deleted",
+  "unchanged",
+  "skipped_billed",
+  "failed",
+  "cancelled",
+]);
+
+/** One QBO operation of an import, in execution order. */
+export const importItems = pgTable(
+  "import_items",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => imports.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    entity: importItemEntity("entity").notNull(),
+    operation: importItemOperation("operation").notNull(),
+    /** Ledger source key for TimeActivity items; the mapping rule for entity items. */
+    sourceKey: text("source_key").notNull(),
+    status: importItemStatus("status").notNull().default("pending"),
+    /** What we intend to write (desired state) and, for corrections, what was there before. */
+    desired: jsonb("desired"),
+    before: jsonb("before"),
+    qboId: text("qbo_id"),
+    /** Deterministic per (import, item, attempt), so a retry of the same send is recognisable. */
+    requestId: text("request_id"),
+    attempts: integer("attempts").notNull().default(0),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    errorDetail: text("error_detail"),
+    intuitTid: text("intuit_tid"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("import_items_import_seq_unique").on(t.importId, t.seq),
+    index("import_items_import_status_idx").on(t.importId, t.status),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from "./accounts";
+export * from "./connections";
+export * from "./mappings";
+export * from "./imports";
+export * from "./ledger";

@@ -1,0 +1,71 @@
+import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { admins } from "./accounts";
+import { qboConnections } from "./connections";
+
+/** Users → Employees (one-to-one); Projects → Customers; Types of Work and Leave Types → Service items. */
+export const mappingCategory = pgEnum("mapping_category", ["user", "project", "type_of_work", "leave_type"]);
+/** create = "Create new QB …", link = "Link to QB …", skip = "Do not import". */
+export const mappingRuleKind = pgEnum("mapping_rule_kind", ["create", "link", "skip"]);
+
+/** One rule per actiTIME entity per connection; born in the import wizard, edited in Settings. */
+export const mappingRules = pgTable(
+  "mapping_rules",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    category: mappingCategory("category").notNull(),
+    /** actiTIME id of the user / project / type of work / leave type. */
+    sourceId: integer("source_id").notNull(),
+    /** actiTIME name at the time the rule was last saved, for lists and history. */
+    sourceName: text("source_name").notNull(),
+    kind: mappingRuleKind("kind").notNull(),
+    /** link: the QBO entity's Id; create: set once the entity exists, so later imports link to it. */
+    targetQboId: text("target_qbo_id"),
+    /** link: the QBO entity's display/full name; create: the name to create. */
+    targetName: text("target_name"),
+    /** create only: parent (sub-customer / sub-service), income account, rate — validated by lib/mapping. */
+    createOptions: jsonb("create_options"),
+    updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("mapping_rules_connection_category_source_unique").on(t.connectionId, t.category, t.sourceId)],
+);
+
+/** Every change to a rule: who, when, before → after. Rows are never updated. */
+export const mappingHistory = pgTable(
+  "mapping_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    ruleId: uuid("rule_id").references(() => mappingRules.id, { onDelete: "set null" }),
+    category: mappingCategory("category").notNull(),
+    sourceId: integer("source_id").notNull(),
+    sourceName: text("source_name").notNull(),
+    changedByAdminId: uuid("changed_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    /** Set when the change came from completing an import rather than from Settings. */
+    importId: uuid("import_id"),
+    before: jsonb("before"),
+    after: jsonb("after").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("mapping_history_connection_category_idx").on(t.connectionId, t.category, t.changedAt),
+    index("mapping_history_rule_idx").on(t.ruleId),
+  ],
+);
+
+/** Time Description Settings per connection: with both off, records on the same activity key are combined. */
+export const timeDescriptionSettings = pgTable("time_description_settings", {
+  connectionId: uuid("connection_id")
+    .primaryKey()
+    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  importTaskNames: boolean("import_task_names").notNull().default(false),
+  importComments: boolean("import_comments").notNull().default(false),
+  updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

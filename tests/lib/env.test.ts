@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, INTUIT_DEFAULT_URLS, loadEnv } from "@/lib/env";
+
+const productionSecrets = {
+  NODE_ENV: "production",
+  NEXTAUTH_SECRET: "x".repeat(40),
+  ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+  INTUIT_CLIENT_ID: "client",
+  INTUIT_CLIENT_SECRET: "secret",
+} as const;
+
+describe("loadEnv", () => {
+  it("gives a development machine safe defaults: embedded database, demo mode, sandbox endpoints", () => {
+    const env = loadEnv({});
+    expect(env.nodeEnv).toBe("development");
+    expect(env.databaseUrl).toBeUndefined();
+    expect(env.dataDir).toBe(".data");
+    expect(env.sandbox.enabled).toBe(true);
+    expect(env.appUrl).toBe("http://localhost:3000");
+    expect(env.intuit.authorizeUrl).toBe("http://localhost:3000/sandbox/qbo/oauth2/authorize");
+    expect(env.intuit.apiBaseUrl).toBe("http://localhost:3000/sandbox/qbo");
+    expect(env.intuit.redirectUri).toBe("http://localhost:3000/api/quickbooks/callback");
+    expect(env.sandbox.actitimeUrl).toBe("http://localhost:3000/sandbox/actitime");
+    expect(env.encryption.current).toHaveLength(32);
+    expect(env.inngest.enabled).toBe(false);
+  });
+
+  it("leaves demo mode off when Intuit keys are configured and uses Intuit's endpoints", () => {
+    const env = loadEnv({ INTUIT_CLIENT_ID: "id", INTUIT_CLIENT_SECRET: "s" });
+    expect(env.sandbox.enabled).toBe(false);
+    expect(env.intuit.authorizeUrl).toBe(INTUIT_DEFAULT_URLS.authorize);
+    expect(env.intuit.tokenUrl).toBe(INTUIT_DEFAULT_URLS.token);
+    expect(env.intuit.apiBaseUrl).toBe(INTUIT_DEFAULT_URLS.apiSandbox);
+    expect(loadEnv({ INTUIT_CLIENT_ID: "id", INTUIT_CLIENT_SECRET: "s", INTUIT_ENVIRONMENT: "production" }).intuit.apiBaseUrl).toBe(
+      INTUIT_DEFAULT_URLS.apiProduction,
+    );
+  });
+
+  it("honours the four endpoint overrides even in demo mode", () => {
+    const env = loadEnv({
+      INTUIT_AUTHORIZE_URL: "http://127.0.0.1:9/auth",
+      INTUIT_TOKEN_URL: "http://127.0.0.1:9/token",
+      INTUIT_REVOKE_URL: "http://127.0.0.1:9/revoke",
+      QBO_API_BASE_URL: "http://127.0.0.1:9/api/",
+    });
+    expect(env.intuit).toMatchObject({
+      authorizeUrl: "http://127.0.0.1:9/auth",
+      tokenUrl: "http://127.0.0.1:9/token",
+      revokeUrl: "http://127.0.0.1:9/revoke",
+      apiBaseUrl: "http://127.0.0.1:9/api",
+    });
+  });
+
+  it("refuses to start in production without its secrets, naming each one", () => {
+    expect(() => loadEnv({ NODE_ENV: "production" })).toThrow(EnvError);
+    try {
+      loadEnv({ NODE_ENV: "production" });
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain("NEXTAUTH_SECRET is required in production");
+      expect(message).toContain("ENCRYPTION_KEY is required in production");
+      expect(message).toContain("INTUIT_CLIENT_ID and INTUIT_CLIENT_SECRET are required");
+    }
+  });
+
+  it("starts in production with every secret, with demo mode off by default", () => {
+    const env = loadEnv(productionSecrets);
+    expect(env.isProduction).toBe(true);
+    expect(env.sandbox.enabled).toBe(false);
+    expect(env.nextAuthSecret).toBe(productionSecrets.NEXTAUTH_SECRET);
+  });
+
+  it("lets `next build` run without runtime secrets", () => {
+    expect(() => loadEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).not.toThrow();
+  });
+
+  it("turns the demo on in production only when SANDBOX=1 is explicit", () => {
+    const env = loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: productionSecrets.ENCRYPTION_KEY, SANDBOX: "1" });
+    expect(env.sandbox.enabled).toBe(true);
+    expect(env.intuit.clientId).toBe("sandbox-client-id");
+  });
+
+  it.each([
+    [{ ENCRYPTION_KEY: "too-short" }, "ENCRYPTION_KEY must be 32 bytes"],
+    [{ NEXTAUTH_SECRET: "short" }, "NEXTAUTH_SECRET must be at least 32 characters"],
+    [{ INTUIT_ENVIRONMENT: "staging" }, "INTUIT_ENVIRONMENT"],
+    [{ NEXTAUTH_URL: "ftp://example.com" }, "NEXTAUTH_URL"],
+    [{ SANDBOX: "maybe" }, "SANDBOX"],
+    [{ INTUIT_CLIENT_ID: "id" }, "INTUIT_CLIENT_SECRET is required when INTUIT_CLIENT_ID is set"],
+  ])("rejects %o with a message naming the variable", (input, expected) => {
+    expect(() => loadEnv(input)).toThrow(expected);
+  });
+
+  it("accepts a hex key and previous keys for rotation", () => {
+    const env = loadEnv({ ENCRYPTION_KEY: "ab".repeat(32), ENCRYPTION_KEYS_PREVIOUS: `${Buffer.alloc(32, 2).toString("base64")}, ${"cd".repeat(32)}` });
+    expect(env.encryption.current.equals(Buffer.alloc(32, 0xab))).toBe(true);
+    expect(env.encryption.previous).toHaveLength(2);
+  });
+});
