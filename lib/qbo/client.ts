@@ -1,0 +1,252 @@
+// The one QBO API client: fetch + minorversion + zod + typed faults + pacing + retries + token refresh.
+// Everything that talks to a company goes through `createQboClient`.
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import { faultFromBody, faultFromResponse, QboFault } from "./faults";
+import { getRealmPacer, sleep, type Pacer } from "./pace";
+import {
+  batchResponseSchema,
+  companyInfoSchema,
+  preferencesSchema,
+  QBO_ENTITY_SCHEMAS,
+  QBO_MINOR_VERSION,
+  type QboEntity,
+  type QboEntityName,
+} from "./schemas";
+
+export const QBO_REQUEST_TIMEOUT_MS = 30_000;
+export const QBO_QUERY_PAGE_SIZE = 1000;
+export const QBO_BATCH_MAX_OPS = 30;
+/** Intuit's advice on 429 is to wait a minute (reference §5.1); scaled with the pacer's minute. */
+const THROTTLE_WAIT_SHARE_OF_MINUTE = 1;
+const MAX_THROTTLE_RETRIES = 12;
+const MAX_SERVER_RETRIES = 4;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 15_000;
+/** requestid ≤ 50 chars, ≤ 36 on batch; bId ≤ 10 chars when a batch carries a requestid (reference §6). */
+export const QBO_REQUEST_ID_MAX = 50;
+export const QBO_BATCH_REQUEST_ID_MAX = 36;
+
+export interface TokenSource {
+  /** A valid access token (refreshing ahead of expiry when needed). */
+  getAccessToken(): Promise<string>;
+  /** Called once after a 401: refresh now and return the new token. */
+  refreshAfterUnauthorized(rejectedToken: string): Promise<string>;
+}
+
+export interface QboClientOptions {
+  realmId: string;
+  apiBaseUrl: string;
+  tokens: TokenSource;
+  fetch?: typeof fetch;
+  pacer?: Pacer;
+  timeoutMs?: number;
+  /** Scales backoff waits in tests; 1 in production. */
+  backoffScale?: number;
+  random?: () => number;
+}
+
+export type BatchOperation =
+  | { bId: string; operation: "create" | "update" | "delete"; entity: QboEntityName; body: Record<string, unknown> }
+  | { bId: string; query: string };
+
+export type BatchResult =
+  | { bId: string; ok: true; entity?: Record<string, unknown>; queryResponse?: Record<string, unknown> }
+  | { bId: string; ok: false; fault: QboFault };
+
+interface SendOptions {
+  method: "GET" | "POST";
+  path: string;
+  params?: Record<string, string>;
+  body?: unknown;
+  contentType?: string;
+  requestId?: string;
+  batchItems?: number;
+  /**
+   * Retry after a timeout or 5xx even though the request may have been processed. Reads are always
+   * safe; writes only when the caller reconciles (lib/import/execute) or the operation is idempotent.
+   */
+  retryUnknownOutcome?: boolean;
+}
+
+/** A deterministic requestid: the same logical write always carries the same id (≤ maxLength chars). */
+export function deterministicRequestId(parts: (string | number)[], maxLength = QBO_REQUEST_ID_MAX): string {
+  return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, Math.min(maxLength, 64));
+}
+
+/** Single quotes in query values are escaped with a backslash (reference §3). */
+export function qboQuote(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+export type QboClient = ReturnType<typeof createQboClient>;
+
+export function createQboClient(options: QboClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const pacer = options.pacer ?? getRealmPacer(options.realmId);
+  const timeoutMs = options.timeoutMs ?? QBO_REQUEST_TIMEOUT_MS;
+  const backoffScale = options.backoffScale ?? 1;
+  const random = options.random ?? Math.random;
+  const companyBase = `${options.apiBaseUrl.replace(/\/+$/, "")}/v3/company/${encodeURIComponent(options.realmId)}`;
+
+  function backoffMs(attempt: number): number {
+    const exp = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+    return (exp / 2 + random() * (exp / 2)) * backoffScale; // "equal jitter"
+  }
+
+  async function sendOnce(opts: SendOptions, token: string): Promise<unknown> {
+    const url = new URL(`${companyBase}/${opts.path}`);
+    url.searchParams.set("minorversion", QBO_MINOR_VERSION);
+    for (const [k, v] of Object.entries(opts.params ?? {})) url.searchParams.set(k, v);
+    if (opts.requestId) url.searchParams.set("requestid", opts.requestId);
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      headers["Content-Type"] = opts.contentType ?? "application/json";
+      body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
+    }
+    let response: Response;
+    try {
+      response = await pacer.run({ batch: opts.batchItems !== undefined, items: opts.batchItems }, () =>
+        doFetch(url, { method: opts.method, headers, body, signal: AbortSignal.timeout(timeoutMs) }),
+      );
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      throw new QboFault({
+        kind: timedOut ? "timeout" : "network",
+        status: 0,
+        message: timedOut ? `QuickBooks did not answer within ${Math.round(timeoutMs / 1000)} s` : "Could not reach QuickBooks",
+      });
+    }
+    const intuitTid = response.headers.get("intuit_tid") ?? undefined;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      throw new QboFault({ kind: "timeout", status: response.status, message: "QuickBooks stopped answering mid-response", intuitTid });
+    }
+    if (!response.ok) throw faultFromResponse(response.status, text, intuitTid);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new QboFault({ kind: "malformed", status: response.status, message: "QuickBooks sent an answer that is not JSON", intuitTid });
+    }
+  }
+
+  async function send(opts: SendOptions): Promise<unknown> {
+    let token = await options.tokens.getAccessToken();
+    let refreshed = false;
+    let throttles = 0;
+    let serverErrors = 0;
+    for (;;) {
+      try {
+        return await sendOnce(opts, token);
+      } catch (error) {
+        if (!(error instanceof QboFault)) throw error;
+        if (error.kind === "auth" && !refreshed) {
+          refreshed = true;
+          token = await options.tokens.refreshAfterUnauthorized(token);
+          continue;
+        }
+        if (error.kind === "throttle" && throttles < MAX_THROTTLE_RETRIES) {
+          throttles++;
+          // A 429 means the request was not processed: always safe to send again, after a pause for the realm.
+          const wait = pacer.minuteMs * THROTTLE_WAIT_SHARE_OF_MINUTE * (0.5 + random() * 0.5) * Math.min(1, throttles / 2);
+          pacer.pause(wait);
+          await sleep(wait);
+          continue;
+        }
+        const unknown = error.outcomeUnknown && opts.method === "POST" && !opts.retryUnknownOutcome;
+        if (error.retryable && !unknown && serverErrors < MAX_SERVER_RETRIES) {
+          serverErrors++;
+          await sleep(backoffMs(serverErrors));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new QboFault({ kind: "malformed", status: 200, message: `QuickBooks sent a ${what} we could not read`, detail: parsed.error.message });
+    }
+    return parsed.data;
+  }
+
+  function entityOf<E extends QboEntityName>(entity: E, envelope: unknown): QboEntity<E> {
+    const inner = (envelope as Record<string, unknown> | null)?.[entity];
+    return parse(QBO_ENTITY_SCHEMAS[entity], inner, entity) as QboEntity<E>;
+  }
+
+  /** `SELECT * FROM <entity> [WHERE …]`, every page (1,000 rows each), parsed. */
+  async function query<E extends QboEntityName>(entity: E, where = "", orderBy = "Id"): Promise<QboEntity<E>[]> {
+    const rows: QboEntity<E>[] = [];
+    for (let start = 1; ; start += QBO_QUERY_PAGE_SIZE) {
+      const statement = `SELECT * FROM ${entity}${where ? ` WHERE ${where}` : ""} ORDERBY ${orderBy} STARTPOSITION ${start} MAXRESULTS ${QBO_QUERY_PAGE_SIZE}`;
+      // POST with application/text avoids URL-length limits (reference §3).
+      const envelope = (await send({ method: "POST", path: "query", body: statement, contentType: "application/text", retryUnknownOutcome: true })) as {
+        QueryResponse?: Record<string, unknown>;
+      };
+      const page = envelope.QueryResponse?.[entity];
+      const list = page === undefined ? [] : parse(QBO_ENTITY_SCHEMAS[entity].array(), page, `${entity} list`);
+      rows.push(...(list as QboEntity<E>[]));
+      if (list.length < QBO_QUERY_PAGE_SIZE) return rows;
+    }
+  }
+
+  async function read<E extends QboEntityName>(entity: E, id: string): Promise<QboEntity<E>> {
+    return entityOf(entity, await send({ method: "GET", path: `${entity.toLowerCase()}/${encodeURIComponent(id)}` }));
+  }
+
+  async function create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+    return entityOf(entity, await send({ method: "POST", path: entity.toLowerCase(), body, requestId, ...opts }));
+  }
+
+  /** Full update (TimeActivity's sparse update is unreliable, reference §2.1): body carries Id + current SyncToken. */
+  async function update<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+    return entityOf(entity, await send({ method: "POST", path: entity.toLowerCase(), body, requestId, ...opts }));
+  }
+
+  async function remove(entity: QboEntityName, id: string, syncToken: string, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+    await send({ method: "POST", path: entity.toLowerCase(), params: { operation: "delete" }, body: { Id: id, SyncToken: syncToken }, requestId, ...opts });
+  }
+
+  /** Up to 30 operations in one request; results matched by bId (items run in no guaranteed order). */
+  async function batch(ops: BatchOperation[], requestId?: string, opts: { retryUnknownOutcome?: boolean } = {}): Promise<Map<string, BatchResult>> {
+    if (ops.length === 0) return new Map();
+    if (ops.length > QBO_BATCH_MAX_OPS) throw new RangeError(`A QBO batch holds at most ${QBO_BATCH_MAX_OPS} operations`);
+    const BatchItemRequest = ops.map((op) =>
+      "query" in op ? { bId: op.bId, Query: op.query } : { bId: op.bId, operation: op.operation, [op.entity]: op.body },
+    );
+    const envelope = parse(
+      batchResponseSchema,
+      await send({ method: "POST", path: "batch", body: { BatchItemRequest }, requestId, batchItems: ops.length, ...opts }),
+      "batch response",
+    );
+    const results = new Map<string, BatchResult>();
+    for (const item of envelope.BatchItemResponse) {
+      if (item.Fault) {
+        results.set(item.bId, { bId: item.bId, ok: false, fault: faultFromBody(400, item.Fault) });
+        continue;
+      }
+      const op = ops.find((o) => o.bId === item.bId);
+      const entity = op && "entity" in op ? (item[op.entity] as Record<string, unknown> | undefined) : undefined;
+      results.set(item.bId, { bId: item.bId, ok: true, entity, queryResponse: item.QueryResponse });
+    }
+    return results;
+  }
+
+  async function companyInfo() {
+    const envelope = (await send({ method: "GET", path: `companyinfo/${encodeURIComponent(options.realmId)}` })) as { CompanyInfo?: unknown };
+    return parse(companyInfoSchema, envelope.CompanyInfo, "CompanyInfo");
+  }
+
+  async function preferences() {
+    const envelope = (await send({ method: "GET", path: "preferences" })) as { Preferences?: unknown };
+    return parse(preferencesSchema, envelope.Preferences, "Preferences");
+  }
+
+  return { realmId: options.realmId, pacer, query, read, create, update, remove, batch, companyInfo, preferences };
+}

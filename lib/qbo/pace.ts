@@ -1,0 +1,177 @@
+// Pacing per QBO company (realmId), following Intuit's published limits (reference qbo-api.md §5.1):
+// 500 requests/min per realm, 10 concurrent per realm+app, 40 batch requests/min per realm+app.
+// One pacer per realm per process is shared by everything that talks to that realm (getRealmPacer).
+// Across processes the database allows one running import per company, and any 429 that still
+// happens (another process, another app) is waited out and retried by the client.
+
+export const QBO_REQUESTS_PER_MINUTE = 500;
+export const QBO_BATCH_REQUESTS_PER_MINUTE = 40;
+export const QBO_MAX_CONCURRENT = 10;
+export const MINUTE_MS = 60_000;
+
+/** How a batch counts toward the 500/min limit: no Intuit source settles it (reference §4). */
+export type BatchCounting = "request" | "item";
+
+export interface PacerOptions {
+  requestsPerMinute?: number;
+  batchRequestsPerMinute?: number;
+  maxConcurrent?: number;
+  /** Length of a "minute" in ms: scaled down in tests and benchmarks against an emulator with a time scale. */
+  minuteMs?: number;
+  batchCounting?: BatchCounting;
+  now?: () => number;
+}
+
+export interface PermitRequest {
+  /** True for POST /batch. */
+  batch?: boolean;
+  /** Operations inside a batch (counted against the per-minute limit when batchCounting is "item"). */
+  items?: number;
+}
+
+/** A sliding-window log: the times of the requests sent in the last window. */
+class WindowLog {
+  private times: number[] = [];
+  private head = 0;
+
+  constructor(private readonly windowMs: number) {}
+
+  private prune(now: number) {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  count(now: number): number {
+    this.prune(now);
+    return this.times.length - this.head;
+  }
+
+  /** Milliseconds until `n` more can be added without exceeding `limit`. */
+  waitFor(now: number, n: number, limit: number): number {
+    this.prune(now);
+    const excess = this.count(now) + n - limit;
+    if (excess <= 0) return 0;
+    const freeingAt = this.times[this.head + excess - 1];
+    return freeingAt === undefined ? this.windowMs : freeingAt + this.windowMs - now + 1;
+  }
+
+  add(now: number, n: number) {
+    for (let i = 0; i < n; i++) this.times.push(now);
+  }
+}
+
+export class Pacer {
+  readonly requestsPerMinute: number;
+  readonly batchRequestsPerMinute: number;
+  readonly maxConcurrent: number;
+  readonly minuteMs: number;
+  batchCounting: BatchCounting;
+  private readonly now: () => number;
+  private readonly requests: WindowLog;
+  private readonly batches: WindowLog;
+  private active = 0;
+  private queue: Array<() => void> = [];
+  private pausedUntil = 0;
+  /** Highest number of requests in flight at once, for tests and benchmarks. */
+  peakConcurrent = 0;
+
+  constructor(options: PacerOptions = {}) {
+    this.requestsPerMinute = options.requestsPerMinute ?? QBO_REQUESTS_PER_MINUTE;
+    this.batchRequestsPerMinute = options.batchRequestsPerMinute ?? QBO_BATCH_REQUESTS_PER_MINUTE;
+    this.maxConcurrent = options.maxConcurrent ?? QBO_MAX_CONCURRENT;
+    this.minuteMs = options.minuteMs ?? MINUTE_MS;
+    this.batchCounting = options.batchCounting ?? "request";
+    this.now = options.now ?? Date.now;
+    this.requests = new WindowLog(this.minuteMs);
+    this.batches = new WindowLog(this.minuteMs);
+  }
+
+  private cost(permit: PermitRequest): number {
+    return permit.batch && this.batchCounting === "item" ? Math.max(1, permit.items ?? 1) : 1;
+  }
+
+  /** Would a request of this kind go out right now without waiting? (Used to choose batch vs single.) */
+  availableNow(permit: PermitRequest = {}): boolean {
+    const now = this.now();
+    if (now < this.pausedUntil || this.active >= this.maxConcurrent) return false;
+    if (this.requests.waitFor(now, this.cost(permit), this.requestsPerMinute) > 0) return false;
+    return !permit.batch || this.batches.waitFor(now, 1, this.batchRequestsPerMinute) === 0;
+  }
+
+  /** Requests that could still be sent in the current window (for planning a mix of batch and single writes). */
+  remainingInWindow(): { requests: number; batches: number } {
+    const now = this.now();
+    return {
+      requests: Math.max(0, this.requestsPerMinute - this.requests.count(now)),
+      batches: Math.max(0, this.batchRequestsPerMinute - this.batches.count(now)),
+    };
+  }
+
+  /** After a 429: nothing leaves for this realm until the pause is over. */
+  pause(ms: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+
+  private async acquireSlot(): Promise<void> {
+    if (this.active < this.maxConcurrent) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  private releaseSlot() {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  /** Runs `fn` once the limits allow it, holding one of the concurrent slots while it runs. */
+  async run<T>(permit: PermitRequest, fn: () => Promise<T>): Promise<T> {
+    await this.acquireSlot();
+    try {
+      for (;;) {
+        const now = this.now();
+        const cost = this.cost(permit);
+        const wait = Math.max(
+          this.pausedUntil - now,
+          this.requests.waitFor(now, cost, this.requestsPerMinute),
+          permit.batch ? this.batches.waitFor(now, 1, this.batchRequestsPerMinute) : 0,
+        );
+        if (wait <= 0) {
+          this.requests.add(now, cost);
+          if (permit.batch) this.batches.add(now, 1);
+          break;
+        }
+        await sleep(wait);
+      }
+      this.peakConcurrent = Math.max(this.peakConcurrent, this.active);
+      return await fn();
+    } finally {
+      this.releaseSlot();
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+const pacers = new Map<string, Pacer>();
+
+/** The one pacer of this process for a realm (the key may include a test's scale to keep runs apart). */
+export function getRealmPacer(realmId: string, options?: PacerOptions): Pacer {
+  let pacer = pacers.get(realmId);
+  if (!pacer) {
+    pacer = new Pacer(options);
+    pacers.set(realmId, pacer);
+  }
+  return pacer;
+}
+
+export function resetRealmPacers() {
+  pacers.clear();
+}
