@@ -1,0 +1,62 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { getConnection, markDisconnected, updateCompanyFacts } from "@/db/queries/connections";
+import { CURRENT_COMPANY_COOKIE, requireSession } from "@/lib/auth/session";
+import { open } from "@/lib/crypto";
+import { getEnv } from "@/lib/env";
+import { readCompanyFacts } from "@/lib/qbo/connect";
+import { revokeToken } from "@/lib/qbo/oauth";
+import { connectionTokenSource } from "@/lib/qbo/tokens";
+import { tokenContext } from "@/db/queries/connections";
+
+const connectionIdSchema = z.object({ connectionId: z.uuid() });
+
+/** Reads the posted connection id and the connection, only if it belongs to the signed-in account. */
+async function ownedConnection(formData: FormData) {
+  const session = await requireSession();
+  const parsed = connectionIdSchema.safeParse({ connectionId: formData.get("connectionId") });
+  if (!parsed.success) redirect("/companies?error=unknown_company");
+  const db = await getDb();
+  const connection = await getConnection(db, session.accountId, parsed.data.connectionId);
+  if (!connection) redirect("/companies?error=unknown_company");
+  return { db, session, connection };
+}
+
+export async function switchCompany(formData: FormData) {
+  const { connection } = await ownedConnection(formData);
+  if (connection.status === "disconnected") redirect("/companies?error=disconnected");
+  (await cookies()).set(CURRENT_COMPANY_COOKIE, connection.id, { httpOnly: true, sameSite: "lax", path: "/", secure: getEnv().appUrl.startsWith("https://") });
+  revalidatePath("/", "layout");
+  redirect("/imports");
+}
+
+/** Revokes Intuit's tokens and forgets them; rules, settings and history stay for a later reconnect. */
+export async function disconnectCompany(formData: FormData) {
+  const { db, session, connection } = await ownedConnection(formData);
+  if (connection.sealedRefreshToken) {
+    await revokeToken(open(connection.sealedRefreshToken, tokenContext(connection.id, "refresh")));
+  }
+  await markDisconnected(db, session.accountId, connection.id);
+  const jar = await cookies();
+  if (jar.get(CURRENT_COMPANY_COOKIE)?.value === connection.id) jar.delete(CURRENT_COMPANY_COOKIE);
+  revalidatePath("/", "layout");
+  redirect("/companies?disconnected=1");
+}
+
+/** Re-reads time tracking, Payroll and closed-books date (an admin may change them in QuickBooks). */
+export async function refreshCompany(formData: FormData) {
+  const { db, connection } = await ownedConnection(formData);
+  try {
+    const facts = await readCompanyFacts(connectionTokenSource(db, connection.id), connection.realmId);
+    await updateCompanyFacts(db, connection.id, facts);
+  } catch {
+    redirect("/companies?error=company_unreadable");
+  }
+  revalidatePath("/companies");
+  redirect("/companies?refreshed=1");
+}

@@ -1,0 +1,26 @@
+import { NextResponse } from "next/server";
+import { normalizeActitimeBaseUrl } from "@/lib/actitime";
+import { getAppSession } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * The deep link actiTIME opens: /launch?actitime=<base URL>. Already signed in to that account →
+ * Import History; otherwise the login page with the URL filled in.
+ */
+export async function GET(request: Request) {
+  const requested = new URL(request.url).searchParams.get("actitime") ?? "";
+  let normalized: string | null = null;
+  try {
+    normalized = requested ? normalizeActitimeBaseUrl(requested) : null;
+  } catch {
+    normalized = null;
+  }
+  const session = await getAppSession();
+  const base = getEnv().appUrl;
+  if (session && normalized && session.accountUrl === normalized) return NextResponse.redirect(new URL("/imports", base));
+  const login = new URL("/login", base);
+  if (normalized) login.searchParams.set("actitime", normalized);
+  return NextResponse.redirect(login);
+}

@@ -1,0 +1,45 @@
+// Every page and action below the login goes through here: no session (or an admin that no longer
+// belongs to its account) → the login page. Queries then scope everything to `accountId`.
+import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { getAdmin } from "@/db/queries/accounts";
+import { getConnection, listConnections, type QboConnection } from "@/db/queries/connections";
+import { authOptions } from "./options";
+
+export const CURRENT_COMPANY_COOKIE = "qbo_company";
+
+export interface AppSession {
+  adminId: string;
+  accountId: string;
+  adminName: string;
+  accountUrl: string;
+}
+
+export async function getAppSession(): Promise<AppSession | null> {
+  const session = await getServerSession(authOptions());
+  if (!session?.adminId || !session.accountId) return null;
+  const row = await getAdmin(await getDb(), session.accountId, session.adminId);
+  if (!row) return null;
+  return { adminId: row.admin.id, accountId: row.account.id, adminName: row.admin.fullName, accountUrl: row.account.baseUrl };
+}
+
+export async function requireSession(): Promise<AppSession> {
+  const session = await getAppSession();
+  if (!session) redirect("/login");
+  return session;
+}
+
+/**
+ * The company the admin is working in: the one chosen in the switcher (a cookie holding a
+ * connection id, checked against the account on every request), else the first connected one.
+ */
+export async function getCurrentCompany(session: AppSession): Promise<{ current: QboConnection | null; all: QboConnection[] }> {
+  const db = await getDb();
+  const all = await listConnections(db, session.accountId);
+  const chosenId = (await cookies()).get(CURRENT_COMPANY_COOKIE)?.value;
+  const chosen = chosenId ? await getConnection(db, session.accountId, chosenId) : undefined;
+  const current = chosen && chosen.status !== "disconnected" ? chosen : (all.find((c) => c.status !== "disconnected") ?? null);
+  return { current, all };
+}
