@@ -1,0 +1,584 @@
+import type {
+  ActivitySources,
+  BillableStatus,
+  DesiredActivity,
+  ImportScope,
+  LeaveRecord,
+  LeaveTypeInfo,
+  MappingCategory,
+  ProjectInfo,
+  ResolvedTargets,
+  Target,
+  TargetRef,
+  TaskInfo,
+  TimeDescriptionSettings,
+  TimeTrackRecord,
+  TypeOfWorkInfo,
+  UserInfo,
+} from "@/lib/import/types";
+import { buildDescription, isSeparateMode } from "./description";
+import {
+  canonicalRate,
+  combinedKeyHead,
+  combinedKeyTail,
+  isNewRef,
+  separateLeaveKey,
+  separateTimeTrackKey,
+} from "./keys";
+import { compileScope, dateInScope, sourcesInSelection, type CompiledScope } from "./scope";
+
+/**
+ * Plan: actiTIME records + resolved mapping rules + description settings → the TimeActivities
+ * QBO should hold for this import's scope (spec §6). Pure: no IO, no clock, no time zones.
+ */
+
+export interface PlanInput {
+  timeTrack: readonly TimeTrackRecord[];
+  leave: readonly LeaveRecord[];
+  tasks: readonly TaskInfo[];
+  projects: readonly ProjectInfo[];
+  typesOfWork: readonly TypeOfWorkInfo[];
+  leaveTypes: readonly LeaveTypeInfo[];
+  users: readonly UserInfo[];
+  targets: ResolvedTargets;
+  description: TimeDescriptionSettings;
+  /**
+   * When given, records outside the date range are dropped, and activities are kept only when
+   * their sources intersect the selection (the predicate the diff uses for ledger rows). The
+   * caller may pass every record of the date range: a combined activity that mixes a selected and
+   * an unselected project is kept whole, because it is one TimeActivity in QBO.
+   */
+  scope?: ImportScope;
+  /** "Only approved time" from the wizard's first step: records not explicitly approved are dropped. */
+  approvedOnly?: boolean;
+}
+
+export type PlanMode = "combined" | "separate";
+
+export type SkipReason =
+  | "user_skipped"
+  | "project_skipped"
+  | "type_of_work_skipped"
+  | "leave_type_skipped"
+  | "user_unmapped"
+  | "project_unmapped"
+  | "type_of_work_unmapped"
+  | "leave_type_unmapped"
+  /** The record's task (or the task's type of work) is not in the fetched lists: inconsistent input. */
+  | "unknown_task"
+  | "unknown_type_of_work"
+  | "invalid_minutes"
+  | "not_approved"
+  | "outside_date_range"
+  | "not_selected"
+  /** Its activity sums to 0 minutes: QBO gets nothing (and a ledger row for it is deleted by the diff). */
+  | "zero_minutes";
+
+export interface SkipCount {
+  records: number;
+  minutes: number;
+}
+
+/** An entity that occurs in the records but has no mapping rule: its time is not imported. */
+export interface UnmappedEntity {
+  category: MappingCategory;
+  sourceId: number;
+  name: string | null;
+  recordCount: number;
+  minutes: number;
+}
+
+/** A QBO entity that a `create` rule must make before the activities that use it are written. */
+export interface EntityToCreate {
+  ref: TargetRef;
+  /** The mapping category whose rules resolved to this ref. */
+  category: MappingCategory;
+  name: string;
+  /** actiTIME ids (of `category`) whose imported time uses this ref. */
+  sourceIds: number[];
+  activityCount: number;
+}
+
+export interface PlanResult {
+  mode: PlanMode;
+  /** Sorted by txnDate, then key. Keys are unique. */
+  activities: DesiredActivity[];
+  /** Only refs used by imported activities; sorted by category, then ref. */
+  entitiesToCreate: EntityToCreate[];
+  counts: {
+    recordsIn: number;
+    recordsImported: number;
+    skipped: Partial<Record<SkipReason, SkipCount>>;
+    /** Sorted by category, then sourceId. */
+    unmapped: UnmappedEntity[];
+    /** Billable activities with no rate in actiTIME nor on the item: QBO may reject them (6330). */
+    billableWithoutRate: number;
+  };
+  totals: { activities: number; minutes: number; hours: number };
+}
+
+const MINUTES_PER_HOUR = 60;
+const CATEGORY_ORDER: readonly MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
+
+/**
+ * Billable only when the type of work is billable and a customer is set: QBO requires CustomerRef
+ * on Billable time (qbo-api.md §2.1, fault 6310).
+ */
+export function resolveBillableStatus(typeOfWorkBillable: boolean, customerRef: TargetRef | null): BillableStatus {
+  return typeOfWorkBillable && customerRef !== null ? "Billable" : "NotBillable";
+}
+
+/**
+ * HourlyRate: the type of work's rate, else the item's UnitPrice. NotBillable activities carry
+ * none: QBO only requires HourlyRate on Billable time, the rate means nothing on time that is
+ * never invoiced, and leaving it out keeps combined keys from splitting one employee-day-item
+ * into several activities only because unbilled rates differ.
+ */
+export function resolveHourlyRate(
+  billableStatus: BillableStatus,
+  typeOfWorkRate: number | null,
+  itemUnitPrice: number | null | undefined,
+): number | null {
+  if (billableStatus !== "Billable") return null;
+  return canonicalRate(typeOfWorkRate) ?? canonicalRate(itemUnitPrice);
+}
+
+/** Whole minutes → the integer Hours / Minutes pair QBO takes (it truncates fractional Hours). */
+export function splitMinutes(totalMinutes: number): { hours: number; minutes: number } {
+  return { hours: Math.floor(totalMinutes / MINUTES_PER_HOUR), minutes: totalMinutes % MINUTES_PER_HOUR };
+}
+
+// ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+/** A record that cannot be imported, and every unmapped entity it touches (all are reported). */
+interface Blocked {
+  ok: false;
+  reason: SkipReason;
+  unmapped: UnmappedEntity[];
+}
+
+interface ResolvedUser {
+  ok: true;
+  employeeRef: TargetRef;
+  combinedHead: string;
+}
+
+interface ResolvedWork {
+  ok: true;
+  /** Task or leave type name: the name part of a separate-mode description. */
+  name: string;
+  customerRef: TargetRef | null;
+  itemRef: TargetRef;
+  billableStatus: BillableStatus;
+  hourlyRate: number | null;
+  combinedTail: string;
+  projectId: number | null;
+  typeOfWorkId: number | null;
+}
+
+interface Accumulator {
+  key: string;
+  txnDate: string;
+  employeeRef: TargetRef;
+  work: ResolvedWork;
+  totalMinutes: number;
+  userIds: DistinctIds;
+  projectIds: DistinctIds;
+  leaveTypeIds: DistinctIds;
+  taskIds: DistinctIds;
+  typeOfWorkIds: DistinctIds;
+  recordCount: number;
+  /** Separate mode only; almost always one record per activity, so no array until a second one. */
+  firstComment: string | null;
+  moreComments: (string | null)[] | null;
+}
+
+/**
+ * Distinct ids without an array in the common single-id case: five growable arrays per
+ * activity cost ~0.8 KB each at 100k activities, most of the plan's memory and GC time.
+ */
+type DistinctIds = number | number[] | null;
+
+function addId(ids: DistinctIds, id: number | null): DistinctIds {
+  if (id === null || ids === id) return ids;
+  if (ids === null) return id;
+  if (typeof ids === "number") return [ids, id];
+  if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+function idsToArray(ids: DistinctIds): number[] {
+  if (ids === null) return [];
+  if (typeof ids === "number") return [ids];
+  return ids.slice().sort(byNumber);
+}
+
+function pushUnique(list: number[], id: number): void {
+  if (!list.includes(id)) list.push(id);
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
+function byId<T extends { id: number }>(list: readonly T[]): Map<number, T> {
+  const map = new Map<number, T>();
+  for (const item of list) map.set(item.id, item);
+  return map;
+}
+
+function isValidMinutes(minutes: number): boolean {
+  return Number.isInteger(minutes) && minutes >= 0;
+}
+
+export function planImport(input: PlanInput): PlanResult {
+  const mode: PlanMode = isSeparateMode(input.description) ? "separate" : "combined";
+  const separate = mode === "separate";
+  const scope: CompiledScope | null = input.scope ? compileScope(input.scope) : null;
+  const { targets } = input;
+
+  const tasks = byId(input.tasks);
+  const projects = byId(input.projects);
+  const typesOfWork = byId(input.typesOfWork);
+  const leaveTypes = byId(input.leaveTypes);
+  const users = byId(input.users);
+
+  const skipped: Partial<Record<SkipReason, SkipCount>> = {};
+  const skip = (reason: SkipReason, records: number, minutes: number) => {
+    const count = (skipped[reason] ??= { records: 0, minutes: 0 });
+    count.records += records;
+    if (Number.isFinite(minutes)) count.minutes += minutes;
+  };
+
+  const unmappedByCategory: Record<MappingCategory, Map<number, UnmappedEntity>> = {
+    user: new Map(),
+    project: new Map(),
+    type_of_work: new Map(),
+    leave_type: new Map(),
+  };
+  const unmappedEntity = (category: MappingCategory, sourceId: number, name: string | null): UnmappedEntity => {
+    const map = unmappedByCategory[category];
+    let entity = map.get(sourceId);
+    if (!entity) {
+      entity = { category, sourceId, name, recordCount: 0, minutes: 0 };
+      map.set(sourceId, entity);
+    }
+    return entity;
+  };
+
+  /** Resolution of one mapped entity: its target, or why it blocks the record. */
+  const checkTarget = (
+    target: Target | undefined,
+    category: MappingCategory,
+    sourceId: number,
+    name: string | null,
+    unmapped: UnmappedEntity[],
+  ): { kind: "qbo"; ref: TargetRef; unitPrice?: number | null } | SkipReason => {
+    if (target === undefined) {
+      unmapped.push(unmappedEntity(category, sourceId, name));
+      return `${category}_unmapped`;
+    }
+    if (target.kind === "skip") return `${category}_skipped`;
+    return target;
+  };
+
+  // Resolutions are cached per entity: 100k records touch a few hundred users and tasks.
+  const userCache = new Map<number, ResolvedUser | Blocked>();
+  const resolveUser = (userId: number): ResolvedUser | Blocked => {
+    const cached = userCache.get(userId);
+    if (cached) return cached;
+    const unmapped: UnmappedEntity[] = [];
+    const target = checkTarget(targets.users.get(userId), "user", userId, users.get(userId)?.fullName ?? null, unmapped);
+    const resolved: ResolvedUser | Blocked =
+      typeof target === "string"
+        ? { ok: false, reason: target, unmapped }
+        : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref) };
+    userCache.set(userId, resolved);
+    return resolved;
+  };
+
+  const taskCache = new Map<number, ResolvedWork | Blocked>();
+  const resolveTask = (taskId: number): ResolvedWork | Blocked => {
+    const cached = taskCache.get(taskId);
+    if (cached) return cached;
+    const resolved = resolveTaskUncached(taskId);
+    taskCache.set(taskId, resolved);
+    return resolved;
+  };
+  const resolveTaskUncached = (taskId: number): ResolvedWork | Blocked => {
+    const task = tasks.get(taskId);
+    if (!task) return { ok: false, reason: "unknown_task", unmapped: [] };
+    const unmapped: UnmappedEntity[] = [];
+    const project = checkTarget(
+      targets.projects.get(task.projectId),
+      "project",
+      task.projectId,
+      projects.get(task.projectId)?.name ?? null,
+      unmapped,
+    );
+    const typeOfWork = typesOfWork.get(task.typeOfWorkId);
+    const item = typeOfWork
+      ? checkTarget(targets.typesOfWork.get(typeOfWork.id), "type_of_work", typeOfWork.id, typeOfWork.name, unmapped)
+      : "unknown_type_of_work";
+    // Reason precedence follows the record's path: project, then type of work.
+    if (typeof project === "string") return { ok: false, reason: project, unmapped };
+    if (typeof item === "string" || typeOfWork === undefined) {
+      return { ok: false, reason: typeof item === "string" ? item : "unknown_type_of_work", unmapped };
+    }
+    const customerRef = project.ref;
+    const billableStatus = resolveBillableStatus(typeOfWork.billable, customerRef);
+    const hourlyRate = resolveHourlyRate(billableStatus, typeOfWork.rate, item.unitPrice);
+    return {
+      ok: true,
+      name: task.name,
+      customerRef,
+      itemRef: item.ref,
+      billableStatus,
+      hourlyRate,
+      combinedTail: combinedKeyTail(customerRef, item.ref, billableStatus, hourlyRate),
+      projectId: task.projectId,
+      typeOfWorkId: typeOfWork.id,
+    };
+  };
+
+  const leaveCache = new Map<number, ResolvedWork | Blocked>();
+  const resolveLeaveType = (leaveTypeId: number): ResolvedWork | Blocked => {
+    const cached = leaveCache.get(leaveTypeId);
+    if (cached) return cached;
+    const unmapped: UnmappedEntity[] = [];
+    const leaveType = leaveTypes.get(leaveTypeId);
+    const item = checkTarget(targets.leaveTypes.get(leaveTypeId), "leave_type", leaveTypeId, leaveType?.name ?? null, unmapped);
+    // Leave: no customer, therefore NotBillable and no rate (spec §6).
+    const resolved: ResolvedWork | Blocked =
+      typeof item === "string"
+        ? { ok: false, reason: item, unmapped }
+        : {
+            ok: true,
+            name: leaveType?.name ?? "",
+            customerRef: null,
+            itemRef: item.ref,
+            billableStatus: "NotBillable",
+            hourlyRate: null,
+            combinedTail: combinedKeyTail(null, item.ref, "NotBillable", null),
+            projectId: null,
+            typeOfWorkId: null,
+          };
+    leaveCache.set(leaveTypeId, resolved);
+    return resolved;
+  };
+
+  const accumulators = new Map<string, Accumulator>();
+  const add = (
+    key: string,
+    userId: number,
+    date: string,
+    user: ResolvedUser,
+    work: ResolvedWork,
+    minutes: number,
+    taskId: number | null,
+    leaveTypeId: number | null,
+    comment: string | null,
+  ) => {
+    let acc = accumulators.get(key);
+    if (!acc) {
+      acc = {
+        key,
+        txnDate: date,
+        employeeRef: user.employeeRef,
+        work,
+        totalMinutes: 0,
+        userIds: null,
+        projectIds: null,
+        leaveTypeIds: null,
+        taskIds: null,
+        typeOfWorkIds: null,
+        recordCount: 0,
+        firstComment: separate ? comment : null,
+        moreComments: null,
+      };
+      accumulators.set(key, acc);
+    } else if (separate) {
+      (acc.moreComments ??= []).push(comment);
+    }
+    acc.totalMinutes += minutes;
+    acc.recordCount += 1;
+    acc.userIds = addId(acc.userIds, userId);
+    acc.projectIds = addId(acc.projectIds, work.projectId);
+    acc.typeOfWorkIds = addId(acc.typeOfWorkIds, work.typeOfWorkId);
+    acc.taskIds = addId(acc.taskIds, taskId);
+    acc.leaveTypeIds = addId(acc.leaveTypeIds, leaveTypeId);
+  };
+
+  /** Shared record gate: minutes, date range, and the resolution of the entities it needs. */
+  const admit = (minutes: number, date: string, user: ResolvedUser | Blocked, work: ResolvedWork | Blocked): boolean => {
+    if (!isValidMinutes(minutes)) {
+      skip("invalid_minutes", 1, minutes);
+      return false;
+    }
+    if (scope && !dateInScope(date, scope)) {
+      skip("outside_date_range", 1, minutes);
+      return false;
+    }
+    if (user.ok && work.ok) return true;
+    // Every unmapped entity of the record is counted, not only the first reason, so the wizard can
+    // ask for all missing rules at once. The skip reason follows the record's path: user first.
+    const unmapped = [...(user.ok ? [] : user.unmapped), ...(work.ok ? [] : work.unmapped)];
+    for (const entity of unmapped) {
+      entity.recordCount += 1;
+      entity.minutes += minutes;
+    }
+    const blocked = user.ok ? work : user;
+    if (!blocked.ok) skip(blocked.reason, 1, minutes);
+    return false;
+  };
+
+  for (const record of input.timeTrack) {
+    if (input.approvedOnly && record.approved !== true) {
+      skip("not_approved", 1, record.minutes);
+      continue;
+    }
+    const user = resolveUser(record.userId);
+    const work = resolveTask(record.taskId);
+    if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
+    const key = separate
+      ? separateTimeTrackKey(record.userId, record.date, record.taskId)
+      : user.combinedHead + record.date + work.combinedTail;
+    add(key, record.userId, record.date, user, work, record.minutes, record.taskId, null, record.comment);
+  }
+
+  for (const record of input.leave) {
+    const user = resolveUser(record.userId);
+    const work = resolveLeaveType(record.leaveTypeId);
+    if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
+    const key = separate
+      ? separateLeaveKey(record.userId, record.date, record.leaveTypeId)
+      : user.combinedHead + record.date + work.combinedTail;
+    add(key, record.userId, record.date, user, work, record.minutes, null, record.leaveTypeId, null);
+  }
+
+  const activities: DesiredActivity[] = [];
+  const toCreate = new Map<string, EntityToCreate>();
+  let recordsImported = 0;
+  let totalMinutes = 0;
+  let billableWithoutRate = 0;
+
+  for (const acc of accumulators.values()) {
+    const sources: ActivitySources = {
+      userIds: idsToArray(acc.userIds),
+      projectIds: idsToArray(acc.projectIds),
+      leaveTypeIds: idsToArray(acc.leaveTypeIds),
+      taskIds: idsToArray(acc.taskIds),
+      typeOfWorkIds: idsToArray(acc.typeOfWorkIds),
+      recordCount: acc.recordCount,
+    };
+    if (scope && !sourcesInSelection(sources, scope)) {
+      skip("not_selected", acc.recordCount, acc.totalMinutes);
+      continue;
+    }
+    if (acc.totalMinutes === 0) {
+      skip("zero_minutes", acc.recordCount, 0);
+      continue;
+    }
+    const { work } = acc;
+    // Separate mode: leave gets its leave type's name where time-track gets the task name.
+    const description = separate
+      ? buildDescription(input.description, work.name, acc.moreComments ? [acc.firstComment, ...acc.moreComments] : [acc.firstComment])
+      : null;
+    activities.push({
+      key: acc.key,
+      txnDate: acc.txnDate,
+      employeeRef: acc.employeeRef,
+      customerRef: work.customerRef,
+      itemRef: work.itemRef,
+      billableStatus: work.billableStatus,
+      hourlyRate: work.hourlyRate,
+      ...splitMinutes(acc.totalMinutes),
+      description,
+      sources,
+    });
+    recordsImported += acc.recordCount;
+    totalMinutes += acc.totalMinutes;
+    if (work.billableStatus === "Billable" && work.hourlyRate === null) billableWithoutRate += 1;
+    if (isNewRef(acc.employeeRef) || isNewRef(work.customerRef) || isNewRef(work.itemRef)) {
+      collectEntitiesToCreate(toCreate, targets, sources);
+    }
+  }
+
+  activities.sort(byTxnDateThenKey);
+
+  const unmapped = CATEGORY_ORDER.flatMap((category) =>
+    [...unmappedByCategory[category].values()].sort((a, b) => a.sourceId - b.sourceId),
+  );
+  const entitiesToCreate = [...toCreate.values()]
+    .map((entity) => ({ ...entity, sourceIds: entity.sourceIds.sort(byNumber) }))
+    .sort(
+      (a, b) =>
+        CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) || compareStrings(a.ref, b.ref),
+    );
+
+  return {
+    mode,
+    activities,
+    entitiesToCreate,
+    counts: {
+      recordsIn: input.timeTrack.length + input.leave.length,
+      recordsImported,
+      skipped,
+      unmapped,
+      billableWithoutRate,
+    },
+    totals: { activities: activities.length, minutes: totalMinutes, hours: totalMinutes / MINUTES_PER_HOUR },
+  };
+}
+
+function collectEntitiesToCreate(
+  toCreate: Map<string, EntityToCreate>,
+  targets: ResolvedTargets,
+  sources: ActivitySources,
+): void {
+  // One activity may reach the same new entity through several sources; count it once.
+  const seen = new Set<EntityToCreate>();
+  const visit = (category: MappingCategory, map: ReadonlyMap<number, Target>, ids: readonly number[]) => {
+    for (const id of ids) {
+      const target = map.get(id);
+      if (!target || target.kind !== "qbo" || !isNewRef(target.ref)) continue;
+      const groupKey = `${category}|${target.ref}`;
+      let entity = toCreate.get(groupKey);
+      if (!entity) {
+        entity = { ref: target.ref, category, name: target.name, sourceIds: [], activityCount: 0 };
+        toCreate.set(groupKey, entity);
+      }
+      pushUnique(entity.sourceIds, id);
+      if (!seen.has(entity)) {
+        seen.add(entity);
+        entity.activityCount += 1;
+      }
+    }
+  };
+  visit("user", targets.users, sources.userIds);
+  visit("project", targets.projects, sources.projectIds);
+  visit("type_of_work", targets.typesOfWork, sources.typeOfWorkIds);
+  visit("leave_type", targets.leaveTypes, sources.leaveTypeIds);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Deterministic order for previews: by date, then key (plain code-unit order, not locale). */
+export function byTxnDateThenKey(a: { txnDate: string; key: string }, b: { txnDate: string; key: string }): number {
+  return compareStrings(a.txnDate, b.txnDate) || compareStrings(a.key, b.key);
+}
+
+export {
+  canonicalRate,
+  combinedKey,
+  isNewRef,
+  newRef,
+  qboRef,
+  resolveNewRefs,
+  separateLeaveKey,
+  separateTimeTrackKey,
+} from "./keys";
+export { buildDescription, QBO_DESCRIPTION_MAX_CHARS, truncateDescription } from "./description";
+export { activityInScope, compileScope, sourcesInSelection } from "./scope";

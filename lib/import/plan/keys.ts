@@ -1,0 +1,120 @@
+import type { BillableStatus, DesiredActivity, MappingCategory, TargetRef, WrittenActivity } from "@/lib/import/types";
+
+/**
+ * Activity keys: what one TimeActivity stands for, and the ledger's source key (spec §6).
+ *
+ *   combined mode:  c|<employeeRef>|<date>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->
+ *   separate mode:  s|tt|<userId>|<date>|<taskId>        (time-track)
+ *                   s|lv|<userId>|<date>|<leaveTypeId>   (leave)
+ *
+ * The mode is the first field, so switching description settings turns every activity into a
+ * delete + create instead of accidentally matching a row written under the other mode. Fields
+ * never contain `|` (refs are `qbo:<digits>` / `new:<category>:<id>`, dates are YYYY-MM-DD, ids
+ * and rates are numbers), so the encoding is collision-free.
+ */
+
+export const COMBINED_KEY_PREFIX = "c|";
+export const SEPARATE_TIME_TRACK_KEY_PREFIX = "s|tt|";
+export const SEPARATE_LEAVE_KEY_PREFIX = "s|lv|";
+const NO_VALUE = "-";
+
+const RATE_CENTS_PER_UNIT = 100;
+
+/**
+ * Rates are money: rounded to cents so 100, 100.0 and 100.004 are the same rate, in the key and
+ * in what we write. Returns null for a missing or non-finite rate.
+ */
+export function canonicalRate(rate: number | null | undefined): number | null {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return null;
+  return Math.round(rate * RATE_CENTS_PER_UNIT) / RATE_CENTS_PER_UNIT;
+}
+
+function rateKeyPart(rate: number | null): string {
+  return rate === null ? NO_VALUE : rate.toFixed(2);
+}
+
+function billableKeyPart(status: BillableStatus): string {
+  return status === "Billable" ? "B" : "N";
+}
+
+/** Key tail after the date: shared by every record of one task, so the planner builds it once per task. */
+export function combinedKeyTail(
+  customerRef: TargetRef | null,
+  itemRef: TargetRef,
+  billableStatus: BillableStatus,
+  hourlyRate: number | null,
+): string {
+  return `|${customerRef ?? NO_VALUE}|${itemRef}|${billableKeyPart(billableStatus)}|${rateKeyPart(canonicalRate(hourlyRate))}`;
+}
+
+export function combinedKeyHead(employeeRef: TargetRef): string {
+  return `${COMBINED_KEY_PREFIX}${employeeRef}|`;
+}
+
+export function combinedKey(
+  fields: Pick<WrittenActivity, "employeeRef" | "txnDate" | "customerRef" | "itemRef" | "billableStatus" | "hourlyRate">,
+): string {
+  return (
+    combinedKeyHead(fields.employeeRef) +
+    fields.txnDate +
+    combinedKeyTail(fields.customerRef, fields.itemRef, fields.billableStatus, fields.hourlyRate)
+  );
+}
+
+export function separateTimeTrackKey(userId: number, date: string, taskId: number): string {
+  return `${SEPARATE_TIME_TRACK_KEY_PREFIX}${userId}|${date}|${taskId}`;
+}
+
+export function separateLeaveKey(userId: number, date: string, leaveTypeId: number): string {
+  return `${SEPARATE_LEAVE_KEY_PREFIX}${userId}|${date}|${leaveTypeId}`;
+}
+
+export function isCombinedKey(key: string): boolean {
+  return key.startsWith(COMBINED_KEY_PREFIX);
+}
+
+// ── Target refs ───────────────────────────────────────────────────────────────────────────
+
+const QBO_ID_PATTERN = /^[0-9]+$/;
+
+/** Ref to an existing QBO entity. QBO Ids are digit strings; anything else would break the key encoding. */
+export function qboRef(qboId: string): TargetRef {
+  if (!QBO_ID_PATTERN.test(qboId)) throw new Error(`QBO Id must be digits, got ${JSON.stringify(qboId)}`);
+  return `qbo:${qboId}`;
+}
+
+/** Ref to an entity that a `create` rule makes during this import. */
+export function newRef(category: MappingCategory, sourceId: number): TargetRef {
+  return `new:${category}:${sourceId}`;
+}
+
+export function isNewRef(ref: TargetRef | null): boolean {
+  return ref !== null && ref.startsWith("new:");
+}
+
+/** The QBO Id of a `qbo:` ref, null for a `new:` ref. */
+export function qboIdOf(ref: TargetRef): string | null {
+  return ref.startsWith("qbo:") ? ref.slice("qbo:".length) : null;
+}
+
+/**
+ * Replaces `new:` refs with the Ids QBO gave the created entities, and re-keys combined-mode
+ * activities accordingly. The executor must call this before it writes a ledger row: ledger keys
+ * always hold `qbo:` refs, so the next import (whose rules now link to those Ids) finds the same
+ * key instead of deleting and re-creating everything this import made.
+ */
+export function resolveNewRefs(activity: DesiredActivity, createdQboIds: ReadonlyMap<TargetRef, string>): DesiredActivity {
+  const swap = (ref: TargetRef): TargetRef => {
+    if (!ref.startsWith("new:")) return ref;
+    const qboId = createdQboIds.get(ref);
+    if (qboId === undefined) throw new Error(`No QBO Id for ${ref}: the entity must be created before its activities`);
+    return qboRef(qboId);
+  };
+  const resolved: DesiredActivity = {
+    ...activity,
+    employeeRef: swap(activity.employeeRef),
+    customerRef: activity.customerRef === null ? null : swap(activity.customerRef),
+    itemRef: swap(activity.itemRef),
+  };
+  return isCombinedKey(activity.key) ? { ...resolved, key: combinedKey(resolved) } : resolved;
+}

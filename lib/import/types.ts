@@ -1,0 +1,162 @@
+/**
+ * Plain data shared by the pure core of the import (plan → diff → execute). No IO here: the
+ * caller reads actiTIME, the mapping rules and the ledger, and passes them in.
+ */
+
+// ── actiTIME side (already fetched and parsed at the boundary) ──────────────────────────────
+
+/** One time-track record. `date` is an actiTIME calendar date (YYYY-MM-DD), never a timestamp. */
+export interface TimeTrackRecord {
+  userId: number;
+  date: string;
+  taskId: number;
+  minutes: number;
+  comment: string | null;
+  /** Day-level approval; absent or null when actiTIME does not report it. */
+  approved?: boolean | null;
+}
+
+export interface LeaveRecord {
+  userId: number;
+  date: string;
+  leaveTypeId: number;
+  minutes: number;
+}
+
+export interface TaskInfo {
+  id: number;
+  name: string;
+  projectId: number;
+  customerId: number;
+  typeOfWorkId: number;
+}
+
+export interface ProjectInfo {
+  id: number;
+  name: string;
+  customerId: number;
+}
+
+export interface TypeOfWorkInfo {
+  id: number;
+  name: string;
+  billable: boolean;
+  /** Null when actiTIME hides rates (billing feature off). */
+  rate: number | null;
+}
+
+export interface LeaveTypeInfo {
+  id: number;
+  name: string;
+}
+
+export interface UserInfo {
+  id: number;
+  fullName: string;
+}
+
+// ── Mapping rules, resolved by the caller ──────────────────────────────────────────────────
+
+/** Same names as the `mapping_category` enum in db/schema/mappings.ts. */
+export type MappingCategory = "user" | "project" | "type_of_work" | "leave_type";
+
+/**
+ * Where a QBO reference points. `qbo:<Id>` is an existing QBO entity; `new:<category>:<sourceId>`
+ * is an entity a `create` rule makes during this import (its Id is unknown until then).
+ * Neither form contains `|`, which the activity key uses as its separator (QBO Ids are digits).
+ */
+export type TargetRef = `qbo:${string}` | `new:${MappingCategory}:${number}`;
+
+/** What one actiTIME entity resolves to under its mapping rule. */
+export type Target =
+  | { kind: "skip" }
+  | {
+      kind: "qbo";
+      ref: TargetRef;
+      name: string;
+      /** Service items only: the item's UnitPrice, the rate fallback when actiTIME shows none. */
+      unitPrice?: number | null;
+    };
+
+/** A missing entry means "no rule": the entity is reported as unmapped and its time is not imported. */
+export interface ResolvedTargets {
+  users: ReadonlyMap<number, Target>;
+  projects: ReadonlyMap<number, Target>;
+  typesOfWork: ReadonlyMap<number, Target>;
+  leaveTypes: ReadonlyMap<number, Target>;
+}
+
+/** Per-connection settings (spec §4). Either on → separate mode; both off → combined mode. */
+export interface TimeDescriptionSettings {
+  importTaskNames: boolean;
+  importComments: boolean;
+}
+
+// ── Scope of one import ────────────────────────────────────────────────────────────────────
+
+/**
+ * Date range (inclusive, YYYY-MM-DD) and selection of one import. `null` = all. The same scope
+ * decides which records are planned and which ledger rows the import owns (may delete).
+ */
+export interface ImportScope {
+  dateFrom: string;
+  dateTo: string;
+  userIds: readonly number[] | null;
+  projectIds: readonly number[] | null;
+  leaveTypeIds: readonly number[] | null;
+}
+
+// ── Activities ─────────────────────────────────────────────────────────────────────────────
+
+export type BillableStatus = "Billable" | "NotBillable";
+
+/** The TimeActivity fields we write (NameOf is always Employee). */
+export interface WrittenActivity {
+  txnDate: string;
+  employeeRef: TargetRef;
+  customerRef: TargetRef | null;
+  itemRef: TargetRef;
+  billableStatus: BillableStatus;
+  /** Null on NotBillable activities, and on Billable ones when neither actiTIME nor the item has a rate. */
+  hourlyRate: number | null;
+  hours: number;
+  minutes: number;
+  description: string | null;
+}
+
+/** The actiTIME entities behind one activity: provenance for previews and for the import's scope. */
+export interface ActivitySources {
+  userIds: number[];
+  projectIds: number[];
+  leaveTypeIds: number[];
+  taskIds: number[];
+  typeOfWorkIds: number[];
+  recordCount: number;
+}
+
+export interface DesiredActivity extends WrittenActivity {
+  /** Ledger source key; see lib/import/plan/keys.ts for the format. */
+  key: string;
+  sources: ActivitySources;
+}
+
+/** One ledger row as the diff sees it (db/schema/ledger.ts). */
+export interface LedgerEntry {
+  key: string;
+  qboId: string;
+  syncToken: string;
+  txnDate: string;
+  written: WrittenActivity;
+  sources: ActivitySources;
+}
+
+/** The activity as QBO holds it now, re-read in bulk by the caller before updates and deletes. */
+export interface QboActivityState extends Partial<Omit<WrittenActivity, "hours" | "minutes">> {
+  qboId: string;
+  syncToken: string;
+  hasBeenBilled: boolean;
+  /** True when the activity no longer exists in QBO (deleted there since our import). */
+  deleted?: boolean;
+  hours: number;
+  minutes: number;
+}
