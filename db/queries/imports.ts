@@ -1,0 +1,61 @@
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { admins, importItems, imports } from "@/db/schema";
+
+export type ImportRow = typeof imports.$inferSelect;
+export type ImportItemRow = typeof importItems.$inferSelect;
+export type ImportStatus = ImportRow["status"];
+
+export const ACTIVE_IMPORT_STATUSES = ["running", "interrupting"] as const;
+export const ONE_ACTIVE_IMPORT_CONSTRAINT = "imports_one_active_per_connection";
+
+/** An import of the account. Drafts are private: only their author sees them. */
+export async function getImport(db: Db, accountId: string, importId: string, adminId?: string): Promise<ImportRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(importId)) return undefined;
+  const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
+  if (!row) return undefined;
+  if (row.status === "draft" && adminId !== undefined && row.createdByAdminId !== adminId) return undefined;
+  return row;
+}
+
+export async function getImportById(db: Db, importId: string): Promise<ImportRow | undefined> {
+  const [row] = await db.select().from(imports).where(eq(imports.id, importId));
+  return row;
+}
+
+export type ImportSort = "newest" | "status" | "user";
+
+/** Import History: started imports of one company (drafts of others stay private), newest first by default. */
+export async function listImports(db: Db, accountId: string, connectionId: string, sort: ImportSort = "newest") {
+  const order =
+    sort === "status" ? [asc(imports.status), desc(imports.createdAt)] : sort === "user" ? [asc(admins.fullName), desc(imports.createdAt)] : [desc(imports.createdAt)];
+  return db
+    .select({ import: imports, adminName: admins.fullName })
+    .from(imports)
+    .innerJoin(admins, eq(admins.id, imports.createdByAdminId))
+    .where(and(eq(imports.accountId, accountId), eq(imports.connectionId, connectionId), sql`${imports.status} <> 'draft'`))
+    .orderBy(...order);
+}
+
+export async function getActiveImport(db: Db, connectionId: string): Promise<ImportRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.connectionId, connectionId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES])));
+  return row;
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { constraint?: string; constraint_name?: string; cause?: unknown; code?: string };
+  if (e?.constraint === constraint || e?.constraint_name === constraint) return true;
+  return e?.cause ? isUniqueViolation(e.cause, constraint) : false;
+}
+
+export async function countItemsByStatus(db: Db, importId: string) {
+  const rows = await db
+    .select({ status: importItems.status, entity: importItems.entity, n: sql<number>`count(*)::int` })
+    .from(importItems)
+    .where(eq(importItems.importId, importId))
+    .groupBy(importItems.status, importItems.entity);
+  return rows;
+}

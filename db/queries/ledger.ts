@@ -1,0 +1,25 @@
+import { and, eq, gte, inArray, lte } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { ledger } from "@/db/schema";
+import type { ActivitySources, LedgerEntry, WrittenActivity } from "@/lib/import/types";
+
+/** Ledger rows of a connection in a date range (inclusive): what a re-run of that range compares against. */
+export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: string, dateTo: string): Promise<LedgerEntry[]> {
+  const rows = await db
+    .select()
+    .from(ledger)
+    .where(and(eq(ledger.connectionId, connectionId), gte(ledger.txnDate, dateFrom), lte(ledger.txnDate, dateTo)));
+  return rows.map((row) => ({
+    key: row.sourceKey,
+    qboId: row.qboId,
+    syncToken: row.syncToken,
+    txnDate: row.txnDate,
+    written: row.written as WrittenActivity,
+    sources: row.sources as ActivitySources,
+  }));
+}
+
+export async function listLedgerByKeys(db: Db, connectionId: string, keys: string[]) {
+  if (keys.length === 0) return [];
+  return db.select().from(ledger).where(and(eq(ledger.connectionId, connectionId), inArray(ledger.sourceKey, keys)));
+}

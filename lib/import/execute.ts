@@ -1,0 +1,583 @@
+// Executes the operations a preview stored as import_items: entities first, then TimeActivity
+// creates / updates / deletes in QBO batches of up to 30 (single requests when the per-minute batch
+// allowance is spent and they finish sooner). The one place that writes the ledger.
+//
+// Crash safety without trusting `requestid` alone (reference qbo-api.md §6):
+//  1. items are marked `sending` (with their requestid) in a committed transaction before the request leaves;
+//  2. each item's outcome and its ledger row are committed together;
+//  3. an item found `sending` (crash, timeout, lost response) is reconciled against QBO before anything
+//     is sent again: creates are looked for by TxnDate + MetaData.CreateTime and matched by content,
+//     updates and deletes are re-read by Id.
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { importItems, imports, ledger, mappingHistory, mappingRules } from "@/db/schema";
+import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
+import { deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, qboQuote, type BatchOperation, type QboClient } from "@/lib/qbo/client";
+import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
+import type { QboTimeActivity } from "@/lib/qbo/schemas";
+import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
+import { resolveNewRefs } from "./plan/keys";
+import { activityStateFromQbo, qboActivityMatches, timeActivityBody } from "./qbo-activity";
+import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
+
+/** Operations handled per slice: one Inngest step, or one turn of the in-process runner. */
+export const EXECUTE_SLICE_OPS = 600;
+/** Batches in flight at once for one import (Intuit allows 10 concurrent requests per realm). */
+export const EXECUTE_CONCURRENT_REQUESTS = 4;
+/** Ids per bulk read (`Id IN (…)`): one query reads this many activities. */
+export const QBO_READ_IDS_PER_QUERY = 500;
+/** How far before our own `sentAt` a lost create may have been stamped by QBO (clock skew). */
+const RECONCILE_CLOCK_SKEW_MS = 10 * 60_000;
+/** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
+export const MAX_SEND_ATTEMPTS = 8;
+
+/** `desired` of a TimeActivity item. */
+export interface ActivityItemPayload {
+  activity?: DesiredActivity;
+  /** The SyncToken to send with an update or delete (refreshed when QBO says it is stale). */
+  syncToken?: string;
+  /** Delete of an activity already gone from QBO: only the ledger row goes. */
+  ledgerOnly?: boolean;
+}
+
+/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
+export interface EntityItemPayload {
+  category: MappingCategory;
+  ref: TargetRef;
+  name: string;
+  sourceIds: number[];
+  body: Record<string, unknown>;
+}
+
+export interface ExecuteHooks {
+  /** Crash tests: runs after QBO answered and before the outcome is committed. */
+  afterQboResponse?: () => void | Promise<void>;
+}
+
+export interface ExecuteDeps {
+  db: Db;
+  qbo: QboClient;
+  now?: () => Date;
+  sliceOps?: number;
+  concurrency?: number;
+  hooks?: ExecuteHooks;
+}
+
+export interface SliceResult {
+  done: boolean;
+  status: ImportRow["status"];
+}
+
+type Outcome =
+  | { item: ImportItemRow; status: "created" | "updated"; activity: DesiredActivity; ta: QboTimeActivity }
+  | { item: ImportItemRow; status: "deleted" }
+  | { item: ImportItemRow; status: "skipped_billed"; note: string }
+  | { item: ImportItemRow; status: "failed"; fault: QboFault }
+  | { item: ImportItemRow; status: "pending"; syncToken?: string; recreate?: boolean };
+
+const COUNTER_BY_STATUS = {
+  created: imports.createdCount,
+  updated: imports.updatedCount,
+  deleted: imports.deletedCount,
+  failed: imports.failedCount,
+  skipped_billed: imports.skippedBilledCount,
+} as const;
+
+function payloadOf(item: ImportItemRow): ActivityItemPayload {
+  return (item.desired ?? {}) as ActivityItemPayload;
+}
+
+function isoInstant(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+function chunk<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+
+/** A fault's message for the item, with QBO's detail and code. */
+function faultColumns(fault: QboFault) {
+  return { errorCode: fault.code ?? fault.kind, errorMessage: fault.message, errorDetail: fault.detail ?? null, intuitTid: fault.intuitTid ?? null };
+}
+
+export function createExecutor(deps: ExecuteDeps) {
+  const { db, qbo } = deps;
+  const now = deps.now ?? (() => new Date());
+  const sliceOps = deps.sliceOps ?? EXECUTE_SLICE_OPS;
+  const concurrency = deps.concurrency ?? EXECUTE_CONCURRENT_REQUESTS;
+
+  // ── ledger + item status, committed together ─────────────────────────────────────────────
+
+  async function commitOutcomes(imp: ImportRow, outcomes: Outcome[]) {
+    if (outcomes.length === 0) return;
+    await db.transaction(async (tx) => {
+      const counts: Partial<Record<keyof typeof COUNTER_BY_STATUS, number>> = {};
+      for (const outcome of outcomes) {
+        const { item } = outcome;
+        const updatedAt = now();
+        if (outcome.status === "created" || outcome.status === "updated") {
+          const written = { ...outcome.activity };
+          const { key, sources, ...fields } = written;
+          await tx
+            .insert(ledger)
+            .values({ connectionId: imp.connectionId, sourceKey: key, qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id })
+            .onConflictDoUpdate({
+              target: [ledger.connectionId, ledger.sourceKey],
+              set: { qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id, updatedAt },
+            });
+          await tx
+            .update(importItems)
+            .set({ status: outcome.status, qboId: outcome.ta.Id, sourceKey: key, errorCode: null, errorMessage: null, errorDetail: null, updatedAt })
+            .where(eq(importItems.id, item.id));
+        } else if (outcome.status === "deleted") {
+          await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), eq(ledger.sourceKey, item.sourceKey)));
+          await tx.update(importItems).set({ status: "deleted", updatedAt }).where(eq(importItems.id, item.id));
+        } else if (outcome.status === "skipped_billed") {
+          await tx.update(importItems).set({ status: "skipped_billed", errorMessage: outcome.note, updatedAt }).where(eq(importItems.id, item.id));
+        } else if (outcome.status === "failed") {
+          await tx.update(importItems).set({ status: "failed", ...faultColumns(outcome.fault), updatedAt }).where(eq(importItems.id, item.id));
+        } else if (outcome.status === "pending") {
+          const payload = payloadOf(item);
+          const desired: ActivityItemPayload = { ...payload, syncToken: outcome.syncToken ?? payload.syncToken };
+          await tx
+            .update(importItems)
+            .set({ status: "pending", desired, operation: outcome.recreate ? "create" : item.operation, updatedAt })
+            .where(eq(importItems.id, item.id));
+          continue;
+        }
+        if (outcome.status in COUNTER_BY_STATUS) {
+          const k = outcome.status as keyof typeof COUNTER_BY_STATUS;
+          counts[k] = (counts[k] ?? 0) + 1;
+        }
+      }
+      const done = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
+      await tx
+        .update(imports)
+        .set({
+          createdCount: sql`${imports.createdCount} + ${counts.created ?? 0}`,
+          updatedCount: sql`${imports.updatedCount} + ${counts.updated ?? 0}`,
+          deletedCount: sql`${imports.deletedCount} + ${counts.deleted ?? 0}`,
+          failedCount: sql`${imports.failedCount} + ${counts.failed ?? 0}`,
+          skippedBilledCount: sql`${imports.skippedBilledCount} + ${counts.skipped_billed ?? 0}`,
+          progressDone: sql`${imports.progressDone} + ${done}`,
+          heartbeatAt: now(),
+          updatedAt: now(),
+        })
+        .where(eq(imports.id, imp.id));
+    });
+  }
+
+  /** Step 1 of crash safety: what is about to be sent is on disk before it leaves. */
+  async function markSending(items: ImportItemRow[], requestIdFor: (item: ImportItemRow) => string) {
+    const sentAt = now();
+    await db.transaction(async (tx) => {
+      for (const item of items) {
+        const requestId = requestIdFor(item);
+        item.requestId = requestId;
+        item.attempts += 1;
+        item.sentAt = sentAt;
+        item.status = "sending";
+        await tx.update(importItems).set({ status: "sending", requestId, attempts: item.attempts, sentAt, updatedAt: sentAt }).where(eq(importItems.id, item.id));
+      }
+    });
+  }
+
+  // ── reading QBO in bulk ──────────────────────────────────────────────────────────────────
+
+  async function readActivitiesById(ids: string[]): Promise<Map<string, QboTimeActivity>> {
+    const found = new Map<string, QboTimeActivity>();
+    for (const part of chunk([...new Set(ids)], QBO_READ_IDS_PER_QUERY)) {
+      const rows = await qbo.query("TimeActivity", `Id IN (${part.map(qboQuote).join(",")})`);
+      for (const row of rows) found.set(row.Id, row);
+    }
+    return found;
+  }
+
+  /** Where an update or delete could not go through (stale SyncToken, billed, gone): decide from QBO's current copy. */
+  async function resolveAgainstCurrent(items: ImportItemRow[], refs: Map<TargetRef, string>, retryLimit = 3): Promise<Outcome[]> {
+    const current = await readActivitiesById(items.map((i) => i.qboId!).filter(Boolean));
+    return items.map((item): Outcome => {
+      const ta = item.qboId ? current.get(item.qboId) : undefined;
+      const payload = payloadOf(item);
+      if (item.operation === "delete") {
+        if (!ta) return { item, status: "deleted" };
+        if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
+        if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this delete." }) };
+        return { item, status: "pending", syncToken: ta.SyncToken };
+      }
+      const activity = resolveNewRefs(payload.activity!, refs);
+      if (!ta) return { item, status: "pending", recreate: true };
+      if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
+      if (qboActivityMatches(ta, activity)) return { item, status: "updated", activity, ta };
+      if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this update." }) };
+      return { item, status: "pending", syncToken: ta.SyncToken };
+    });
+  }
+
+  /**
+   * Items left `sending` have an unknown outcome. Creates: look for the activity in QBO (same
+   * TxnDate, created since shortly before we sent, same content, not already ours) and adopt it.
+   * Updates and deletes: compare with QBO's current copy.
+   */
+  async function reconcile(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>): Promise<void> {
+    const creates = items.filter((i) => i.operation === "create");
+    const others = items.filter((i) => i.operation !== "create");
+    const outcomes: Outcome[] = others.length > 0 ? await resolveAgainstCurrent(others, refs) : [];
+
+    const byDate = new Map<string, ImportItemRow[]>();
+    for (const item of creates) {
+      const date = payloadOf(item).activity!.txnDate;
+      byDate.set(date, [...(byDate.get(date) ?? []), item]);
+    }
+    for (const [date, dateItems] of byDate) {
+      const since = new Date(Math.min(...dateItems.map((i) => (i.sentAt ?? now()).getTime())) - RECONCILE_CLOCK_SKEW_MS);
+      const candidates = await qbo.query("TimeActivity", `TxnDate = ${qboQuote(date)} AND MetaData.CreateTime >= ${qboQuote(isoInstant(since))}`);
+      // An activity already in the ledger belongs to another key: never adopt it twice.
+      const known = new Set(
+        candidates.length === 0
+          ? []
+          : (
+              await db
+                .select({ qboId: ledger.qboId })
+                .from(ledger)
+                .where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.qboId, candidates.map((c) => c.Id))))
+            ).map((r) => r.qboId),
+      );
+      const free = candidates.filter((c) => !known.has(c.Id));
+      for (const item of dateItems) {
+        const activity = resolveNewRefs(payloadOf(item).activity!, refs);
+        const index = free.findIndex((ta) => qboActivityMatches(ta, activity));
+        if (index >= 0) {
+          const [ta] = free.splice(index, 1);
+          outcomes.push({ item, status: "created", activity, ta: ta! });
+        } else {
+          outcomes.push({ item, status: "pending" });
+        }
+      }
+    }
+    await commitOutcomes(imp, outcomes);
+  }
+
+  // ── entities (create rules) ──────────────────────────────────────────────────────────────
+
+  async function createEntities(imp: ImportRow, items: ImportItemRow[]): Promise<void> {
+    for (const item of items) {
+      const payload = item.desired as EntityItemPayload;
+      await markSending([item], (i) => deterministicRequestId([imp.id, "entity", i.seq, i.attempts + 1]));
+      let qboId: string | undefined;
+      let fault: QboFault | undefined;
+      try {
+        const entity = await qbo.create(item.entity as "Employee" | "Customer" | "Item", payload.body, item.requestId!);
+        qboId = (entity as { Id: string }).Id;
+      } catch (error) {
+        if (!(error instanceof QboFault)) throw error;
+        if (error.code === QBO_FAULT_CODE.duplicateName) {
+          // The name was taken since the preview (or by our own lost create): reuse that entity (reference §5.3).
+          qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
+        }
+        if (!qboId) {
+          if (error.outcomeUnknown) qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
+          if (!qboId) fault = error;
+        }
+      }
+      await deps.hooks?.afterQboResponse?.();
+      await db.transaction(async (tx) => {
+        if (qboId) {
+          await tx.update(importItems).set({ status: "created", qboId, updatedAt: now() }).where(eq(importItems.id, item.id));
+          // The rule now points at the entity, so the next import links instead of creating again.
+          await tx
+            .update(mappingRules)
+            .set({ targetQboId: qboId, updatedAt: now() })
+            .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, payload.category), inArray(mappingRules.sourceId, payload.sourceIds), eq(mappingRules.kind, "create")));
+        } else {
+          await tx.update(importItems).set({ status: "failed", ...faultColumns(fault!), updatedAt: now() }).where(eq(importItems.id, item.id));
+        }
+        await tx
+          .update(imports)
+          .set({ progressDone: sql`${imports.progressDone} + 1`, failedCount: sql`${imports.failedCount} + ${qboId ? 0 : 1}`, heartbeatAt: now() })
+          .where(eq(imports.id, imp.id));
+      });
+    }
+  }
+
+  async function findEntityByName(entity: "Employee" | "Customer" | "Item", payload: EntityItemPayload): Promise<string | undefined> {
+    const where = entity === "Item" ? `Name = ${qboQuote(payload.name)}` : `DisplayName = ${qboQuote(payload.name)}`;
+    const rows = await qbo.query(entity, where);
+    return rows[0]?.Id;
+  }
+
+  // ── TimeActivity operations ─────────────────────────────────────────────────────────────
+
+  function batchOperation(item: ImportItemRow, refs: Map<TargetRef, string>): BatchOperation {
+    const bId = item.seq.toString(36); // ≤ 10 chars when the batch carries a requestid (reference §6)
+    const payload = payloadOf(item);
+    if (item.operation === "delete") return { bId, operation: "delete", entity: "TimeActivity", body: { Id: item.qboId, SyncToken: payload.syncToken } };
+    const body = timeActivityBody(resolveNewRefs(payload.activity!, refs));
+    if (item.operation === "update") return { bId, operation: "update", entity: "TimeActivity", body: { ...body, Id: item.qboId, SyncToken: payload.syncToken, sparse: false } };
+    return { bId, operation: "create", entity: "TimeActivity", body };
+  }
+
+  function outcomeOf(item: ImportItemRow, refs: Map<TargetRef, string>, result: { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault }): Outcome | "reread" {
+    if (result.ok) {
+      if (item.operation === "delete") return { item, status: "deleted" };
+      const activity = resolveNewRefs(payloadOf(item).activity!, refs);
+      const ta = result.entity as QboTimeActivity | undefined;
+      if (!ta?.Id) return { item, status: "failed", fault: new QboFault({ kind: "malformed", status: 200, message: "QuickBooks answered without the activity" }) };
+      return { item, status: item.operation === "create" ? "created" : "updated", activity, ta };
+    }
+    const fault = result.fault;
+    // An update or delete refused for its state (stale SyncToken, billed, gone) is decided from QBO's current copy.
+    if (item.operation !== "create" && fault.kind === "validation") return "reread";
+    if (fault.kind === "throttle" || fault.kind === "server") return { item, status: "pending" };
+    return { item, status: "failed", fault };
+  }
+
+  async function sendBatch(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
+    await markSending(items, (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
+    const requestId = deterministicRequestId([imp.id, "batch", ...items.map((i) => `${i.seq}.${i.attempts}`)], QBO_BATCH_REQUEST_ID_MAX);
+    let results;
+    try {
+      results = await qbo.batch(items.map((i) => batchOperation(i, refs)), requestId);
+    } catch (error) {
+      if (error instanceof QboFault && (error.outcomeUnknown || error.retryable)) {
+        await reconcile(imp, items, refs);
+        return;
+      }
+      throw error;
+    }
+    await deps.hooks?.afterQboResponse?.();
+    const outcomes: Outcome[] = [];
+    const reread: ImportItemRow[] = [];
+    for (const item of items) {
+      const result = results.get(item.seq.toString(36));
+      if (!result) {
+        outcomes.push({ item, status: "pending" });
+        continue;
+      }
+      const outcome = outcomeOf(item, refs, result);
+      if (outcome === "reread") reread.push(item);
+      else outcomes.push(outcome);
+    }
+    await commitOutcomes(imp, outcomes);
+    if (reread.length > 0) await commitOutcomes(imp, await resolveAgainstCurrent(reread, refs));
+  }
+
+  async function sendSingle(imp: ImportRow, item: ImportItemRow, refs: Map<TargetRef, string>) {
+    await markSending([item], (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
+    const op = batchOperation(item, refs);
+    let result: { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault };
+    try {
+      if (!("entity" in op)) throw new Error("unreachable");
+      if (op.operation === "delete") {
+        await qbo.remove("TimeActivity", String(op.body.Id), String(op.body.SyncToken), item.requestId!);
+        result = { ok: true };
+      } else {
+        const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!) : await qbo.update("TimeActivity", op.body, item.requestId!);
+        result = { ok: true, entity: entity as Record<string, unknown> };
+      }
+    } catch (error) {
+      if (!(error instanceof QboFault)) throw error;
+      if (error.outcomeUnknown || error.retryable) {
+        await reconcile(imp, [item], refs);
+        return;
+      }
+      if (error.kind === "auth" || error.kind === "forbidden") throw error;
+      result = { ok: false, fault: error };
+    }
+    await deps.hooks?.afterQboResponse?.();
+    const outcome = outcomeOf(item, refs, result);
+    await commitOutcomes(imp, outcome === "reread" ? await resolveAgainstCurrent([item], refs) : [outcome]);
+  }
+
+  /**
+   * A batch while the per-minute batch allowance lasts; once it is spent, single requests for as
+   * long as the general allowance has room (Intuit counts them separately), so a large import runs
+   * near the ceiling of both limits together.
+   */
+  async function sendChunk(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
+    const remaining = qbo.pacer.remainingInWindow();
+    if (items.length > 1 && remaining.batches === 0 && qbo.pacer.batchCounting === "request" && remaining.requests >= items.length) {
+      await Promise.all(items.map((item) => sendSingle(imp, item, refs)));
+    } else {
+      await sendBatch(imp, items, refs);
+    }
+  }
+
+  // ── the slice ────────────────────────────────────────────────────────────────────────────
+
+  async function loadRefs(importId: string): Promise<Map<TargetRef, string>> {
+    const rows = await db
+      .select({ sourceKey: importItems.sourceKey, qboId: importItems.qboId })
+      .from(importItems)
+      .where(and(eq(importItems.importId, importId), sql`${importItems.entity} <> 'TimeActivity'`, eq(importItems.status, "created")));
+    return new Map(rows.filter((r) => r.qboId).map((r) => [r.sourceKey as TargetRef, r.qboId!]));
+  }
+
+  async function itemsWithStatus(importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number) {
+    const query = db
+      .select()
+      .from(importItems)
+      .where(
+        and(
+          eq(importItems.importId, importId),
+          eq(importItems.status, status),
+          entity === "TimeActivity" ? eq(importItems.entity, "TimeActivity") : sql`${importItems.entity} <> 'TimeActivity'`,
+        ),
+      )
+      .orderBy(asc(importItems.seq));
+    return limit ? query.limit(limit) : query;
+  }
+
+  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string) {
+    await db.transaction(async (tx) => {
+      if (status === "interrupted") {
+        await tx
+          .update(importItems)
+          .set({ status: "cancelled", updatedAt: now() })
+          .where(and(eq(importItems.importId, imp.id), eq(importItems.status, "pending")));
+      }
+      await tx
+        .update(imports)
+        .set({ status, errorMessage: errorMessage ?? null, finishedAt: now(), updatedAt: now(), runnerId: null })
+        .where(eq(imports.id, imp.id));
+      if (status === "completed") await saveRulesOfImport(tx as unknown as Db, imp, now());
+    });
+  }
+
+  /** Runs one slice. Call again until `done`. */
+  async function runSlice(importId: string): Promise<SliceResult> {
+    const imp = await getImportById(db, importId);
+    if (!imp) return { done: true, status: "error" };
+    if (imp.status !== "running" && imp.status !== "interrupting") return { done: true, status: imp.status };
+    try {
+      const refs = await loadRefs(imp.id);
+      const lost = [...(await itemsWithStatus(imp.id, "sending", "TimeActivity"))];
+      if (lost.length > 0) await reconcile(imp, lost, refs);
+
+      if (imp.status === "interrupting") {
+        await finish(imp, "interrupted");
+        return { done: true, status: "interrupted" };
+      }
+
+      const lostEntities = await itemsWithStatus(imp.id, "sending", "entities");
+      const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
+      await createEntities(imp, [...lostEntities, ...pendingEntities]);
+      const resolvedRefs = await loadRefs(imp.id);
+
+      const pending = await itemsWithStatus(imp.id, "pending", "TimeActivity", sliceOps);
+      // Activities whose entity could not be created cannot be written: they fail with the reason.
+      const blocked: Outcome[] = [];
+      const ready: ImportItemRow[] = [];
+      for (const item of pending) {
+        const activity = payloadOf(item).activity;
+        const refsUsed = activity ? [activity.employeeRef, activity.customerRef, activity.itemRef] : [];
+        const missing = refsUsed.find((r) => r?.startsWith("new:") && !resolvedRefs.has(r));
+        if (item.attempts >= MAX_SEND_ATTEMPTS) {
+          blocked.push({ item, status: "failed", fault: new QboFault({ kind: "server", status: 0, message: `QuickBooks did not accept this activity after ${MAX_SEND_ATTEMPTS} attempts.` }) });
+        } else if (missing) blocked.push({ item, status: "failed", fault: new QboFault({ kind: "validation", status: 0, message: `Not imported: the QuickBooks entity for ${missing.split(":")[1]} ${missing.split(":")[2]} could not be created.` }) });
+        else ready.push(item);
+      }
+      await commitOutcomes(imp, blocked);
+
+      if (ready.length === 0) {
+        const stillLost = await itemsWithStatus(imp.id, "sending", "TimeActivity", 1);
+        if (stillLost.length > 0) return { done: false, status: "running" };
+        await finish(imp, "completed");
+        return { done: true, status: "completed" };
+      }
+
+      const chunks = chunk(ready, QBO_BATCH_MAX_OPS);
+      let next = 0;
+      let interrupted = false;
+      const worker = async () => {
+        while (next < chunks.length && !interrupted) {
+          const current = chunks[next++]!;
+          const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+          if (state?.status !== "running") {
+            interrupted = true;
+            return;
+          }
+          await sendChunk(imp, current, resolvedRefs);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+      return { done: false, status: "running" };
+    } catch (error) {
+      if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {
+        await finish(imp, "error", error.message);
+        return { done: true, status: "error" };
+      }
+      throw error;
+    }
+  }
+
+  async function markError(importId: string, message: string) {
+    const imp = await getImportById(db, importId);
+    if (imp && (imp.status === "running" || imp.status === "interrupting")) await finish(imp, "error", message);
+  }
+
+  return { runSlice, markError, readActivitiesById };
+}
+
+/**
+ * Rules from the mapping step become the connection's rules when the import completes (spec §4),
+ * each change kept in the mapping history. Creates already point at their new entity.
+ */
+export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
+  const snapshot = (imp.mappingSnapshot ?? { rules: [] }) as { rules?: SnapshotRule[] };
+  for (const rule of snapshot.rules ?? []) {
+    const [existing] = await db
+      .select()
+      .from(mappingRules)
+      .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, rule.category), eq(mappingRules.sourceId, rule.sourceId)));
+    const created =
+      rule.kind === "create" && !rule.targetQboId
+        ? (
+            await db
+              .select({ qboId: importItems.qboId })
+              .from(importItems)
+              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
+          )[0]?.qboId
+        : undefined;
+    const next = {
+      kind: rule.kind,
+      targetQboId: rule.targetQboId ?? created ?? existing?.targetQboId ?? null,
+      targetName: rule.targetName ?? null,
+      createOptions: rule.createOptions ?? null,
+    };
+    const before = existing ? { kind: existing.kind, targetQboId: existing.targetQboId, targetName: existing.targetName, createOptions: existing.createOptions } : null;
+    if (before && JSON.stringify(before) === JSON.stringify(next)) continue;
+    const [saved] = existing
+      ? await db.update(mappingRules).set({ ...next, sourceName: rule.sourceName, updatedByAdminId: imp.createdByAdminId, updatedAt: at }).where(eq(mappingRules.id, existing.id)).returning()
+      : await db
+          .insert(mappingRules)
+          .values({ connectionId: imp.connectionId, category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...next, updatedByAdminId: imp.createdByAdminId })
+          .returning();
+    await db.insert(mappingHistory).values({
+      connectionId: imp.connectionId,
+      ruleId: saved!.id,
+      category: rule.category,
+      sourceId: rule.sourceId,
+      sourceName: rule.sourceName,
+      changedByAdminId: imp.createdByAdminId,
+      importId: imp.id,
+      before,
+      after: next,
+      changedAt: at,
+    });
+  }
+}
+
+/** One rule as stored in an import's mapping snapshot. */
+export interface SnapshotRule {
+  category: MappingCategory;
+  sourceId: number;
+  sourceName: string;
+  kind: "create" | "link" | "skip";
+  targetQboId?: string | null;
+  targetName?: string | null;
+  createOptions?: Record<string, unknown> | null;
+}
+

@@ -1,0 +1,62 @@
+// Translation between our activities and QBO TimeActivity JSON (reference qbo-api.md §2.1).
+import type { QboTimeActivity } from "@/lib/qbo/schemas";
+import { canonicalRate, qboIdOf } from "./plan/keys";
+import type { QboActivityState, TargetRef, WrittenActivity } from "./types";
+
+function refValue(ref: TargetRef): string {
+  const id = qboIdOf(ref);
+  if (id === null) throw new Error(`Unresolved reference ${ref}: its entity must be created first`);
+  return id;
+}
+
+/** The body of a TimeActivity create or full update. Never sends HasBeenBilled (QBO sets it). */
+export function timeActivityBody(activity: WrittenActivity): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    TxnDate: activity.txnDate,
+    NameOf: "Employee",
+    EmployeeRef: { value: refValue(activity.employeeRef) },
+    ItemRef: { value: refValue(activity.itemRef) },
+    BillableStatus: activity.billableStatus,
+    Taxable: false,
+    Hours: activity.hours,
+    Minutes: activity.minutes,
+  };
+  if (activity.customerRef) body.CustomerRef = { value: refValue(activity.customerRef) };
+  if (activity.hourlyRate !== null) body.HourlyRate = activity.hourlyRate;
+  if (activity.description) body.Description = activity.description;
+  return body;
+}
+
+/** What QBO holds, in our terms, for the diff and for reconciliation. */
+export function activityStateFromQbo(ta: QboTimeActivity): QboActivityState {
+  return {
+    qboId: ta.Id,
+    syncToken: ta.SyncToken,
+    hasBeenBilled: ta.BillableStatus === "HasBeenBilled",
+    txnDate: ta.TxnDate,
+    employeeRef: ta.EmployeeRef ? (`qbo:${ta.EmployeeRef.value}` as TargetRef) : undefined,
+    customerRef: ta.CustomerRef ? (`qbo:${ta.CustomerRef.value}` as TargetRef) : null,
+    itemRef: ta.ItemRef ? (`qbo:${ta.ItemRef.value}` as TargetRef) : undefined,
+    billableStatus: ta.BillableStatus === "Billable" ? "Billable" : "NotBillable",
+    hourlyRate: ta.HourlyRate ?? null,
+    hours: ta.Hours ?? 0,
+    minutes: ta.Minutes ?? 0,
+    description: ta.Description ?? null,
+  };
+}
+
+/**
+ * True when a TimeActivity found in QBO is the one we meant to write: used to adopt a create
+ * whose answer was lost (crash, timeout) instead of sending it again.
+ */
+export function qboActivityMatches(ta: QboTimeActivity, wanted: WrittenActivity): boolean {
+  if (ta.TxnDate !== wanted.txnDate) return false;
+  if (`qbo:${ta.EmployeeRef?.value}` !== wanted.employeeRef) return false;
+  if (`qbo:${ta.ItemRef?.value}` !== wanted.itemRef) return false;
+  if ((ta.CustomerRef ? `qbo:${ta.CustomerRef.value}` : null) !== wanted.customerRef) return false;
+  if ((ta.Hours ?? 0) !== wanted.hours || (ta.Minutes ?? 0) !== wanted.minutes) return false;
+  const status = ta.BillableStatus === "HasBeenBilled" ? "Billable" : ta.BillableStatus ?? "NotBillable";
+  if (status !== wanted.billableStatus) return false;
+  if (wanted.billableStatus === "Billable" && canonicalRate(ta.HourlyRate) !== canonicalRate(wanted.hourlyRate)) return false;
+  return (ta.Description ?? "") === (wanted.description ?? "");
+}
