@@ -467,14 +467,17 @@ export function createExecutor(deps: ExecuteDeps) {
       const resolvedRefs = await loadRefs(imp.id);
 
       const pending = await itemsWithStatus(imp.id, "pending", "TimeActivity", sliceOps);
-      // Activities whose entity could not be created cannot be written: they fail with the reason.
+      // Settled without a request: ledger-only deletes; and activities whose entity could not be created fail with the reason.
       const blocked: Outcome[] = [];
       const ready: ImportItemRow[] = [];
       for (const item of pending) {
         const activity = payloadOf(item).activity;
         const refsUsed = activity ? [activity.employeeRef, activity.customerRef, activity.itemRef] : [];
         const missing = refsUsed.find((r) => r?.startsWith("new:") && !resolvedRefs.has(r));
-        if (item.attempts >= MAX_SEND_ATTEMPTS) {
+        if (item.operation === "delete" && payloadOf(item).ledgerOnly) {
+          // Already gone from QBO (deleted there): only our ledger row goes, no request is sent.
+          blocked.push({ item, status: "deleted" });
+        } else if (item.attempts >= MAX_SEND_ATTEMPTS) {
           blocked.push({ item, status: "failed", fault: new QboFault({ kind: "server", status: 0, message: `QuickBooks did not accept this activity after ${MAX_SEND_ATTEMPTS} attempts.` }) });
         } else if (missing) blocked.push({ item, status: "failed", fault: new QboFault({ kind: "validation", status: 0, message: `Not imported: the QuickBooks entity for ${missing.split(":")[1]} ${missing.split(":")[2]} could not be created.` }) });
         else ready.push(item);

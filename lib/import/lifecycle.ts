@@ -1,0 +1,85 @@
+// Draft → running → completed / interrupted / error, with the rules the spec puts on each step:
+// drafts are private to their author, one import runs per company (the database decides), only the
+// admin who started an import may interrupt it.
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { admins, imports } from "@/db/schema";
+import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
+import { getConnection } from "@/db/queries/connections";
+
+export class ImportRuleError extends Error {
+  constructor(
+    readonly code: "not_found" | "not_ready" | "already_running" | "not_connected" | "time_tracking_off" | "stale_preview" | "not_owner" | "not_running",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ImportRuleError";
+  }
+}
+
+export interface Actor {
+  accountId: string;
+  adminId: string;
+}
+
+export async function createDraft(db: Db, actor: Actor, connectionId: string): Promise<ImportRow> {
+  const connection = await getConnection(db, actor.accountId, connectionId);
+  if (!connection) throw new ImportRuleError("not_found", "That QuickBooks company is not connected to your account.");
+  const [row] = await db.insert(imports).values({ accountId: actor.accountId, connectionId, createdByAdminId: actor.adminId }).returning();
+  return row!;
+}
+
+async function runningMessage(db: Db, connectionId: string): Promise<string> {
+  const active = await getActiveImport(db, connectionId);
+  if (!active) return "Another import is running for this company. Try again when it has finished.";
+  const [admin] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, active.createdByAdminId));
+  return `${admin?.name ?? "Another admin"} is running an import for this company. Only one import runs per company at a time; try again when it has finished.`;
+}
+
+/**
+ * Start Import. Refused when the preview is missing or out of date (another import changed this
+ * company's QuickBooks data since it was made), the company is not usable, or an import runs.
+ */
+export async function startImport(db: Db, actor: Actor, importId: string, now = new Date()): Promise<ImportRow> {
+  const imp = await getImport(db, actor.accountId, importId, actor.adminId);
+  if (!imp || imp.createdByAdminId !== actor.adminId) throw new ImportRuleError("not_found", "This import does not exist or belongs to someone else.");
+  if (imp.status !== "draft" || imp.step !== "preview" || !imp.summary) throw new ImportRuleError("not_ready", "Preview the import before starting it.");
+  const connection = await getConnection(db, actor.accountId, imp.connectionId);
+  if (!connection || connection.status !== "connected") throw new ImportRuleError("not_connected", "This QuickBooks company needs to be connected again before importing.");
+  if (connection.timeTrackingEnabled === false) {
+    throw new ImportRuleError("time_tracking_off", "Time tracking is off in this QuickBooks company. Turn it on in QuickBooks (Settings → Time) and try again.");
+  }
+  const previewedAt = new Date((imp.summary as { previewedAt: string }).previewedAt);
+  const [changedSince] = await db
+    .select({ id: imports.id })
+    .from(imports)
+    .where(and(eq(imports.connectionId, imp.connectionId), inArray(imports.status, ["completed", "interrupted", "error"]), gt(imports.finishedAt, previewedAt)))
+    .limit(1);
+  if (changedSince) throw new ImportRuleError("stale_preview", "Another import changed this company's QuickBooks data after this preview. Open the preview again to refresh it.");
+  try {
+    const [row] = await db
+      .update(imports)
+      .set({ status: "running", startedAt: now, heartbeatAt: now, updatedAt: now })
+      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
+      .returning();
+    if (!row) throw new ImportRuleError("not_ready", "This import has already been started.");
+    return row;
+  } catch (error) {
+    if (isUniqueViolation(error, ONE_ACTIVE_IMPORT_CONSTRAINT)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId));
+    throw error;
+  }
+}
+
+/** Interrupt: only the admin who started the import. It cannot be resumed; re-running imports the rest. */
+export async function interruptImport(db: Db, actor: Actor, importId: string): Promise<ImportRow> {
+  const imp = await getImport(db, actor.accountId, importId);
+  if (!imp) throw new ImportRuleError("not_found", "This import does not exist.");
+  if (imp.createdByAdminId !== actor.adminId) throw new ImportRuleError("not_owner", "Only the admin who started this import can interrupt it.");
+  const [row] = await db
+    .update(imports)
+    .set({ status: "interrupting", updatedAt: sql`now()` })
+    .where(and(eq(imports.id, imp.id), eq(imports.status, "running")))
+    .returning();
+  if (!row) throw new ImportRuleError("not_running", "This import is no longer running.");
+  return row;
+}

@@ -1,0 +1,114 @@
+// The wizard's Map step: which actiTIME entities occur in the selected data, the rule each has,
+// and a suggestion for those without one (spec §5 step 2).
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { mappingRules } from "@/db/schema";
+import type { QboDirectory } from "@/lib/mapping/directory";
+import type { MappingCategory, RuleForEntity } from "@/lib/mapping/rules";
+import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
+import type { SnapshotRule } from "./execute";
+import { ruleFromSnapshot, snapshotFromRow } from "./rules";
+import type { SourceData } from "./source";
+
+export interface MapEntity {
+  category: MappingCategory;
+  sourceId: number;
+  name: string;
+  /** Extra context shown beside the name: the customer of a project, a type of work's rate, an e-mail. */
+  detail: string | null;
+  recordCount: number;
+  hours: number;
+  /** The connection's saved rule, if any. */
+  saved: RuleForEntity | null;
+  /** A suggestion for entities without a saved rule. */
+  suggestion: Suggestion | null;
+}
+
+const MINUTES_PER_HOUR = 60;
+
+export async function listSavedRules(db: Db, connectionId: string): Promise<SnapshotRule[]> {
+  const rows = await db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
+  return rows.map(snapshotFromRow);
+}
+
+export async function getSavedRule(db: Db, connectionId: string, category: MappingCategory, sourceId: number) {
+  const [row] = await db
+    .select()
+    .from(mappingRules)
+    .where(and(eq(mappingRules.connectionId, connectionId), eq(mappingRules.category, category), eq(mappingRules.sourceId, sourceId)));
+  return row;
+}
+
+/** Entities that occur in the source data, with their usage, saved rules and suggestions. */
+export function mapStepEntities(source: SourceData, saved: readonly SnapshotRule[], directory: QboDirectory): MapEntity[] {
+  const usage = new Map<string, { records: number; minutes: number }>();
+  const use = (category: MappingCategory, id: number, minutes: number) => {
+    const key = `${category}:${id}`;
+    const u = usage.get(key) ?? { records: 0, minutes: 0 };
+    u.records += 1;
+    u.minutes += minutes;
+    usage.set(key, u);
+  };
+  const taskById = new Map(source.tasks.map((t) => [t.id, t]));
+  for (const r of source.timeTrack) {
+    const task = taskById.get(r.taskId);
+    use("user", r.userId, r.minutes);
+    if (!task) continue;
+    use("project", task.projectId, r.minutes);
+    use("type_of_work", task.typeOfWorkId, r.minutes);
+  }
+  for (const r of source.leave) {
+    use("user", r.userId, r.minutes);
+    use("leave_type", r.leaveTypeId, r.minutes);
+  }
+  const customerName = new Map(source.customers.map((c) => [c.id, c.name]));
+  const occurring = <T extends { id: number }>(category: MappingCategory, list: readonly T[]) => list.filter((e) => usage.has(`${category}:${e.id}`));
+  const users = occurring("user", source.users);
+  const projects = occurring("project", source.projects).map((p) => ({ ...p, customerName: customerName.get(p.customerId) ?? "" }));
+  const typesOfWork = occurring("type_of_work", source.typesOfWork);
+  const leaveTypes = occurring("leave_type", source.leaveTypes);
+
+  const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r)]));
+  const suggestions = suggestRules({
+    users: users.map((u) => ({ id: u.id, fullName: u.fullName, email: u.email })),
+    projects,
+    typesOfWork: typesOfWork.map((t) => ({ id: t.id, name: t.name, rate: source.ratesVisible ? t.rate : null, billable: t.billable })),
+    leaveTypes,
+    existingRules: [...savedByKey.values()],
+    directory,
+  });
+  const suggestionByKey = new Map(suggestions.map((s) => [`${s.category}:${s.sourceId}`, s]));
+
+  const entity = (category: MappingCategory, id: number, name: string, detail: string | null): MapEntity => {
+    const key = `${category}:${id}`;
+    const u = usage.get(key)!;
+    return {
+      category,
+      sourceId: id,
+      name,
+      detail,
+      recordCount: u.records,
+      hours: Math.round((u.minutes / MINUTES_PER_HOUR) * 100) / 100,
+      saved: savedByKey.get(key) ?? null,
+      suggestion: savedByKey.has(key) ? null : (suggestionByKey.get(key) ?? null),
+    };
+  };
+  const byName = (a: MapEntity, b: MapEntity) => a.name.localeCompare(b.name);
+  return [
+    ...users.map((u) => entity("user", u.id, u.fullName, u.email)).sort(byName),
+    ...projects.map((p) => entity("project", p.id, p.name, p.customerName)).sort(byName),
+    ...typesOfWork
+      .map((t) => entity("type_of_work", t.id, t.name, [t.billable ? "billable" : "not billable", source.ratesVisible && t.rate !== null ? `rate ${t.rate}` : null].filter(Boolean).join(", ")))
+      .sort(byName),
+    ...leaveTypes.map((l) => entity("leave_type", l.id, l.name, null)).sort(byName),
+  ];
+}
+
+/** The rule each entity gets if the admin accepts everything as proposed: saved rule, else suggestion. */
+export function proposedRules(entities: readonly MapEntity[]): RuleForEntity[] {
+  return entities.flatMap((e) => {
+    if (e.saved) return [e.saved];
+    if (e.suggestion) return [{ category: e.category, sourceId: e.sourceId, sourceName: e.name, rule: e.suggestion.rule }];
+    return [];
+  });
+}

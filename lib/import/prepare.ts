@@ -1,0 +1,250 @@
+// Preview: read → plan → diff, then store the result as the import's items, so what the preview
+// shows is exactly what Start executes. The current state of every ledger activity in scope is read
+// from QBO in bulk (Id IN …, 500 per query), never one read per activity.
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { importItems, imports } from "@/db/schema";
+import type { ImportRow } from "@/db/queries/imports";
+import { listLedgerInRange } from "@/db/queries/ledger";
+import type { ActitimeClient } from "@/lib/actitime";
+import type { QboDirectory } from "@/lib/mapping/directory";
+import type { QboClient } from "@/lib/qbo/client";
+import { diffImport, type DiffOperation } from "./diff";
+import { createExecutor, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
+import { planImport, type PlanResult } from "./plan";
+import { activityInScope, compileScope } from "./plan/scope";
+import { newRef, qboRef } from "./plan/keys";
+import { activityStateFromQbo } from "./qbo-activity";
+import { readSource, type SourceData } from "./source";
+import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+
+const ITEM_INSERT_CHUNK_ROWS = 500;
+
+export interface ImportSelection {
+  userIds: number[] | null;
+  projectIds: number[] | null;
+  leaveTypeIds: number[] | null;
+  approvedOnly: boolean;
+}
+
+export interface BreakdownRow {
+  name: string;
+  hours: number;
+  activities: number;
+}
+
+export interface PreviewSummary {
+  previewedAt: string;
+  mode: PlanResult["mode"];
+  activities: number;
+  hours: number;
+  counts: Record<DiffOperation["op"], number>;
+  hoursBefore: number;
+  hoursAfter: number;
+  hoursBlockedByBilling: number;
+  records: { in: number; imported: number; skipped: PlanResult["counts"]["skipped"]; billableWithoutRate: number };
+  unmapped: { category: MappingCategory; name: string | null; recordCount: number; hours: number }[];
+  entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Customer" | "Item"; activities: number }[];
+  breakdown: { byUser: BreakdownRow[]; byCustomer: BreakdownRow[]; byItem: BreakdownRow[]; byBillable: BreakdownRow[] };
+  ratesVisible: boolean;
+}
+
+export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
+  const selection = (imp.selection ?? {}) as Partial<ImportSelection>;
+  return {
+    dateFrom: imp.dateFrom!,
+    dateTo: imp.dateTo!,
+    userIds: selection.userIds ?? null,
+    projectIds: selection.projectIds ?? null,
+    leaveTypeIds: selection.leaveTypeIds ?? null,
+    approvedOnly: selection.approvedOnly ?? false,
+  };
+}
+
+const ENTITY_BY_CATEGORY = { user: "Employee", project: "Customer", type_of_work: "Item", leave_type: "Item" } as const;
+
+/** Mapping rules (the import's snapshot) → what each actiTIME entity becomes in QBO. */
+export function resolveTargets(rules: readonly SnapshotRule[], directory: QboDirectory | null): ResolvedTargets {
+  const itemPrice = new Map((directory?.items ?? []).map((i) => [i.id, i.unitPrice ?? null]));
+  const maps: Record<MappingCategory, Map<number, Target>> = { user: new Map(), project: new Map(), type_of_work: new Map(), leave_type: new Map() };
+  for (const rule of rules) {
+    let target: Target;
+    if (rule.kind === "skip") target = { kind: "skip" };
+    else if (rule.targetQboId) {
+      const price = rule.kind === "create" ? ((rule.createOptions?.unitPrice as number | undefined) ?? null) : (itemPrice.get(rule.targetQboId) ?? null);
+      target = { kind: "qbo", ref: qboRef(rule.targetQboId), name: rule.targetName ?? "", unitPrice: price };
+    } else if (rule.kind === "create") {
+      target = { kind: "qbo", ref: newRef(rule.category, rule.sourceId), name: rule.targetName ?? "", unitPrice: (rule.createOptions?.unitPrice as number | undefined) ?? null };
+    } else continue; // a link without a target is no rule: its time is reported unmapped
+    maps[rule.category].set(rule.sourceId, target);
+  }
+  return { users: maps.user, projects: maps.project, typesOfWork: maps.type_of_work, leaveTypes: maps.leave_type };
+}
+
+/** The QBO body that creates the entity of a `create` rule (reference §2.2–2.4). */
+export function entityBody(rule: SnapshotRule): Record<string, unknown> {
+  const name = rule.targetName ?? rule.sourceName;
+  const options = rule.createOptions ?? {};
+  const parentQboId = (options.parentQboId as string | null | undefined) ?? null;
+  if (rule.category === "user") {
+    const parts = name.trim().split(/\s+/);
+    const familyName = parts.length > 1 ? parts.pop()! : name;
+    return { DisplayName: name, GivenName: parts.join(" ").slice(0, 100) || name.slice(0, 100), FamilyName: familyName.slice(0, 100) };
+  }
+  if (rule.category === "project") return parentQboId ? { DisplayName: name, Job: true, ParentRef: { value: parentQboId } } : { DisplayName: name };
+  const body: Record<string, unknown> = {
+    Name: name,
+    Type: "Service",
+    IncomeAccountRef: { value: String(options.incomeAccountId ?? "") },
+    UnitPrice: typeof options.unitPrice === "number" ? options.unitPrice : 0,
+  };
+  if (parentQboId) Object.assign(body, { SubItem: true, ParentRef: { value: parentQboId } });
+  return body;
+}
+
+const MINUTES_PER_HOUR = 60;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function breakdown(activities: readonly DesiredActivity[], label: (a: DesiredActivity) => string): BreakdownRow[] {
+  const rows = new Map<string, { minutes: number; activities: number }>();
+  for (const a of activities) {
+    const key = label(a);
+    const row = rows.get(key) ?? { minutes: 0, activities: 0 };
+    row.minutes += a.hours * MINUTES_PER_HOUR + a.minutes;
+    row.activities += 1;
+    rows.set(key, row);
+  }
+  return [...rows]
+    .map(([name, r]) => ({ name, hours: round2(r.minutes / MINUTES_PER_HOUR), activities: r.activities }))
+    .sort((a, b) => b.hours - a.hours || a.name.localeCompare(b.name));
+}
+
+export interface PrepareDeps {
+  db: Db;
+  qbo: QboClient;
+  actitime: ActitimeClient;
+  directory: QboDirectory | null;
+  /** Pre-read actiTIME data (the wizard reads it once for the map step); read here when absent. */
+  source?: SourceData;
+  now?: () => Date;
+}
+
+/** Builds the preview of a draft and stores it as the import's items. Returns the summary it stored. */
+export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings: TimeDescriptionSettings): Promise<PreviewSummary> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const scope = scopeOf(imp);
+  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const source = deps.source ?? (await readSource(deps.actitime, scope));
+  const targets = resolveTargets(rules, deps.directory);
+  const plan = planImport({ ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly });
+
+  const compiled = compileScope(scope);
+  const ledgerRows = await listLedgerInRange(db, imp.connectionId, scope.dateFrom, scope.dateTo);
+  const desiredKeys = new Set(plan.activities.map((a) => a.key));
+  // Every ledger activity this import may update, delete or leave alone is re-read, so billed and
+  // deleted-in-QBO activities are known before anything is planned against them.
+  const relevant = ledgerRows.filter((row) => desiredKeys.has(row.key) || activityInScope(row.txnDate, row.sources, compiled));
+  const current = await createExecutor({ db, qbo: deps.qbo }).readActivitiesById(relevant.map((r) => r.qboId));
+  const qboState = new Map<string, QboActivityState>();
+  for (const row of relevant) {
+    const ta = current.get(row.qboId);
+    qboState.set(row.qboId, ta ? activityStateFromQbo(ta) : { qboId: row.qboId, syncToken: row.syncToken, hasBeenBilled: false, deleted: true, hours: 0, minutes: 0 });
+  }
+  const diff = diffImport({ desired: plan.activities, ledger: ledgerRows, scope, qboState });
+
+  const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
+  const entityItems = plan.entitiesToCreate.map((e, index) => {
+    const rule = ruleByRef.get(e.ref)!;
+    const payload: EntityItemPayload = { category: e.category, ref: e.ref, name: rule.targetName ?? e.name, sourceIds: e.sourceIds, body: entityBody(rule) };
+    return {
+      importId: imp.id,
+      seq: index,
+      entity: ENTITY_BY_CATEGORY[e.category],
+      operation: "create" as const,
+      sourceKey: e.ref,
+      status: "pending" as const,
+      desired: payload,
+    };
+  });
+  const offset = entityItems.length;
+  const activityItems = diff.operations.map((op, index) => {
+    const base = { importId: imp.id, seq: offset + index, entity: "TimeActivity" as const, sourceKey: op.key };
+    const before = "ledger" in op && op.ledger ? { written: op.ledger.written, hours: op.beforeHours } : null;
+    switch (op.op) {
+      case "create":
+        return { ...base, operation: "create" as const, status: "pending" as const, desired: { activity: op.desired } satisfies ActivityItemPayload, before };
+      case "update":
+        return { ...base, operation: "update" as const, status: "pending" as const, qboId: op.qboId, desired: { activity: op.desired, syncToken: op.syncToken } satisfies ActivityItemPayload, before };
+      case "delete":
+        return { ...base, operation: "delete" as const, status: "pending" as const, qboId: op.qboId, desired: { syncToken: op.syncToken, ledgerOnly: op.ledgerOnly } satisfies ActivityItemPayload, before };
+      case "unchanged":
+        return { ...base, operation: "update" as const, status: "unchanged" as const, qboId: op.ledger.qboId, desired: { activity: op.desired } satisfies ActivityItemPayload, before };
+      case "skipped_billed":
+        return {
+          ...base,
+          operation: op.blocked,
+          status: "skipped_billed" as const,
+          qboId: op.qboId,
+          desired: { activity: op.desired } satisfies ActivityItemPayload,
+          before,
+          errorMessage: `Billed in QuickBooks: left at ${round2(op.beforeHours)} h (actiTIME now says ${round2(op.afterHours)} h).`,
+        };
+    }
+  });
+
+  const names = (map: ReadonlyMap<number, Target>) => {
+    const byRef = new Map<string, string>();
+    for (const t of map.values()) if (t.kind === "qbo") byRef.set(t.ref, t.name);
+    return byRef;
+  };
+  const employeeNames = names(targets.users);
+  const customerNames = names(targets.projects);
+  const itemNames = new Map([...names(targets.typesOfWork), ...names(targets.leaveTypes)]);
+  const nameOf = (m: Map<string, string>, ref: TargetRef | null, fallback: string) => (ref ? (m.get(ref) ?? fallback) : fallback);
+  const summary: PreviewSummary = {
+    previewedAt: now().toISOString(),
+    mode: plan.mode,
+    activities: plan.totals.activities,
+    hours: round2(plan.totals.hours),
+    counts: diff.totals.counts,
+    hoursBefore: round2(diff.totals.hoursBefore),
+    hoursAfter: round2(diff.totals.hoursAfter),
+    hoursBlockedByBilling: round2(diff.totals.hoursBlockedByBilling),
+    records: { in: plan.counts.recordsIn, imported: plan.counts.recordsImported, skipped: plan.counts.skipped, billableWithoutRate: plan.counts.billableWithoutRate },
+    unmapped: plan.counts.unmapped.map((u) => ({ category: u.category, name: u.name, recordCount: u.recordCount, hours: round2(u.minutes / MINUTES_PER_HOUR) })),
+    entitiesToCreate: entityItems.map((e) => ({ category: e.desired.category, name: e.desired.name, entity: e.entity, activities: plan.entitiesToCreate[e.seq]!.activityCount })),
+    breakdown: {
+      byUser: breakdown(plan.activities, (a) => nameOf(employeeNames, a.employeeRef, "Unknown employee")),
+      byCustomer: breakdown(plan.activities, (a) => nameOf(customerNames, a.customerRef, "No customer (leave)")),
+      byItem: breakdown(plan.activities, (a) => nameOf(itemNames, a.itemRef, "Unknown item")),
+      byBillable: breakdown(plan.activities, (a) => (a.billableStatus === "Billable" ? "Billable" : "Not billable")),
+    },
+    ratesVisible: source.ratesVisible,
+  };
+
+  const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;
+  await db.transaction(async (tx) => {
+    await tx.delete(importItems).where(eq(importItems.importId, imp.id));
+    const all = [...entityItems, ...activityItems];
+    for (let i = 0; i < all.length; i += ITEM_INSERT_CHUNK_ROWS) await tx.insert(importItems).values(all.slice(i, i + ITEM_INSERT_CHUNK_ROWS));
+    await tx
+      .update(imports)
+      .set({
+        step: "preview",
+        summary,
+        timeDescriptionSnapshot: settings,
+        progressTotal: executable,
+        progressDone: 0,
+        createdCount: 0,
+        updatedCount: 0,
+        deletedCount: 0,
+        failedCount: 0,
+        skippedBilledCount: 0,
+        hours: String(summary.hours),
+        updatedAt: now(),
+      })
+      .where(eq(imports.id, imp.id));
+  });
+  return summary;
+}
