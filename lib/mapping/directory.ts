@@ -1,0 +1,84 @@
+// A snapshot of the QBO name lists that mapping needs (filled from qbo_entity_cache or live
+// queries, reference §9 step 3). Parsed with zod where it enters from storage, so validation and
+// suggestions can trust its shape.
+import { z } from "zod";
+
+export const QBO_SERVICE_ITEM_TYPE = "Service";
+/** With item categories on, sellable items sit under `Category` parents (reference §2.4). */
+export const QBO_CATEGORY_ITEM_TYPE = "Category";
+
+const qboIdSchema = z.string().min(1);
+
+export const qboEmployeeEntrySchema = z.object({
+  id: qboIdSchema,
+  /** DisplayName. */
+  name: z.string(),
+  email: z.string().nullable().optional(),
+  active: z.boolean(),
+});
+
+export const qboCustomerEntrySchema = z.object({
+  id: qboIdSchema,
+  /** DisplayName: for a sub-customer only the last part (reference §2.3). */
+  name: z.string(),
+  /** `Parent:Child`, read-only in QBO. */
+  fullyQualifiedName: z.string(),
+  parentId: qboIdSchema.nullable().optional(),
+  active: z.boolean(),
+});
+
+/** Vendors only matter because their DisplayNames share one namespace with customers and employees. */
+export const qboVendorEntrySchema = z.object({
+  id: qboIdSchema,
+  name: z.string(),
+  active: z.boolean().optional(),
+});
+
+export const qboItemEntrySchema = z.object({
+  id: qboIdSchema,
+  name: z.string(),
+  fullyQualifiedName: z.string(),
+  parentId: qboIdSchema.nullable().optional(),
+  /** `Service`, `Category`, `Inventory`, `NonInventory`, `Group`. */
+  type: z.string(),
+  active: z.boolean(),
+  unitPrice: z.number().nullable().optional(),
+});
+
+export const qboIncomeAccountEntrySchema = z.object({ id: qboIdSchema, name: z.string() });
+
+export const qboDirectorySchema = z.object({
+  employees: z.array(qboEmployeeEntrySchema),
+  customers: z.array(qboCustomerEntrySchema),
+  vendors: z.array(qboVendorEntrySchema),
+  items: z.array(qboItemEntrySchema),
+  /** Accounts with AccountType = Income (reference §2.5). */
+  incomeAccounts: z.array(qboIncomeAccountEntrySchema),
+  /** CompanyInfo NameValue PayrollFeature (reference §2.7): then employees are created in QBO only. */
+  payrollEnabled: z.boolean(),
+});
+
+export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
+export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
+export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
+export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
+export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
+export type QboDirectory = z.infer<typeof qboDirectorySchema>;
+
+/** QBO nests customers and items at most 5 levels: top level (0) plus 4 (reference §2.3, §2.4). */
+export const QBO_MAX_NESTING_LEVEL = 4;
+
+/** QBO `Level`, derived from the full name because the snapshot does not carry it. */
+export function qboLevelOf(fullyQualifiedName: string): number {
+  return fullyQualifiedName.split(":").length - 1;
+}
+
+/**
+ * Orders QBO Ids for stable tie-breaks. QBO Ids are digit strings ("9" before "10"); anything
+ * else falls back to plain code-unit order, never locale order, so results do not depend on the server.
+ */
+export function compareQboIds(a: string, b: string): number {
+  const numeric = /^\d+$/;
+  if (numeric.test(a) && numeric.test(b) && a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
