@@ -1,0 +1,123 @@
+// A whole world for engine tests: a fresh database, the actiTIME and QBO emulators behind msw at the
+// URLs the app's configuration points to, a signed-in admin and a connected QuickBooks company.
+import { and, eq } from "drizzle-orm";
+import { imports } from "@/db/schema";
+import { verifyLogin } from "@/lib/auth/login";
+import { getEnv } from "@/lib/env";
+import { createDraft, startImport, type Actor } from "@/lib/import/lifecycle";
+import { createExecutor, type ExecuteDeps, type SnapshotRule } from "@/lib/import/execute";
+import { listSavedRules, mapStepEntities, proposedRules } from "@/lib/import/mapping-step";
+import { preparePreview, type ImportSelection } from "@/lib/import/prepare";
+import { snapshotFromRule } from "@/lib/import/rules";
+import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
+import type { TimeDescriptionSettings } from "@/lib/import/types";
+import type { RuleForEntity } from "@/lib/mapping/rules";
+import { createQboClient } from "@/lib/qbo/client";
+import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
+import { fetchQboDirectory } from "@/lib/qbo/directory";
+import { authorizeUrl } from "@/lib/qbo/oauth";
+import { Pacer } from "@/lib/qbo/pace";
+import { connectionTokenSource } from "@/lib/qbo/tokens";
+import { actitimeMswHandlers, createActitimeEmulator, type ActitimeEmulatorOptions } from "@/lib/sandbox/actitime";
+import { createQboEmulator, type QboEmulatorOptions } from "@/lib/sandbox/qbo";
+import { qboMswHandlers } from "@/lib/sandbox/qbo/msw";
+import { server } from "@/tests/setup/server";
+import { createTestDb } from "./db";
+
+export const WORLD_ACTITIME_URL = "https://actitime.world.test/acme";
+export const WORLD_TODAY = "2025-05-15";
+export const SANDBOX_REALM = "9130350000000001";
+export const PAYROLL_REALM = "9130350000000002";
+
+export interface WorldOptions {
+  qbo?: QboEmulatorOptions;
+  actitime?: ActitimeEmulatorOptions;
+  realmId?: string;
+  /** A pacer for the app's client; default: no practical limit (the emulator's limits are off by default). */
+  pacer?: Pacer;
+}
+
+export async function createWorld(options: WorldOptions = {}) {
+  const t = await createTestDb();
+  const actitime = createActitimeEmulator({ today: WORLD_TODAY, ...options.actitime });
+  const qbo = createQboEmulator({ limits: false, ...options.qbo });
+  const env = getEnv();
+  server.use(
+    ...actitimeMswHandlers(actitime, WORLD_ACTITIME_URL),
+    ...qboMswHandlers(qbo, { apiBase: env.intuit.apiBaseUrl, oauthBase: new URL(env.intuit.tokenUrl).origin + "/sandbox/qbo" }),
+  );
+  const admin = await verifyLogin(t.db, { actitimeUrl: WORLD_ACTITIME_URL, username: "admin", password: "demo" });
+  const actor: Actor = { accountId: admin.accountId, adminId: admin.adminId };
+
+  async function connect(realmId: string) {
+    const state = newOAuthState();
+    const url = new URL(authorizeUrl(state));
+    url.searchParams.set("sandbox_realm", realmId);
+    const response = await fetch(url, { redirect: "manual" });
+    const callbackUrl = response.headers.get("location");
+    if (!callbackUrl) throw new Error(`authorize did not redirect (${response.status})`);
+    return completeConnection(t.db, { accountId: admin.accountId, adminId: admin.adminId, callbackUrl, expectedState: state });
+  }
+
+  const connection = await connect(options.realmId ?? SANDBOX_REALM);
+  const pacer = options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 });
+  const client = createQboClient({
+    realmId: connection.realmId,
+    apiBaseUrl: env.intuit.apiBaseUrl,
+    tokens: connectionTokenSource(t.db, connection.id),
+    pacer,
+    backoffScale: 0.001,
+    timeoutMs: 2_000,
+  });
+  const actitimeClient = await actitimeClientForAdmin(t.db, admin.accountId, admin.adminId);
+
+  /**
+   * New Import as a bookkeeper would do it: a draft for the range, every suggestion accepted except
+   * `override`, then the preview. Returns the draft (status draft, step preview) and its summary.
+   */
+  async function preview(
+    range: { dateFrom: string; dateTo: string },
+    opts: { selection?: Partial<ImportSelection>; override?: (rules: RuleForEntity[]) => RuleForEntity[]; settings?: TimeDescriptionSettings; actor?: Actor } = {},
+  ) {
+    const who = opts.actor ?? actor;
+    const draft = await createDraft(t.db, who, connection.id);
+    const selection: ImportSelection = { userIds: null, projectIds: null, leaveTypeIds: null, approvedOnly: false, ...opts.selection };
+    const scope = { ...range, ...selection };
+    const source = await readSource(actitimeClient, scope);
+    const directory = await fetchQboDirectory(client, connection.payrollEnabled === true);
+    const saved = await listSavedRules(t.db, connection.id);
+    const rules = (opts.override ?? ((r) => r))(proposedRules(mapStepEntities(source, saved, directory)));
+    const snapshot: SnapshotRule[] = rules.map(snapshotFromRule);
+    const [withScope] = await t.db
+      .update(imports)
+      .set({ dateFrom: range.dateFrom, dateTo: range.dateTo, selection, mappingSnapshot: { rules: snapshot }, step: "map" })
+      .where(and(eq(imports.id, draft.id)))
+      .returning();
+    const summary = await preparePreview({ db: t.db, qbo: client, actitime: actitimeClient, directory, source }, withScope!, opts.settings ?? { importTaskNames: false, importComments: false });
+    return { importId: draft.id, summary };
+  }
+
+  /** Start Import and run it to the end in-process. */
+  async function run(importId: string, deps: Partial<ExecuteDeps> = {}, who: Actor = actor) {
+    await startImport(t.db, who, importId);
+    return runToEnd(importId, deps);
+  }
+
+  async function runToEnd(importId: string, deps: Partial<ExecuteDeps> = {}) {
+    const executor = createExecutor({ db: t.db, qbo: client, ...deps });
+    for (let i = 0; i < 10_000; i++) {
+      const result = await executor.runSlice(importId);
+      if (result.done) return result;
+    }
+    throw new Error("import did not finish");
+  }
+
+  async function importRow(importId: string) {
+    const [row] = await t.db.select().from(imports).where(eq(imports.id, importId));
+    return row!;
+  }
+
+  return { t, db: t.db, actitime, qbo, admin, actor, connection, client, actitimeClient, connect, preview, run, runToEnd, importRow, dispose: () => t.dispose() };
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
