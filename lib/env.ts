@@ -144,7 +144,7 @@ export function loadEnv(source: Record<string, string | undefined>) {
       signingKey: raw.INNGEST_SIGNING_KEY,
       dev: raw.INNGEST_DEV,
       /** Durable execution through Inngest only when it is configured; otherwise the in-process runner. */
-      enabled: Boolean(raw.INNGEST_EVENT_KEY || raw.INNGEST_DEV),
+      enabled: Boolean(raw.INNGEST_EVENT_KEY || (raw.INNGEST_DEV && !/^(0|false)$/i.test(raw.INNGEST_DEV))),
     },
     sandbox: {
       enabled: sandbox,

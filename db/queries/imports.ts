@@ -59,3 +59,21 @@ export async function countItemsByStatus(db: Db, importId: string) {
     .groupBy(importItems.status, importItems.entity);
   return rows;
 }
+
+export type ItemFilter = "all" | "corrections" | "billed" | "failed" | "created" | "entities";
+
+/** A page of an import's items, in execution order, optionally narrowed to what a bookkeeper asks about. */
+export async function listImportItems(db: Db, importId: string, filter: ItemFilter, offset: number, limit: number) {
+  const conditions = [eq(importItems.importId, importId)];
+  if (filter === "corrections") conditions.push(sql`${importItems.entity} = 'TimeActivity' and ${importItems.operation} in ('update', 'delete') and ${importItems.status} not in ('unchanged', 'skipped_billed')`);
+  if (filter === "billed") conditions.push(eq(importItems.status, "skipped_billed"));
+  if (filter === "failed") conditions.push(eq(importItems.status, "failed"));
+  if (filter === "created") conditions.push(sql`${importItems.entity} = 'TimeActivity' and ${importItems.operation} = 'create'`);
+  if (filter === "entities") conditions.push(sql`${importItems.entity} <> 'TimeActivity'`);
+  const where = and(...conditions);
+  const [rows, [count]] = await Promise.all([
+    db.select().from(importItems).where(where).orderBy(asc(importItems.seq)).offset(offset).limit(limit),
+    db.select({ n: sql<number>`count(*)::int` }).from(importItems).where(where),
+  ]);
+  return { rows, total: count?.n ?? 0 };
+}

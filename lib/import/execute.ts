@@ -17,7 +17,7 @@ import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { resolveNewRefs } from "./plan/keys";
-import { activityStateFromQbo, qboActivityMatches, timeActivityBody } from "./qbo-activity";
+import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
 
 /** Operations handled per slice: one Inngest step, or one turn of the in-process runner. */
@@ -264,6 +264,8 @@ export function createExecutor(deps: ExecuteDeps) {
 
   async function createEntities(imp: ImportRow, items: ImportItemRow[]): Promise<void> {
     for (const item of items) {
+      const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+      if (state?.status !== "running") return; // interrupted: the next slice finishes the import
       const payload = item.desired as EntityItemPayload;
       await markSending([item], (i) => deterministicRequestId([imp.id, "entity", i.seq, i.attempts + 1]));
       let qboId: string | undefined;
@@ -438,11 +440,13 @@ export function createExecutor(deps: ExecuteDeps) {
           .set({ status: "cancelled", updatedAt: now() })
           .where(and(eq(importItems.importId, imp.id), eq(importItems.status, "pending")));
       }
-      await tx
+      // Only a live import is finished, and only once (two drivers may race around an Inngest cancel).
+      const [finished] = await tx
         .update(imports)
         .set({ status, errorMessage: errorMessage ?? null, finishedAt: now(), updatedAt: now(), runnerId: null })
-        .where(eq(imports.id, imp.id));
-      if (status === "completed") await saveRulesOfImport(tx as unknown as Db, imp, now());
+        .where(and(eq(imports.id, imp.id), inArray(imports.status, ["running", "interrupting"])))
+        .returning({ id: imports.id });
+      if (finished && status === "completed") await saveRulesOfImport(tx as unknown as Db, imp, now());
     });
   }
 
@@ -452,6 +456,8 @@ export function createExecutor(deps: ExecuteDeps) {
     if (!imp) return { done: true, status: "error" };
     if (imp.status !== "running" && imp.status !== "interrupting") return { done: true, status: imp.status };
     try {
+      // A sign of life for recovery and for the interrupt finisher, even before anything is committed.
+      await db.update(imports).set({ heartbeatAt: now() }).where(eq(imports.id, imp.id));
       const refs = await loadRefs(imp.id);
       const lost = [...(await itemsWithStatus(imp.id, "sending", "TimeActivity"))];
       if (lost.length > 0) await reconcile(imp, lost, refs);
@@ -464,6 +470,8 @@ export function createExecutor(deps: ExecuteDeps) {
       const lostEntities = await itemsWithStatus(imp.id, "sending", "entities");
       const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
       await createEntities(imp, [...lostEntities, ...pendingEntities]);
+      const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+      if (afterEntities?.status !== "running") return { done: false, status: afterEntities?.status ?? "error" };
       const resolvedRefs = await loadRefs(imp.id);
 
       const pending = await itemsWithStatus(imp.id, "pending", "TimeActivity", sliceOps);

@@ -42,7 +42,7 @@ export async function getSavedRule(db: Db, connectionId: string, category: Mappi
 /** Entities that occur in the source data, with their usage, saved rules and suggestions. */
 export function mapStepEntities(source: SourceData, saved: readonly SnapshotRule[], directory: QboDirectory): MapEntity[] {
   const usage = new Map<string, { records: number; minutes: number }>();
-  const use = (category: MappingCategory, id: number, minutes: number) => {
+  const tally = (category: MappingCategory, id: number, minutes: number) => {
     const key = `${category}:${id}`;
     const u = usage.get(key) ?? { records: 0, minutes: 0 };
     u.records += 1;
@@ -52,14 +52,14 @@ export function mapStepEntities(source: SourceData, saved: readonly SnapshotRule
   const taskById = new Map(source.tasks.map((t) => [t.id, t]));
   for (const r of source.timeTrack) {
     const task = taskById.get(r.taskId);
-    use("user", r.userId, r.minutes);
+    tally("user", r.userId, r.minutes);
     if (!task) continue;
-    use("project", task.projectId, r.minutes);
-    use("type_of_work", task.typeOfWorkId, r.minutes);
+    tally("project", task.projectId, r.minutes);
+    tally("type_of_work", task.typeOfWorkId, r.minutes);
   }
   for (const r of source.leave) {
-    use("user", r.userId, r.minutes);
-    use("leave_type", r.leaveTypeId, r.minutes);
+    tally("user", r.userId, r.minutes);
+    tally("leave_type", r.leaveTypeId, r.minutes);
   }
   const customerName = new Map(source.customers.map((c) => [c.id, c.name]));
   const occurring = <T extends { id: number }>(category: MappingCategory, list: readonly T[]) => list.filter((e) => usage.has(`${category}:${e.id}`));

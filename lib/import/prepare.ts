@@ -81,6 +81,18 @@ export function resolveTargets(rules: readonly SnapshotRule[], directory: QboDir
   return { users: maps.user, projects: maps.project, typesOfWork: maps.type_of_work, leaveTypes: maps.leave_type };
 }
 
+/** Names of the QBO entities an import's rules point to, for previews and detail pages. */
+export function refNames(rules: readonly SnapshotRule[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const rule of rules) {
+    if (rule.kind === "skip") continue;
+    const name = rule.targetName ?? rule.sourceName;
+    if (rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, name);
+    if (rule.kind === "create") names.set(`new:${rule.category}:${rule.sourceId}`, name);
+  }
+  return names;
+}
+
 /** The QBO body that creates the entity of a `create` rule (reference §2.2–2.4). */
 export function entityBody(rule: SnapshotRule): Record<string, unknown> {
   const name = rule.targetName ?? rule.sourceName;

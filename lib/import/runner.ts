@@ -92,12 +92,12 @@ export function unexpectedErrorMessage(error: unknown): string {
 // ── liveness: which process runs an import, and whether it still lives ─────────────────────
 
 /** Older than this, an active import's last sign of life says nobody runs it any more. */
-export function staleBefore(now: Date): Date {
+function staleBefore(now: Date): Date {
   return new Date(now.getTime() - IMPORT_HEARTBEAT_STALE_MS);
 }
 
 /** Nobody has touched it recently: no heartbeat since the cutoff (startImport sets one when it starts). */
-export function staleCondition(cutoff: Date) {
+function staleCondition(cutoff: Date) {
   return or(lt(imports.heartbeatAt, cutoff), and(isNull(imports.heartbeatAt), or(isNull(imports.startedAt), lt(imports.startedAt, cutoff))));
 }
 
@@ -231,10 +231,13 @@ export async function requestImportRun(data: ImportEventData, deps: ImportDriver
  * in-flight slice has ended. In-process: the running loop sees the status before its next chunk and its
  * next slice finishes the import; when no loop runs it here, one is started so the import still ends.
  */
-export async function requestInterrupt(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
+export async function requestImportInterrupt(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
   if (usesInngest(deps)) {
     await sendImportEvent(deps, importInterruptRequested.create(data));
     return;
   }
   void runImportInline(data.importId, deps);
 }
+
+/** The name issue 6 gave it; same function. */
+export const requestInterrupt = requestImportInterrupt;

@@ -1,28 +1,130 @@
 import type { Metadata } from "next";
-import { EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { listImports, type ImportSort } from "@/db/queries/imports";
+import { Badge, Button, EmptyState, PageHeader } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { newImport } from "./actions";
+import { formatDateTime, formatHours, STATUS_LABEL } from "./_components/steps";
+import { AutoRefresh } from "./_components/auto-refresh";
 
 export const metadata: Metadata = { title: "Import History" };
 
-export default async function ImportHistoryPage() {
+const SORTS: { key: ImportSort; label: string }[] = [
+  { key: "newest", label: "Newest first" },
+  { key: "status", label: "Status" },
+  { key: "user", label: "User" },
+];
+
+export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string }> }) {
+  const params = await searchParams;
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
   if (!current) {
     return (
       <>
         <PageHeader title="Import History" />
-        <EmptyState title="Connect a QuickBooks company to start" action={<a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">Connect to QuickBooks</a>}>
+        <EmptyState
+          title="Connect a QuickBooks company to start"
+          action={
+            <a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">
+              Connect to QuickBooks
+            </a>
+          }
+        >
           Hours are imported into a QuickBooks Online company. Connect yours, then map people, projects and types of work once.
         </EmptyState>
       </>
     );
   }
+  const sort = SORTS.find((s) => s.key === params.sort)?.key ?? "newest";
+  const rows = await listImports(await getDb(), session.accountId, current.id, sort);
+  const running = rows.some((r) => r.import.status === "running" || r.import.status === "interrupting");
+  const canImport = current.status === "connected";
   return (
     <>
-      <PageHeader title="Import History" description={`Imports into ${current.companyName}, newest first.`} />
-      <EmptyState title="The import wizard is not available in this build yet" action={<LinkButton href="/companies" variant="secondary">View QuickBooks companies</LinkButton>}>
-        Sign-in and QuickBooks connections work. Mapping, preview and imports arrive in the next release; nothing has been imported.
-      </EmptyState>
+      <PageHeader
+        title="Import History"
+        description={`Imports of actiTIME time into ${current.companyName}.`}
+        actions={
+          canImport ? (
+            <form action={newImport}>
+              <Button type="submit">New Import</Button>
+            </form>
+          ) : undefined
+        }
+      />
+      {running ? <AutoRefresh intervalMs={3000} /> : null}
+      {!canImport ? (
+        <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {current.companyName} needs to be reconnected before importing. <Link className="underline" href="/companies">Go to QuickBooks Companies</Link>
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <EmptyState title="No imports yet" action={canImport ? <form action={newImport}><Button type="submit">New Import</Button></form> : undefined}>
+          Choose a date range, map your people, projects and types of work once, preview, and import. Re-running the same range later applies corrections without duplicating anything.
+        </EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-2 text-sm">
+            <span className="text-slate-500">Sort by:</span>
+            {SORTS.map((s) => (
+              <Link key={s.key} href={`/imports?sort=${s.key}`} aria-current={s.key === sort ? "true" : undefined} className={`rounded px-2 py-1 ${s.key === sort ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+                {s.label}
+              </Link>
+            ))}
+          </div>
+          <table className="min-w-full text-sm">
+            <caption className="sr-only">Imports, {SORTS.find((s) => s.key === sort)!.label.toLowerCase()}</caption>
+            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2">Status</th>
+                <th scope="col" className="px-4 py-2">Date range</th>
+                <th scope="col" className="px-4 py-2">Run by</th>
+                <th scope="col" className="px-4 py-2">Started</th>
+                <th scope="col" className="px-4 py-2 text-right">Created</th>
+                <th scope="col" className="px-4 py-2 text-right">Updated</th>
+                <th scope="col" className="px-4 py-2 text-right">Deleted</th>
+                <th scope="col" className="px-4 py-2 text-right">Failed</th>
+                <th scope="col" className="px-4 py-2 text-right">Hours</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map(({ import: imp, adminName }) => {
+                const status = STATUS_LABEL[imp.status]!;
+                const active = imp.status === "running" || imp.status === "interrupting";
+                const percent = imp.progressTotal > 0 ? Math.round((imp.progressDone / imp.progressTotal) * 100) : 0;
+                return (
+                  <tr key={imp.id} className="hover:bg-slate-50">
+                    <td className="px-4 py-3">
+                      <Link href={`/imports/${imp.id}`} className="flex flex-col gap-1 focus:outline-none">
+                        <Badge tone={status.tone}>{status.label}</Badge>
+                        {active ? (
+                          <span className="block h-1.5 w-24 overflow-hidden rounded bg-slate-200" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label="Import progress">
+                            <span className="block h-full bg-brand-600" style={{ width: `${percent}%` }} />
+                          </span>
+                        ) : null}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-3">
+                      <Link href={`/imports/${imp.id}`} className="font-medium text-brand-700 hover:underline">
+                        {imp.dateFrom} – {imp.dateTo}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-3">{adminName}</td>
+                    <td className="px-4 py-3 text-slate-600">{formatDateTime(imp.startedAt)}</td>
+                    <td className="px-4 py-3 text-right tabular-nums">{imp.createdCount}</td>
+                    <td className="px-4 py-3 text-right tabular-nums">{imp.updatedCount}</td>
+                    <td className="px-4 py-3 text-right tabular-nums">{imp.deletedCount}</td>
+                    <td className={`px-4 py-3 text-right tabular-nums ${imp.failedCount > 0 ? "font-semibold text-red-700" : ""}`}>{imp.failedCount}</td>
+                    <td className="px-4 py-3 text-right tabular-nums">{formatHours(imp.hours)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

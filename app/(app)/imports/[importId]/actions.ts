@@ -1,0 +1,100 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { getTimeDescriptionSettingsOrDefault } from "@/lib/import/settings";
+import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
+import { mapStepEntities } from "@/lib/import/mapping-step";
+import { listSavedRules } from "@/lib/import/mapping-step";
+import { preparePreview, scopeOf } from "@/lib/import/prepare";
+import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
+import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
+import { rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
+import { loadQboDirectory } from "@/lib/qbo/directory";
+import { loadDraft, loadImport } from "../_lib/context";
+
+function ids(form: FormData, name: string, allName: string): number[] | null {
+  if (form.get(allName) === "all") return null;
+  return form.getAll(name).map((v) => Number(v));
+}
+
+/** Step 1 → Step 2. */
+export async function saveSelectionAction(importId: string, form: FormData) {
+  const { db, actor } = await loadDraft(importId);
+  const raw = {
+    dateFrom: String(form.get("dateFrom") ?? ""),
+    dateTo: String(form.get("dateTo") ?? ""),
+    userIds: ids(form, "userId", "users"),
+    projectIds: ids(form, "projectId", "projects"),
+    leaveTypeIds: ids(form, "leaveTypeId", "leaveTypes"),
+    approvedOnly: form.get("approvedOnly") === "on",
+  };
+  try {
+    await saveSelection(db, actor, importId, raw);
+  } catch (error) {
+    if (!(error instanceof WizardError)) throw error;
+    const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo });
+    redirect(`/imports/${importId}/select?${back}`);
+  }
+  redirect(`/imports/${importId}/map`);
+}
+
+/** Step 2 → Step 3: Confirm Mapping & Continue builds the preview. */
+export async function confirmMappingAction(importId: string, form: FormData) {
+  const { db, imp, actor, connection, qbo } = await loadDraft(importId);
+  if (!imp.dateFrom) redirect(`/imports/${importId}/select`);
+  const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
+  const scope = scopeOf(imp);
+  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id)]);
+  const entities = mapStepEntities(source, saved, directory);
+  const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
+  const { rules, errors } = rulesFromForm(form, names, directory);
+  const ok = await saveMapping(db, actor, importId, rules, errors);
+  if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
+  const fresh = (await loadDraft(importId)).imp;
+  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await getTimeDescriptionSettingsOrDefault(db, connection.id));
+  redirect(`/imports/${importId}/preview`);
+}
+
+export async function refreshDirectoryAction(importId: string) {
+  const { db, connection, qbo } = await loadDraft(importId);
+  await loadQboDirectory(db, connection.id, qbo, { refresh: true });
+  redirect(`/imports/${importId}/map?refreshed=1`);
+}
+
+/** Rebuilds the preview (QuickBooks or actiTIME may have changed since it was made). */
+export async function refreshPreviewAction(importId: string) {
+  const { db, imp, actor, connection, qbo } = await loadDraft(importId);
+  if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
+  const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
+  const directory = await loadQboDirectory(db, connection.id, qbo);
+  await preparePreview({ db, qbo, actitime, directory }, imp, await getTimeDescriptionSettingsOrDefault(db, connection.id));
+  redirect(`/imports/${importId}/preview?refreshed=1`);
+}
+
+/** Step 3 → Step 4: Start Import. */
+export async function startImportAction(importId: string) {
+  const { db, actor } = await loadDraft(importId);
+  let row;
+  try {
+    row = await startImport(await getDb(), actor, importId);
+  } catch (error) {
+    if (error instanceof ImportRuleError) redirect(`/imports/${importId}/preview?error=${encodeURIComponent(error.message)}`);
+    throw error;
+  }
+  await requestImportRun({ importId: row.id, connectionId: row.connectionId });
+  void db;
+  redirect(`/imports/${importId}`);
+}
+
+export async function interruptAction(importId: string) {
+  const { db, actor } = await loadImport(importId);
+  try {
+    const row = await interruptImport(db, actor, importId);
+    await requestImportInterrupt({ importId: row.id, connectionId: row.connectionId });
+  } catch (error) {
+    if (error instanceof ImportRuleError) redirect(`/imports/${importId}?error=${encodeURIComponent(error.message)}`);
+    throw error;
+  }
+  redirect(`/imports/${importId}`);
+}

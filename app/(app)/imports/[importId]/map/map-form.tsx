@@ -1,0 +1,212 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
+
+export interface MapRow {
+  key: string;
+  category: MappingCategory;
+  sourceId: number;
+  name: string;
+  detail: string | null;
+  hours: number;
+  initial: MappingRule;
+  suggested: MappingRule | null;
+  reason: string | null;
+  hasSavedRule: boolean;
+  errors: { field: string; message: string }[];
+}
+
+interface Option {
+  id: string;
+  label: string;
+}
+
+interface Props {
+  rows: MapRow[];
+  options: { employees: Option[]; customers: Option[]; items: (Option & { service: boolean })[]; incomeAccounts: Option[] };
+  payrollEnabled: boolean;
+  labels: Record<string, { label: string; noun: string; subNoun: string | null }>;
+  action: (form: FormData) => void | Promise<void>;
+}
+
+interface RowState {
+  kind: "create" | "link" | "skip";
+  targetQboId: string;
+  name: string;
+  parentQboId: string;
+  incomeAccountId: string;
+  unitPrice: string;
+}
+
+function stateOf(rule: MappingRule, fallbackName: string, defaultIncome: string): RowState {
+  if (rule.kind === "link") return { kind: "link", targetQboId: rule.targetQboId, name: fallbackName, parentQboId: "", incomeAccountId: defaultIncome, unitPrice: "" };
+  if (rule.kind === "create")
+    return {
+      kind: "create",
+      targetQboId: "",
+      name: rule.name,
+      parentQboId: rule.parentQboId ?? "",
+      incomeAccountId: rule.incomeAccountId ?? defaultIncome,
+      unitPrice: rule.unitPrice === undefined ? "" : String(rule.unitPrice),
+    };
+  return { kind: "skip", targetQboId: "", name: fallbackName, parentQboId: "", incomeAccountId: defaultIncome, unitPrice: "" };
+}
+
+const CATEGORIES: MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
+const fieldClass = "block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
+
+export function MapForm({ rows, options, payrollEnabled, labels, action }: Props) {
+  const defaultIncome = options.incomeAccounts[0]?.id ?? "";
+  const [state, setState] = useState<Record<string, RowState>>(() => Object.fromEntries(rows.map((r) => [r.key, stateOf(r.initial, r.name, defaultIncome)])));
+  const [search, setSearch] = useState("");
+  const [pending, setPending] = useState(false);
+  const visible = useMemo(() => {
+    const q = search.trim().toLowerCase();
+    return new Set(rows.filter((r) => !q || r.name.toLowerCase().includes(q) || (r.detail ?? "").toLowerCase().includes(q)).map((r) => r.key));
+  }, [rows, search]);
+
+  const update = (key: string, patch: Partial<RowState>) => setState((s) => ({ ...s, [key]: { ...s[key]!, ...patch } }));
+  const acceptSuggestions = () =>
+    setState((s) => Object.fromEntries(rows.map((r) => [r.key, r.suggested && !r.hasSavedRule ? stateOf(r.suggested, r.name, defaultIncome) : s[r.key]!])));
+  const skipRemaining = () => setState((s) => Object.fromEntries(rows.map((r) => [r.key, r.hasSavedRule ? s[r.key]! : { ...s[r.key]!, kind: "skip" as const }])));
+
+  return (
+    <form action={action} onSubmit={() => setPending(true)} className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <div>
+          <label htmlFor="map-search" className="text-sm font-medium text-slate-800">Search</label>
+          <input id="map-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name, customer or e-mail" className={`${fieldClass} mt-1 w-72`} />
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <button type="button" onClick={acceptSuggestions} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50">Accept all suggestions</button>
+          <button type="button" onClick={skipRemaining} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-50">Do not import all remaining</button>
+        </div>
+      </div>
+      {CATEGORIES.map((category) => {
+        const list = rows.filter((r) => r.category === category);
+        if (list.length === 0) return null;
+        const meta = labels[category]!;
+        return (
+          <section key={category} className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby={`section-${category}`}>
+            <h2 id={`section-${category}`} className="border-b border-slate-200 px-4 py-3 text-base font-semibold">
+              {meta.label} <span className="text-sm font-normal text-slate-500">→ QuickBooks {meta.noun === "Employee" ? "employees" : meta.noun === "Customer" ? "customers" : "service items"}</span>
+            </h2>
+            <ul className="divide-y divide-slate-100">
+              {list.map((row) => (
+                <RuleRow key={row.key} row={row} state={state[row.key]!} hidden={!visible.has(row.key)} onChange={(p) => update(row.key, p)} options={options} payrollEnabled={payrollEnabled} noun={meta.noun} subNoun={meta.subNoun} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      <div className="sticky bottom-0 flex justify-end gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
+        <button type="submit" disabled={pending} aria-busy={pending} className="rounded-md bg-brand-600 px-5 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
+          {pending ? "Checking and building the preview…" : "Confirm Mapping & Continue"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, subNoun }: {
+  row: MapRow;
+  state: RowState;
+  hidden: boolean;
+  onChange: (patch: Partial<RowState>) => void;
+  options: Props["options"];
+  payrollEnabled: boolean;
+  noun: string;
+  subNoun: string | null;
+}) {
+  const id = `r-${row.category}-${row.sourceId}`;
+  const name = (field: string) => `r:${row.category}:${row.sourceId}:${field}`;
+  const error = (field: string) => row.errors.find((e) => e.field === field)?.message;
+  const isItem = row.category === "type_of_work" || row.category === "leave_type";
+  const targets = row.category === "user" ? options.employees : row.category === "project" ? options.customers : options.items.filter((i) => i.service);
+  const canCreate = !(row.category === "user" && payrollEnabled);
+  const fieldError = (field: string) => {
+    const message = error(field);
+    return message ? (
+      <p id={`${id}-${field}-error`} className="mt-1 text-xs text-red-700" role="alert">
+        {message}
+      </p>
+    ) : null;
+  };
+  return (
+    <li className={`grid gap-3 px-4 py-3 md:grid-cols-[minmax(0,14rem)_minmax(0,13rem)_1fr] ${hidden ? "hidden" : ""}`}>
+      <div>
+        <p className="font-medium text-slate-900">{row.name}</p>
+        <p className="text-xs text-slate-500">
+          {row.detail ? `${row.detail} · ` : ""}
+          {row.hours.toLocaleString("en-US")} h
+        </p>
+        {row.reason ? <p className="mt-1 text-xs text-slate-500">{row.reason}</p> : null}
+      </div>
+      <div>
+        <label htmlFor={`${id}-kind`} className="sr-only">Rule for {row.name}</label>
+        <select id={`${id}-kind`} name={name("kind")} value={state.kind} onChange={(e) => onChange({ kind: e.target.value as RowState["kind"] })} className={fieldClass} aria-invalid={error("kind") ? true : undefined} aria-describedby={error("kind") ? `${id}-kind-error` : undefined}>
+          {canCreate || state.kind === "create" ? <option value="create">Create new QB {noun}</option> : null}
+          <option value="link">Link to QB {noun}</option>
+          <option value="skip">Do not import</option>
+        </select>
+        {fieldError("kind")}
+      </div>
+      <div className="grid gap-2 sm:grid-cols-2">
+        {state.kind === "link" ? (
+          <div className="sm:col-span-2">
+            <label htmlFor={`${id}-target`} className="text-xs font-medium text-slate-600">QuickBooks {noun.toLowerCase()}</label>
+            <select id={`${id}-target`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
+              <option value="">Choose…</option>
+              {targets.map((t) => (
+                <option key={t.id} value={t.id}>{t.label}</option>
+              ))}
+            </select>
+            {fieldError("target")}
+          </div>
+        ) : null}
+        {state.kind === "create" ? (
+          <>
+            <div>
+              <label htmlFor={`${id}-name`} className="text-xs font-medium text-slate-600">New {noun.toLowerCase()} name</label>
+              <input id={`${id}-name`} name={name("name")} value={state.name} onChange={(e) => onChange({ name: e.target.value })} className={fieldClass} aria-invalid={error("name") ? true : undefined} aria-describedby={error("name") ? `${id}-name-error` : undefined} />
+              {fieldError("name")}
+            </div>
+            {row.category !== "user" ? (
+              <div>
+                <label htmlFor={`${id}-parent`} className="text-xs font-medium text-slate-600">Parent {isItem ? "service" : "customer"} ({subNoun ?? "optional"})</label>
+                <select id={`${id}-parent`} name={name("parentQboId")} value={state.parentQboId} onChange={(e) => onChange({ parentQboId: e.target.value })} className={fieldClass} aria-invalid={error("parent") ? true : undefined} aria-describedby={error("parent") ? `${id}-parent-error` : undefined}>
+                  <option value="">None (top level)</option>
+                  {(isItem ? options.items : options.customers).map((t) => (
+                    <option key={t.id} value={t.id}>{t.label}</option>
+                  ))}
+                </select>
+                {fieldError("parent")}
+              </div>
+            ) : null}
+            {isItem ? (
+              <>
+                <div>
+                  <label htmlFor={`${id}-income`} className="text-xs font-medium text-slate-600">Income account</label>
+                  <select id={`${id}-income`} name={name("incomeAccountId")} value={state.incomeAccountId} onChange={(e) => onChange({ incomeAccountId: e.target.value })} className={fieldClass} aria-invalid={error("incomeAccount") ? true : undefined} aria-describedby={error("incomeAccount") ? `${id}-incomeAccount-error` : undefined}>
+                    <option value="">Choose…</option>
+                    {options.incomeAccounts.map((a) => (
+                      <option key={a.id} value={a.id}>{a.label}</option>
+                    ))}
+                  </select>
+                  {fieldError("incomeAccount")}
+                </div>
+                <div>
+                  <label htmlFor={`${id}-rate`} className="text-xs font-medium text-slate-600">Rate per hour</label>
+                  <input id={`${id}-rate`} name={name("unitPrice")} inputMode="decimal" value={state.unitPrice} onChange={(e) => onChange({ unitPrice: e.target.value })} className={fieldClass} aria-invalid={error("unitPrice") ? true : undefined} aria-describedby={error("unitPrice") ? `${id}-unitPrice-error` : undefined} />
+                  {fieldError("unitPrice")}
+                </div>
+              </>
+            ) : null}
+          </>
+        ) : null}
+        {state.kind === "skip" ? <p className="self-center text-sm text-slate-500">Time of this {row.category === "user" ? "user" : row.category.replace(/_/g, " ")} is not imported.</p> : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,95 @@
+import type { Metadata } from "next";
+import { Alert, Button, PageHeader } from "@/app/_components/ui";
+import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
+import { scopeOf } from "@/lib/import/prepare";
+import { ruleFromSnapshot } from "@/lib/import/rules";
+import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
+import type { MapDraft } from "@/lib/import/wizard";
+import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { loadQboDirectory } from "@/lib/qbo/directory";
+import { redirect } from "next/navigation";
+import { loadDraft } from "../../_lib/context";
+import { WizardSteps } from "../../_components/steps";
+import { confirmMappingAction, refreshDirectoryAction } from "../actions";
+import { MapForm, type MapRow } from "./map-form";
+
+export const metadata: Metadata = { title: "New Import · Map" };
+
+export default async function MapStep({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { importId } = await params;
+  const query = await searchParams;
+  const { db, imp, actor, connection, qbo } = await loadDraft(importId);
+  if (!imp.dateFrom) redirect(`/imports/${importId}/select`);
+  let source, directory, saved;
+  try {
+    const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
+    [source, directory, saved] = await Promise.all([readSource(actitime, scopeOf(imp)), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id)]);
+  } catch (error) {
+    return (
+      <>
+        <WizardSteps importId={importId} current="map" reached={imp.step} />
+        <Alert tone="error" title="The data for mapping could not be read">
+          {error instanceof Error ? error.message : "Please try again."}
+        </Alert>
+      </>
+    );
+  }
+  const entities = mapStepEntities(source, saved, directory);
+  const draft = (imp.mappingSnapshot ?? {}) as Partial<MapDraft>;
+  const drafted = new Map((draft.rules ?? []).map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r).rule]));
+  const errors = draft.errors ?? [];
+  const rows: MapRow[] = entities.map((e) => {
+    const key = `${e.category}:${e.sourceId}`;
+    return {
+      key,
+      category: e.category,
+      sourceId: e.sourceId,
+      name: e.name,
+      detail: e.detail,
+      hours: e.hours,
+      initial: drafted.get(key) ?? e.saved?.rule ?? e.suggestion?.rule ?? { kind: "skip" },
+      suggested: e.suggestion?.rule ?? null,
+      reason: e.saved ? "Saved rule" : (e.suggestion?.reason ?? null),
+      hasSavedRule: e.saved !== null,
+      errors: errors.filter((x) => x.category === e.category && x.sourceId === e.sourceId).map((x) => ({ field: x.field, message: x.message })),
+    };
+  });
+  const options = {
+    employees: directory.employees.filter((e) => e.active).map((e) => ({ id: e.id, label: e.name })),
+    customers: directory.customers.filter((c) => c.active).map((c) => ({ id: c.id, label: c.fullyQualifiedName })),
+    items: directory.items.filter((i) => i.active && (i.type === "Service" || i.type === "Category")).map((i) => ({ id: i.id, label: i.fullyQualifiedName, service: i.type === "Service" })),
+    incomeAccounts: directory.incomeAccounts.map((a) => ({ id: a.id, label: a.name })),
+  };
+  const confirm = confirmMappingAction.bind(null, importId);
+  const refresh = refreshDirectoryAction.bind(null, importId);
+  return (
+    <>
+      <WizardSteps importId={importId} current="map" reached={imp.step} />
+      <PageHeader
+        title="Map"
+        description={`How each actiTIME user, project, type of work and leave type of ${imp.dateFrom} – ${imp.dateTo} goes into ${connection.companyName}. Suggestions are pre-filled; change any of them.`}
+        actions={
+          <form action={refresh}>
+            <Button variant="secondary" type="submit">Refresh QuickBooks lists</Button>
+          </form>
+        }
+      />
+      <div className="mb-4 space-y-3">
+        {query.invalid ? <Alert tone="error" title="Some rules need attention">Fix the fields marked below, then confirm again. Nothing has been sent to QuickBooks.</Alert> : null}
+        {query.refreshed ? <Alert tone="success">QuickBooks lists refreshed.</Alert> : null}
+        {directory.payrollEnabled ? <Alert tone="info">QuickBooks Payroll is on in {connection.companyName}: employees must already exist in QuickBooks, so users can only be linked or not imported.</Alert> : null}
+      </div>
+      {rows.length === 0 ? (
+        <Alert tone="info" title="No time in this selection">actiTIME has no time for the chosen dates and selection. Go back to Select data to choose another range.</Alert>
+      ) : (
+        <MapForm
+          rows={rows}
+          options={options}
+          payrollEnabled={directory.payrollEnabled}
+          labels={Object.fromEntries(Object.values(MAPPING_CATEGORY_META).map((m) => [m.category, { label: m.label, noun: m.qboNoun, subNoun: m.qboSubNoun }]))}
+          action={confirm}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { eq } from "drizzle-orm";
+import { admins } from "@/db/schema";
+import { listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { Alert, Badge, PageHeader } from "@/app/_components/ui";
+import type { SnapshotRule } from "@/lib/import/execute";
+import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { loadImport } from "../_lib/context";
+import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../_components/items-table";
+import { formatDateTime, formatHours, STATUS_LABEL } from "../_components/steps";
+import { interruptAction } from "./actions";
+import { ImportProgress } from "./progress";
+
+export const metadata: Metadata = { title: "Import" };
+
+const FILTERS: { key: ItemFilter; label: string }[] = [
+  { key: "all", label: "All" },
+  { key: "created", label: "New activities" },
+  { key: "corrections", label: "Corrections" },
+  { key: "billed", label: "Billed (left alone)" },
+  { key: "failed", label: "Failed" },
+  { key: "entities", label: "Created entities" },
+];
+
+export default async function ImportPage({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { importId } = await params;
+  const query = await searchParams;
+  const { db, imp, session, connection } = await loadImport(importId);
+  if (imp.status === "draft") redirect(`/imports/${importId}/${imp.step}`);
+  const [admin] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, imp.createdByAdminId));
+  const summary = imp.summary as PreviewSummary | null;
+  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const names = refNames(rules);
+  const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
+  const page = Math.max(1, Number(query.page) || 1);
+  const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
+  const status = STATUS_LABEL[imp.status]!;
+  const interrupt = interruptAction.bind(null, importId);
+  const base = `/imports/${importId}`;
+  return (
+    <>
+      <PageHeader
+        title={`Import ${imp.dateFrom} – ${imp.dateTo}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <Badge tone={status.tone}>{status.label}</Badge>
+            <span>
+              {connection.companyName} · run by {admin?.name ?? "an admin"} · started {formatDateTime(imp.startedAt)}
+              {imp.finishedAt ? ` · finished ${formatDateTime(imp.finishedAt)}` : ""}
+            </span>
+          </span>
+        }
+      />
+      {query.error ? <div className="mb-4"><Alert tone="error">{query.error}</Alert></div> : null}
+      <ImportProgress
+        importId={imp.id}
+        canInterrupt={imp.createdByAdminId === session.adminId}
+        interrupt={interrupt}
+        initial={{
+          status: imp.status,
+          done: imp.progressDone,
+          total: imp.progressTotal,
+          created: imp.createdCount,
+          updated: imp.updatedCount,
+          deleted: imp.deletedCount,
+          failed: imp.failedCount,
+          skippedBilled: imp.skippedBilledCount,
+          errorMessage: imp.errorMessage,
+        }}
+      />
+      {summary ? (
+        <>
+          <p className="mt-4 text-sm text-slate-600">
+            {summary.activities.toLocaleString("en-US")} activities, {formatHours(summary.hours)} in this range after the import; {summary.counts.unchanged.toLocaleString("en-US")} were already right.
+          </p>
+          <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+            <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />
+            <BreakdownChart title="By customer" rows={summary.breakdown.byCustomer} />
+            <BreakdownChart title="By service item" rows={summary.breakdown.byItem} />
+            <BreakdownChart title="Billable" rows={summary.breakdown.byBillable} />
+          </div>
+        </>
+      ) : null}
+      <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <h2 className="px-4 pt-4 text-base font-semibold">Activities and entities</h2>
+        <ItemFilters base={base} current={filter} filters={FILTERS} />
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} />}
+        <Pager base={base} filter={filter} page={page} total={total} />
+      </section>
+      <section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">
+        <h2 className="px-4 pt-4 text-base font-semibold">Mapping rules used</h2>
+        <p className="px-4 text-sm text-slate-500">As they were when this import was previewed.</p>
+        <table className="mt-2 min-w-full text-sm">
+          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-2">Category</th>
+              <th scope="col" className="px-4 py-2">actiTIME</th>
+              <th scope="col" className="px-4 py-2">Rule</th>
+              <th scope="col" className="px-4 py-2">QuickBooks</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rules.map((r) => (
+              <tr key={`${r.category}-${r.sourceId}`}>
+                <td className="px-4 py-2 text-slate-600">{MAPPING_CATEGORY_META[r.category].label}</td>
+                <td className="px-4 py-2">{r.sourceName}</td>
+                <td className="px-4 py-2">{ruleKindLabel(r.category, r.kind, Boolean(r.createOptions?.parentQboId))}</td>
+                <td className="px-4 py-2">{r.kind === "skip" ? "—" : r.targetName}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,114 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { Alert, Button, PageHeader } from "@/app/_components/ui";
+import type { SnapshotRule } from "@/lib/import/execute";
+import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { loadDraft } from "../../_lib/context";
+import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
+import { formatHours, WizardSteps } from "../../_components/steps";
+import { refreshPreviewAction, startImportAction } from "../actions";
+
+export const metadata: Metadata = { title: "New Import · Preview" };
+
+const FILTERS: { key: ItemFilter; label: string }[] = [
+  { key: "all", label: "All activities" },
+  { key: "created", label: "New" },
+  { key: "corrections", label: "Corrections" },
+  { key: "billed", label: "Billed (left alone)" },
+  { key: "entities", label: "New QuickBooks entities" },
+];
+
+export default async function PreviewStep({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { importId } = await params;
+  const query = await searchParams;
+  const { db, imp, connection } = await loadDraft(importId);
+  if (imp.step !== "preview" || !imp.summary) redirect(`/imports/${importId}/${imp.step}`);
+  const summary = imp.summary as PreviewSummary;
+  const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
+  const page = Math.max(1, Number(query.page) || 1);
+  const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
+  const names = refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []);
+  const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
+  const start = startImportAction.bind(null, importId);
+  const refresh = refreshPreviewAction.bind(null, importId);
+  const base = `/imports/${importId}/preview`;
+  return (
+    <>
+      <WizardSteps importId={importId} current="preview" reached={imp.step} />
+      <PageHeader
+        title="Preview"
+        description={`${imp.dateFrom} – ${imp.dateTo} into ${connection.companyName}. This is exactly what Start Import will do.`}
+        actions={
+          <form action={refresh}>
+            <Button variant="secondary" type="submit">Refresh preview</Button>
+          </form>
+        }
+      />
+      <div className="mb-6 space-y-3">
+        {query.error ? <Alert tone="error" title="The import was not started">{query.error}</Alert> : null}
+        {query.refreshed ? <Alert tone="success">Preview rebuilt from the current actiTIME and QuickBooks data.</Alert> : null}
+        {summary.unmapped.length > 0 ? (
+          <Alert tone="warning" title="Some time has no rule and will not be imported">
+            {summary.unmapped.map((u) => `${u.name ?? "Unknown"} (${u.hours} h)`).join(", ")}. Go back to Map to choose a rule.
+          </Alert>
+        ) : null}
+        {summary.records.billableWithoutRate > 0 ? (
+          <Alert tone="warning">{summary.records.billableWithoutRate} billable activities have no rate in actiTIME or on their service item; QuickBooks may refuse them.</Alert>
+        ) : null}
+      </div>
+      <dl className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        {[
+          ["Activities", summary.activities.toLocaleString("en-US")],
+          ["Hours", formatHours(summary.hours)],
+          ["New", summary.counts.create],
+          ["To update", summary.counts.update],
+          ["To delete", summary.counts.delete],
+          ["Billed, left alone", summary.counts.skipped_billed],
+        ].map(([label, value]) => (
+          <div key={String(label)} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+            <dd className="mt-1 text-2xl font-semibold tabular-nums">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="mt-2 text-sm text-slate-600">
+        {summary.counts.unchanged.toLocaleString("en-US")} activities already in QuickBooks stay as they are.
+        {summary.hoursBlockedByBilling !== 0 ? ` Billing blocks a correction of ${formatHours(summary.hoursBlockedByBilling)}.` : ""}
+      </p>
+
+      <div className="mt-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+        <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />
+        <BreakdownChart title="By customer" rows={summary.breakdown.byCustomer} />
+        <BreakdownChart title="By service item" rows={summary.breakdown.byItem} />
+        <BreakdownChart title="Billable" rows={summary.breakdown.byBillable} />
+      </div>
+
+      {summary.entitiesToCreate.length > 0 ? (
+        <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 className="text-base font-semibold">New in QuickBooks</h2>
+          <ul className="mt-2 grid gap-1 text-sm sm:grid-cols-2">
+            {summary.entitiesToCreate.map((e) => (
+              <li key={`${e.category}-${e.name}`}>
+                <span className="text-slate-500">{e.entity === "Item" ? "Service item" : e.entity}:</span> {e.name}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+        <ItemFilters base={base} current={filter} filters={FILTERS} />
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview />}
+        <Pager base={base} filter={filter} page={page} total={total} />
+      </section>
+
+      <div className="sticky bottom-0 mt-6 flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
+        <p className="text-sm text-slate-600">{writes === 0 ? "QuickBooks already matches actiTIME for this range: nothing to write." : `${writes.toLocaleString("en-US")} changes will be written to ${connection.companyName}.`}</p>
+        <form action={start}>
+          <Button type="submit">Start Import</Button>
+        </form>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+import Link from "next/link";
+import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
+import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
+import { Badge } from "@/app/_components/ui";
+
+export const ITEMS_PAGE_SIZE = 100;
+
+const STATUS_TONE: Record<string, "neutral" | "green" | "amber" | "red" | "blue"> = {
+  pending: "neutral",
+  sending: "blue",
+  created: "green",
+  updated: "green",
+  deleted: "green",
+  unchanged: "neutral",
+  skipped_billed: "amber",
+  failed: "red",
+  cancelled: "neutral",
+};
+const STATUS_TEXT: Record<string, string> = {
+  pending: "To do",
+  sending: "Sending",
+  created: "Created",
+  updated: "Updated",
+  deleted: "Deleted",
+  unchanged: "Unchanged",
+  skipped_billed: "Billed: left alone",
+  failed: "Failed",
+  cancelled: "Not done (interrupted)",
+};
+const OPERATION_TEXT = { create: "Create", update: "Update", delete: "Delete" } as const;
+
+const hours = (h: number, m: number) => Math.round((h + m / 60) * 100) / 100;
+
+export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; names: Map<string, string>; preview: boolean }) {
+  const label = (ref: string | null | undefined, fallback = "—") => (ref ? (names.get(ref) ?? fallback) : fallback);
+  return (
+    <table className="min-w-full text-sm">
+      <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
+        <tr>
+          <th scope="col" className="px-3 py-2">{preview ? "Change" : "Status"}</th>
+          <th scope="col" className="px-3 py-2">Date</th>
+          <th scope="col" className="px-3 py-2">Employee</th>
+          <th scope="col" className="px-3 py-2">Customer</th>
+          <th scope="col" className="px-3 py-2">Service item</th>
+          <th scope="col" className="px-3 py-2">Billable</th>
+          <th scope="col" className="px-3 py-2 text-right">Hours before</th>
+          <th scope="col" className="px-3 py-2 text-right">Hours after</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((item) => {
+          if (item.entity !== "TimeActivity") {
+            const entity = item.desired as EntityItemPayload;
+            return (
+              <tr key={item.id}>
+                <td className="px-3 py-2"><Badge tone={preview ? "blue" : STATUS_TONE[item.status]!}>{preview ? "Create" : STATUS_TEXT[item.status]}</Badge></td>
+                <td className="px-3 py-2 text-slate-500" colSpan={7}>
+                  New QuickBooks {item.entity === "Item" ? "service item" : item.entity.toLowerCase()}: <span className="font-medium text-slate-900">{entity.name}</span>
+                  <ItemError item={item} />
+                </td>
+              </tr>
+            );
+          }
+          const payload = (item.desired ?? {}) as ActivityItemPayload;
+          const activity = payload.activity;
+          const before = item.before as { hours?: number; written?: { employeeRef: string; customerRef: string | null; itemRef: string; txnDate: string; billableStatus: string } } | null;
+          const shown = activity ?? before?.written;
+          const afterHours = item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
+          const tone = preview ? (item.status === "skipped_billed" ? "amber" : item.status === "unchanged" ? "neutral" : "blue") : STATUS_TONE[item.status]!;
+          const text = preview ? (item.status === "skipped_billed" ? "Billed: left alone" : item.status === "unchanged" ? "Unchanged" : OPERATION_TEXT[item.operation]) : STATUS_TEXT[item.status];
+          return (
+            <tr key={item.id} className={item.status === "failed" ? "bg-red-50/50" : undefined}>
+              <td className="px-3 py-2 align-top">
+                <Badge tone={tone}>{text}</Badge>
+                <ItemError item={item} />
+              </td>
+              <td className="px-3 py-2 align-top tabular-nums">{shown?.txnDate ?? "—"}</td>
+              <td className="px-3 py-2 align-top">{label(shown?.employeeRef)}</td>
+              <td className="px-3 py-2 align-top">{label(shown?.customerRef, "No customer")}</td>
+              <td className="px-3 py-2 align-top">{label(shown?.itemRef)}</td>
+              <td className="px-3 py-2 align-top">{shown?.billableStatus === "Billable" ? "Billable" : "Not billable"}</td>
+              <td className="px-3 py-2 text-right align-top tabular-nums">{before?.hours ?? (item.operation === "create" ? 0 : "—")}</td>
+              <td className="px-3 py-2 text-right align-top tabular-nums">{afterHours ?? "—"}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** A failed or billed item's reason; QuickBooks' message and code open on click. */
+function ItemError({ item }: { item: ImportItemRow }) {
+  if (!item.errorMessage) return null;
+  if (item.status !== "failed") return <p className="mt-1 max-w-xs text-xs text-amber-800">{item.errorMessage}</p>;
+  return (
+    <details className="mt-1 max-w-xs text-xs text-red-800">
+      <summary className="cursor-pointer underline">Why it failed</summary>
+      <p className="mt-1">{item.errorMessage}</p>
+      {item.errorDetail ? <p className="mt-1 text-red-700">{item.errorDetail}</p> : null}
+      {item.errorCode ? <p className="mt-1 text-red-700">QuickBooks code {item.errorCode}{item.intuitTid ? ` · intuit_tid ${item.intuitTid}` : ""}</p> : null}
+    </details>
+  );
+}
+
+export function ItemFilters({ base, current, filters }: { base: string; current: ItemFilter; filters: { key: ItemFilter; label: string }[] }) {
+  return (
+    <div className="flex flex-wrap gap-2 border-b border-slate-200 px-3 py-2 text-sm" role="navigation" aria-label="Filter activities">
+      {filters.map((f) => (
+        <Link key={f.key} href={`${base}?filter=${f.key}`} aria-current={f.key === current ? "true" : undefined} className={`rounded px-2 py-1 ${f.key === current ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+          {f.label}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
+export function Pager({ base, filter, page, total }: { base: string; filter: ItemFilter; page: number; total: number }) {
+  const pages = Math.max(1, Math.ceil(total / ITEMS_PAGE_SIZE));
+  if (pages <= 1) return null;
+  return (
+    <nav aria-label="Pages" className="flex items-center justify-between border-t border-slate-200 px-3 py-2 text-sm">
+      <span className="text-slate-600">Page {page} of {pages} · {total.toLocaleString("en-US")} rows</span>
+      <span className="flex gap-2">
+        {page > 1 ? <Link className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" href={`${base}?filter=${filter}&page=${page - 1}`}>Previous</Link> : null}
+        {page < pages ? <Link className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" href={`${base}?filter=${filter}&page=${page + 1}`}>Next</Link> : null}
+      </span>
+    </nav>
+  );
+}
+
+export function BreakdownChart({ title, rows }: { title: string; rows: { name: string; hours: number; activities: number }[] }) {
+  const max = Math.max(1, ...rows.map((r) => r.hours));
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h3 className="text-sm font-semibold text-slate-800">{title}</h3>
+      {rows.length === 0 ? <p className="mt-2 text-sm text-slate-500">Nothing.</p> : null}
+      <ul className="mt-3 space-y-2">
+        {rows.slice(0, 12).map((r) => (
+          <li key={r.name} className="text-sm">
+            <div className="flex justify-between gap-2">
+              <span className="truncate text-slate-700" title={r.name}>{r.name}</span>
+              <span className="shrink-0 tabular-nums text-slate-600">{r.hours.toLocaleString("en-US")} h · {r.activities}</span>
+            </div>
+            <div className="mt-1 h-2 rounded bg-slate-100" aria-hidden>
+              <div className="h-2 rounded bg-brand-600" style={{ width: `${(r.hours / max) * 100}%` }} />
+            </div>
+          </li>
+        ))}
+        {rows.length > 12 ? <li className="text-xs text-slate-500">and {rows.length - 12} more</li> : null}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,15 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { createDraft } from "@/lib/import/lifecycle";
+
+/** New Import: a draft for the current company, then its first step. */
+export async function newImport() {
+  const session = await requireSession();
+  const { current } = await getCurrentCompany(session);
+  if (!current || current.status !== "connected") redirect("/companies?error=disconnected");
+  const draft = await createDraft(await getDb(), { accountId: session.accountId, adminId: session.adminId }, current.id);
+  redirect(`/imports/${draft.id}/select`);
+}

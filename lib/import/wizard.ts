@@ -1,0 +1,151 @@
+// The New Import wizard's rules, outside React: Select data → Map → Preview → Start. Each step saves
+// to the draft in the database, so a reload or a second tab loses nothing. Drafts are private to
+// their author.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { importItems, imports } from "@/db/schema";
+import { getImport, type ImportRow } from "@/db/queries/imports";
+import type { QboDirectory } from "@/lib/mapping/directory";
+import { MAPPING_CATEGORIES, type MappingCategory, type RuleForEntity } from "@/lib/mapping/rules";
+import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
+import type { SnapshotRule } from "./execute";
+import type { Actor } from "./lifecycle";
+import type { ImportSelection } from "./prepare";
+import { snapshotFromRule } from "./rules";
+
+/** A month is typical; a year is the most one import may cover (beyond that, split the range). */
+export const MAX_IMPORT_RANGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+export class WizardError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "WizardError";
+  }
+}
+
+const isoDate = (label: string) =>
+  z
+    .string({ error: `Enter the ${label}` })
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `The ${label} must be a date (YYYY-MM-DD)`)
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `The ${label} is not a real date`);
+
+const idList = z.array(z.coerce.number().int().positive()).max(10_000);
+
+export const selectionInputSchema = z.object({
+  dateFrom: isoDate("start date"),
+  dateTo: isoDate("end date"),
+  /** null = all (the default). */
+  userIds: idList.nullable(),
+  projectIds: idList.nullable(),
+  leaveTypeIds: idList.nullable(),
+  approvedOnly: z.boolean(),
+});
+export type SelectionInput = z.infer<typeof selectionInputSchema>;
+
+/** Calendar arithmetic on YYYY-MM-DD strings, in UTC so no time zone shifts a day. */
+export function rangeDays(dateFrom: string, dateTo: string): number {
+  return Math.round((Date.parse(`${dateTo}T00:00:00Z`) - Date.parse(`${dateFrom}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+export function checkSelection(raw: unknown): SelectionInput {
+  const parsed = selectionInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new WizardError(issue.message, String(issue.path[0] ?? "dateFrom"));
+  }
+  const s = parsed.data;
+  const days = rangeDays(s.dateFrom, s.dateTo);
+  if (days < 1) throw new WizardError("The end date is before the start date.", "dateTo");
+  if (days > MAX_IMPORT_RANGE_DAYS) throw new WizardError(`One import covers at most ${MAX_IMPORT_RANGE_DAYS} days. Choose a shorter range, or import it in parts.`, "dateTo");
+  for (const [key, label] of [["userIds", "user"], ["projectIds", "project"]] as const) {
+    if (s[key] !== null && s[key].length === 0) throw new WizardError(`Choose at least one ${label}, or all.`, key);
+  }
+  return s;
+}
+
+/** The author's draft, or a clear refusal (another admin's draft is as good as missing). */
+export async function getOwnDraft(db: Db, actor: Actor, importId: string): Promise<ImportRow> {
+  const imp = await getImport(db, actor.accountId, importId, actor.adminId);
+  if (!imp || imp.createdByAdminId !== actor.adminId) throw new WizardError("This import does not exist or belongs to another admin.");
+  if (imp.status !== "draft") throw new WizardError("This import has already been started; its settings can no longer change.");
+  return imp;
+}
+
+/** Step 1. A changed selection invalidates the preview (its items are dropped until it is rebuilt). */
+export async function saveSelection(db: Db, actor: Actor, importId: string, raw: unknown): Promise<ImportRow> {
+  const imp = await getOwnDraft(db, actor, importId);
+  const s = checkSelection(raw);
+  const selection: ImportSelection = { userIds: s.userIds, projectIds: s.projectIds, leaveTypeIds: s.leaveTypeIds, approvedOnly: s.approvedOnly };
+  return db.transaction(async (tx) => {
+    await tx.delete(importItems).where(eq(importItems.importId, imp.id));
+    const [row] = await tx
+      .update(imports)
+      .set({ dateFrom: s.dateFrom, dateTo: s.dateTo, selection, step: "map", summary: null, progressTotal: 0, updatedAt: new Date() })
+      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
+      .returning();
+    return row!;
+  });
+}
+
+export interface MapDraft {
+  rules: SnapshotRule[];
+  errors?: FieldError[];
+}
+
+/** The map step's form: fields named `r:<category>:<sourceId>:<field>`. */
+export function rulesFromForm(form: FormData, names: ReadonlyMap<string, string>, directory: QboDirectory): { rules: RuleForEntity[]; errors: FieldError[] } {
+  const grouped = new Map<string, Record<string, string>>();
+  for (const [key, value] of form.entries()) {
+    const match = /^r:([a-z_]+):(\d+):([A-Za-z]+)$/.exec(key);
+    if (!match || typeof value !== "string") continue;
+    const id = `${match[1]}:${match[2]}`;
+    grouped.set(id, { ...grouped.get(id), [match[3]!]: value });
+  }
+  const targetName = new Map<string, string>([
+    ...directory.employees.map((e) => [`Employee:${e.id}`, e.name] as const),
+    ...directory.customers.map((c) => [`Customer:${c.id}`, c.fullyQualifiedName] as const),
+    ...directory.items.map((i) => [`Item:${i.id}`, i.fullyQualifiedName] as const),
+  ]);
+  const rules: RuleForEntity[] = [];
+  const errors: FieldError[] = [];
+  for (const [id, fields] of grouped) {
+    const [category, sourceIdText] = id.split(":") as [string, string];
+    if (!(MAPPING_CATEGORIES as readonly string[]).includes(category)) continue;
+    const cat = category as MappingCategory;
+    const sourceId = Number(sourceIdText);
+    const sourceName = names.get(id);
+    if (sourceName === undefined) continue; // not an entity of this import: ignored, never trusted
+    // A link's name comes from QBO's list, not from the form.
+    const entity = cat === "user" ? "Employee" : cat === "project" ? "Customer" : "Item";
+    const parsed = parseRuleFromForm({ ...fields, targetName: targetName.get(`${entity}:${fields.targetQboId}`) ?? "" });
+    if (!parsed.ok) {
+      for (const e of parsed.errors) errors.push({ category: cat, sourceId, field: e.field, message: e.message });
+      continue;
+    }
+    rules.push({ category: cat, sourceId, sourceName, rule: parsed.rule });
+  }
+  if (errors.length === 0) {
+    const checked = validateMapping({ rules, directory });
+    if (!checked.ok) errors.push(...checked.errors);
+  }
+  return { rules, errors };
+}
+
+/** Step 2 (Confirm Mapping & Continue). Saves the rules even when some are refused, so nothing typed is lost. */
+export async function saveMapping(db: Db, actor: Actor, importId: string, rules: RuleForEntity[], errors: FieldError[]): Promise<boolean> {
+  const imp = await getOwnDraft(db, actor, importId);
+  if (imp.step === "select" || !imp.dateFrom) throw new WizardError("Choose the data to import first.");
+  const draft: MapDraft = { rules: rules.map(snapshotFromRule), errors: errors.length > 0 ? errors : undefined };
+  await db
+    .update(imports)
+    .set({ mappingSnapshot: draft, step: errors.length > 0 ? "map" : "preview", updatedAt: new Date() })
+    .where(eq(imports.id, imp.id));
+  return errors.length === 0;
+}

@@ -1,0 +1,162 @@
+// The durable driver: slices as Inngest steps until done (a bounded number of steps, never one per
+// record), one run per company, cancelled by an interrupt of its own import, and an *Error* ending
+// with a readable message when its retries run out; plus the function that finishes an interrupt.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InngestTestEngine } from "@inngest/test";
+import { eq } from "drizzle-orm";
+import { importItems, imports } from "@/db/schema";
+import { importInterruptRequested } from "@/inngest/events";
+import { createFinishInterruptFunction, finishInterruptedImport, INTERRUPT_QUIET_MS } from "@/inngest/functions/finish-interrupt";
+import { functions } from "@/inngest/functions";
+import { createRunImportFunction, inngestRunnerId, RUN_IMPORT_FUNCTION_ID } from "@/inngest/functions/run-import";
+import { IMPORT_HEARTBEAT_STALE_MS, IMPORT_MAX_SLICES } from "@/lib/import/runner";
+import { createTestDb, type TestDb } from "@/tests/helpers/db";
+import { fakeEngine, importRow, realEngineDeps, seedImport } from "./fixtures";
+
+let t: TestDb;
+
+beforeAll(async () => {
+  t = await createTestDb();
+});
+afterAll(async () => {
+  await t?.dispose();
+});
+
+function runEvent(imp: { id: string; connectionId: string }) {
+  return { name: "import/run.requested", data: { importId: imp.id, connectionId: imp.connectionId } };
+}
+
+function stepIds(calls: unknown[][]): string[] {
+  return calls.map((call) => String(call[0]));
+}
+
+describe("run-import", () => {
+  it("runs the import as one step per slice until a slice says done, then returns how it ended", async () => {
+    const imp = await seedImport(t.db);
+    const engine = fakeEngine(t.db, { slicesUntilDone: 3 });
+    const fn = createRunImportFunction(engine.deps);
+    const { result, ctx } = await new InngestTestEngine({ function: fn }).execute({ events: [runEvent(imp)] });
+
+    expect(result).toEqual({ done: true, status: "completed" });
+    expect(stepIds(ctx.step.run.mock.calls)).toEqual(["claim", "slice-1", "slice-2", "slice-3"]);
+    // Memoized steps are not run again when Inngest replays the function.
+    expect(engine.slices()).toBe(3);
+    const row = await importRow(t.db, imp.id);
+    expect(row.status).toBe("completed");
+    expect(row.progressDone).toBe(3);
+  });
+
+  it("takes as many steps as slices, not as records: 1,000 records in slices of 400 are 3 steps", async () => {
+    const imp = await seedImport(t.db);
+    const records = 1_000;
+    const perSlice = 400;
+    const engine = fakeEngine(t.db, { slicesUntilDone: Math.ceil(records / perSlice) });
+    const { ctx } = await new InngestTestEngine({ function: createRunImportFunction(engine.deps) }).execute({ events: [runEvent(imp)] });
+    const slices = stepIds(ctx.step.run.mock.calls).filter((id) => id.startsWith("slice-"));
+    expect(slices).toHaveLength(3);
+    expect(IMPORT_MAX_SLICES).toBeLessThan(1_000); // Inngest's step limit per run, with room for claim and give-up
+  });
+
+  it("writes the Inngest run as the import's runner", async () => {
+    const imp = await seedImport(t.db, { runnerId: null });
+    let runnerSeen: string | null = null;
+    const engine = fakeEngine(t.db, {
+      slicesUntilDone: 1,
+      beforeSlice: async () => {
+        runnerSeen = (await importRow(t.db, imp.id)).runnerId;
+      },
+    });
+    await new InngestTestEngine({ function: createRunImportFunction(engine.deps) }).execute({ events: [runEvent(imp)] });
+    // The test engine gives every replay its own run id, so only the shape can be compared here.
+    expect(runnerSeen).toMatch(new RegExp(`^${inngestRunnerId("")}\\w+$`));
+  });
+
+  it("is one run per company, cancelled by an interrupt of the same import, and retries its steps", () => {
+    const fn = createRunImportFunction(fakeEngine(t.db, { slicesUntilDone: 1 }).deps);
+    expect(fn.id()).toBe(RUN_IMPORT_FUNCTION_ID);
+    expect(fn.opts.singleton).toEqual({ key: "event.data.connectionId", mode: "skip" });
+    expect(fn.opts.cancelOn).toEqual([{ event: importInterruptRequested, if: "async.data.importId == event.data.importId" }]);
+    expect(fn.opts.cancelOn?.[0]?.event).toMatchObject({ name: "import/interrupt.requested" });
+    expect(fn.opts.retries).toBe(5);
+    expect(fn.opts.triggers).toEqual([expect.objectContaining({ name: "import/run.requested" })]);
+  });
+
+  it("when its retries run out, ends the import as Error with a readable message", async () => {
+    const imp = await seedImport(t.db);
+    const fn = createRunImportFunction(fakeEngine(t.db, { slicesUntilDone: 1 }).deps);
+    const onFailure = fn.opts.onFailure;
+    expect(onFailure).toBeTypeOf("function");
+    // @inngest/test does not run onFailure handlers; call it with the failure event Inngest sends.
+    type FailureCtx = Parameters<NonNullable<typeof onFailure>>[0];
+    const failureCtx = {
+      error: new Error("QuickBooks did not answer within 30 s"),
+      event: {
+        name: "inngest/function.failed",
+        data: { function_id: RUN_IMPORT_FUNCTION_ID, run_id: "01TESTRUN", error: { name: "Error", message: "QuickBooks did not answer within 30 s" }, event: runEvent(imp) },
+      },
+    } as unknown as FailureCtx;
+    await onFailure!(failureCtx);
+
+    const row = await importRow(t.db, imp.id);
+    expect(row.status).toBe("error");
+    expect(row.errorMessage).toContain("QuickBooks did not answer within 30 s");
+    expect(row.errorMessage).toMatch(/Run the same import again/);
+    expect(row.finishedAt).not.toBeNull();
+    expect(row.runnerId).toBeNull();
+  });
+
+  it("a slice that keeps failing fails the run (so Inngest retries it, then onFailure ends the import)", async () => {
+    const imp = await seedImport(t.db);
+    const engine = fakeEngine(t.db, { slicesUntilDone: 1, fail: new Error("database went away") });
+    const { error } = await new InngestTestEngine({ function: createRunImportFunction(engine.deps) }).execute({ events: [runEvent(imp)] });
+    expect(error).toMatchObject({ message: "database went away" });
+  });
+
+  it("is served by app/api/inngest together with the interrupt finisher", () => {
+    expect(functions.map((fn) => fn.id())).toEqual(["run-import", "finish-interrupted-import"]);
+  });
+});
+
+describe("finish-interrupted-import", () => {
+  it("finishes an interrupted import whose run is no longer active: pending items cancelled, status interrupted", async () => {
+    const longAgo = new Date(Date.now() - IMPORT_HEARTBEAT_STALE_MS - 60_000);
+    const imp = await seedImport(t.db, { status: "interrupting", heartbeatAt: longAgo, runnerId: "inngest:01OLDRUN" });
+    await t.db.insert(importItems).values({ importId: imp.id, seq: 1, entity: "TimeActivity", operation: "create", sourceKey: "k1", status: "pending" });
+    const fn = createFinishInterruptFunction(realEngineDeps(t.db));
+    const { result, ctx } = await new InngestTestEngine({ function: fn }).execute({
+      events: [{ name: "import/interrupt.requested", data: { importId: imp.id, connectionId: imp.connectionId } }],
+    });
+    expect(result).toEqual({ done: true, status: "interrupted" });
+    expect(stepIds(ctx.step.run.mock.calls)).toEqual(["check-1"]);
+    const row = await importRow(t.db, imp.id);
+    expect(row.status).toBe("interrupted");
+    const [item] = await t.db.select().from(importItems).where(eq(importItems.importId, imp.id));
+    expect(item?.status).toBe("cancelled");
+  });
+
+  it("waits while the cancelled run's last slice may still be sending", async () => {
+    const now = new Date();
+    const justNow = new Date(now.getTime() - 5_000);
+    const imp = await seedImport(t.db, { status: "interrupting", heartbeatAt: justNow });
+    const deps = realEngineDeps(t.db);
+
+    // A commit seconds ago: the slice in flight is still working.
+    expect(await finishInterruptedImport(deps, imp.id, { force: false, now })).toEqual({ done: false, status: "interrupting" });
+
+    // Quiet for a while, but a request is still out (an item `sending`).
+    const quietFor = new Date(now.getTime() + INTERRUPT_QUIET_MS + 1_000);
+    await t.db.insert(importItems).values({ importId: imp.id, seq: 1, entity: "TimeActivity", operation: "create", sourceKey: "k1", status: "sending", sentAt: justNow });
+    expect(await finishInterruptedImport(deps, imp.id, { force: false, now: quietFor })).toEqual({ done: false, status: "interrupting" });
+    expect((await importRow(t.db, imp.id)).status).toBe("interrupting");
+
+    // The request answered and was committed: now it finishes.
+    await t.db.update(importItems).set({ status: "created", qboId: "1" }).where(eq(importItems.importId, imp.id));
+    expect(await finishInterruptedImport(deps, imp.id, { force: false, now: quietFor })).toEqual({ done: true, status: "interrupted" });
+  });
+
+  it("does nothing to an import the run already finished", async () => {
+    const imp = await seedImport(t.db, { status: "interrupting" });
+    await t.db.update(imports).set({ status: "interrupted", finishedAt: new Date() }).where(eq(imports.id, imp.id));
+    expect(await finishInterruptedImport(realEngineDeps(t.db), imp.id, { force: false })).toEqual({ done: true, status: "interrupted" });
+  });
+});
