@@ -24,6 +24,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <Link href="/companies" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
                 QuickBooks Companies
               </Link>
+              <Link href="/settings" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
+                Settings
+              </Link>
             </nav>
           </div>
           <UserMenu name={session.adminName} accountUrl={session.accountUrl} />

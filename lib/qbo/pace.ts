@@ -29,10 +29,17 @@ export interface PermitRequest {
   items?: number;
 }
 
-/** A sliding-window log: the times of the requests sent in the last window. */
+/**
+ * A sliding-window log. A request is logged when its answer arrives, not when it leaves: QuickBooks
+ * counts it at some moment in between, so logging the latest possible moment keeps two requests a full
+ * window apart at QuickBooks whatever their network delays were (logging at send time let a request
+ * that travelled faster than the one a window before it land inside that window). Requests still in
+ * flight count as the newest entries.
+ */
 class WindowLog {
   private times: number[] = [];
   private head = 0;
+  private pending = 0;
 
   constructor(private readonly windowMs: number) {}
 
@@ -46,19 +53,26 @@ class WindowLog {
 
   count(now: number): number {
     this.prune(now);
-    return this.times.length - this.head;
+    return this.times.length - this.head + this.pending;
   }
 
   /** Milliseconds until `n` more can be added without exceeding `limit`. */
   waitFor(now: number, n: number, limit: number): number {
-    this.prune(now);
     const excess = this.count(now) + n - limit;
     if (excess <= 0) return 0;
     const freeingAt = this.times[this.head + excess - 1];
-    return freeingAt === undefined ? this.windowMs : freeingAt + this.windowMs - now + 1;
+    // Beyond the logged entries only requests in flight are left; they free a full window after they end.
+    return freeingAt === undefined ? this.windowMs + 1 : freeingAt + this.windowMs - now + 1;
   }
 
-  add(now: number, n: number) {
+  /** A request of weight `n` leaves now. */
+  begin(n: number) {
+    this.pending += n;
+  }
+
+  /** …and its answer (or failure) arrived at `now`. */
+  end(now: number, n: number) {
+    this.pending -= n;
     for (let i = 0; i < n; i++) this.times.push(now);
   }
 }
@@ -132,24 +146,29 @@ export class Pacer {
   /** Runs `fn` once the limits allow it, holding one of the concurrent slots while it runs. */
   async run<T>(permit: PermitRequest, fn: () => Promise<T>): Promise<T> {
     await this.acquireSlot();
+    const cost = this.cost(permit);
     try {
       for (;;) {
         const now = this.now();
-        const cost = this.cost(permit);
         const wait = Math.max(
           this.pausedUntil - now,
           this.requests.waitFor(now, cost, this.requestsPerMinute),
           permit.batch ? this.batches.waitFor(now, 1, this.batchRequestsPerMinute) : 0,
         );
         if (wait <= 0) {
-          this.requests.add(now, cost);
-          if (permit.batch) this.batches.add(now, 1);
+          this.requests.begin(cost);
+          if (permit.batch) this.batches.begin(1);
           break;
         }
         await sleep(wait);
       }
       this.peakConcurrent = Math.max(this.peakConcurrent, this.active);
-      return await fn();
+      try {
+        return await fn();
+      } finally {
+        this.requests.end(this.now(), cost);
+        if (permit.batch) this.batches.end(this.now(), 1);
+      }
     } finally {
       this.releaseSlot();
     }

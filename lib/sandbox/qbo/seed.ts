@@ -96,6 +96,10 @@ export const SEED_COMPANIES: CompanySeed[] = [
       { GivenName: "Emily", FamilyName: "Johnson", Email: "emily.johnson@sandbox-consulting.test" },
       { GivenName: "Michael", FamilyName: "Brown" },
       { GivenName: "Tom", FamilyName: "Baker", Active: false },
+      // Near-misses of actiTIME seed users (Siobhán O'Brien, Zoë Lambert, Robert J Smith by e-mail).
+      { GivenName: "Siobhan", FamilyName: "OBrien" },
+      { GivenName: "Zoe", FamilyName: "Lambert" },
+      { GivenName: "Bob", FamilyName: "Smith", Email: "bob.smith@halepartners.test" },
     ],
     customers: [
       { DisplayName: "ACME Corporation", CompanyName: "ACME Corporation" },
@@ -106,6 +110,10 @@ export const SEED_COMPANIES: CompanySeed[] = [
       { DisplayName: "Initech" },
       { DisplayName: "Stark Industries" },
       { DisplayName: "Wayne Enterprises", Active: false },
+      // Near-misses of actiTIME seed customers (O'Reilly & Sons, Müller Logistik GmbH, Northwind Traders).
+      { DisplayName: "OReilly and Sons" },
+      { DisplayName: "Muller Logistik GmbH", CompanyName: "Muller Logistik GmbH" },
+      { DisplayName: "Northwind Traders Inc.", CompanyName: "Northwind Traders Inc." },
     ],
     vendors: [{ DisplayName: "Freelance Dev Co" }, { DisplayName: "Jane Contractor" }],
     items: [

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { getTimeDescriptionSettingsOrDefault } from "@/lib/import/settings";
+import { getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
 import { mapStepEntities } from "@/lib/import/mapping-step";
 import { listSavedRules } from "@/lib/import/mapping-step";
@@ -12,6 +12,12 @@ import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { loadDraft, loadImport } from "../_lib/context";
+
+/** The company's Time Description Settings as the planner takes them. */
+async function descriptionSettings(db: Awaited<ReturnType<typeof getDb>>, connectionId: string) {
+  const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
+  return { importTaskNames, importComments };
+}
 
 function ids(form: FormData, name: string, allName: string): number[] | null {
   if (form.get(allName) === "all") return null;
@@ -52,7 +58,7 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   const ok = await saveMapping(db, actor, importId, rules, errors);
   if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
   const fresh = (await loadDraft(importId)).imp;
-  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await getTimeDescriptionSettingsOrDefault(db, connection.id));
+  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id));
   redirect(`/imports/${importId}/preview`);
 }
 
@@ -68,7 +74,7 @@ export async function refreshPreviewAction(importId: string) {
   if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const directory = await loadQboDirectory(db, connection.id, qbo);
-  await preparePreview({ db, qbo, actitime, directory }, imp, await getTimeDescriptionSettingsOrDefault(db, connection.id));
+  await preparePreview({ db, qbo, actitime, directory }, imp, await descriptionSettings(db, connection.id));
   redirect(`/imports/${importId}/preview?refreshed=1`);
 }
 

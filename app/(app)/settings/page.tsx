@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert, Button, Card, EmptyState, PageHeader } from "@/app/_components/ui";
+import { getDb } from "@/db/client";
+import { countRules, getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { saveTimeDescriptionAction } from "./actions";
+import { CATEGORY_BLURB, CATEGORY_SLUGS, COMBINE_EXPLANATION, SLUG_ORDER } from "./categories";
+import { formatWhen } from "./format";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const ERRORS: Record<string, string> = {
+  unknown_rule: "That rule is not one of this account's rules, so nothing was changed.",
+  unknown_company: "That company is not connected to your account, so nothing was changed.",
+  disconnected: "That company is disconnected. Connect it again before changing its settings.",
+};
+
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const param = (key: string) => (typeof params[key] === "string" ? params[key] : undefined);
+  const session = await requireSession();
+  const { current } = await getCurrentCompany(session);
+  if (!current) {
+    return (
+      <>
+        <PageHeader title="Settings" />
+        <EmptyState
+          title="Connect a QuickBooks company first"
+          action={
+            <a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">
+              Connect to QuickBooks
+            </a>
+          }
+        >
+          Mapping rules and time description settings belong to a QuickBooks company.
+        </EmptyState>
+      </>
+    );
+  }
+  const db = await getDb();
+  const [counts, description] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id)]);
+  const error = param("error");
+
+  return (
+    <>
+      <PageHeader
+        title="Settings"
+        description={`Mapping rules and time descriptions for ${current.companyName}. Changes apply to future imports only; past imports keep the rules they used.`}
+      />
+      <div className="space-y-3">
+        {error ? <Alert tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Alert> : null}
+        {param("descriptionSaved") ? <Alert tone="success">Time Description Settings saved. They apply to future imports.</Alert> : null}
+      </div>
+
+      <h2 className="mb-3 mt-6 text-lg font-semibold text-slate-900">Mapping rules</h2>
+      <div className="grid gap-4 sm:grid-cols-2">
+        {SLUG_ORDER.map((slug) => {
+          const category = CATEGORY_SLUGS[slug];
+          const count = counts[category];
+          return (
+            <Card key={slug} className="flex flex-col p-5">
+              <h3 className="text-base font-semibold text-slate-900">
+                <Link href={`/settings/${slug}`} className="hover:underline">
+                  {MAPPING_CATEGORY_META[category].label}
+                </Link>
+              </h3>
+              <p className="mt-1 flex-1 text-sm text-slate-600">{CATEGORY_BLURB[category]}</p>
+              <div className="mt-4 flex items-center justify-between gap-3 text-sm">
+                <span className="text-slate-700">{count === 0 ? "No rules yet" : count === 1 ? "1 rule" : `${count} rules`}</span>
+                <span className="flex gap-3">
+                  <Link href={`/settings/${slug}`} className="font-medium text-brand-700 hover:underline">
+                    View and edit<span className="sr-only"> {MAPPING_CATEGORY_META[category].label} rules</span>
+                  </Link>
+                  <Link href={`/settings/${slug}?view=history`} className="font-medium text-brand-700 hover:underline">
+                    History<span className="sr-only"> of {MAPPING_CATEGORY_META[category].label} rules</span>
+                  </Link>
+                </span>
+              </div>
+            </Card>
+          );
+        })}
+      </div>
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900" id="time-description">
+        Time Description Settings
+      </h2>
+      <Card className="p-5">
+        <form action={saveTimeDescriptionAction} aria-labelledby="time-description" className="space-y-4">
+          <input type="hidden" name="connectionId" value={current.id} />
+          <p className="max-w-3xl text-sm text-slate-600">{COMBINE_EXPLANATION}</p>
+          <div className="space-y-3">
+            <div className="flex items-start gap-3">
+              <input
+                id="importTaskNames"
+                name="importTaskNames"
+                type="checkbox"
+                defaultChecked={description.importTaskNames}
+                className="mt-0.5 h-4 w-4 rounded border-slate-300"
+                aria-describedby="importTaskNames-hint"
+              />
+              <div>
+                <label htmlFor="importTaskNames" className="text-sm font-medium text-slate-900">
+                  Import task names
+                </label>
+                <p id="importTaskNames-hint" className="text-sm text-slate-600">The actiTIME task name goes into the TimeActivity description.</p>
+              </div>
+            </div>
+            <div className="flex items-start gap-3">
+              <input
+                id="importComments"
+                name="importComments"
+                type="checkbox"
+                defaultChecked={description.importComments}
+                className="mt-0.5 h-4 w-4 rounded border-slate-300"
+                aria-describedby="importComments-hint"
+              />
+              <div>
+                <label htmlFor="importComments" className="text-sm font-medium text-slate-900">
+                  Import time-track comments
+                </label>
+                <p id="importComments-hint" className="text-sm text-slate-600">The comment written on the actiTIME time-track goes into the description.</p>
+              </div>
+            </div>
+          </div>
+          <div className="flex flex-wrap items-center gap-4">
+            <Button type="submit">Save</Button>
+            <p className="text-xs text-slate-500">
+              {description.updatedAt
+                ? `Last saved ${formatWhen(description.updatedAt)}${description.updatedByName ? ` by ${description.updatedByName}` : ""}.`
+                : "Not saved yet: both are off."}
+            </p>
+          </div>
+        </form>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,155 @@
+// The work behind the Settings server actions, as plain functions so tests can drive them with a
+// test database and a fixed QuickBooks directory. The actions (actions.ts) add the session,
+// the real directory and the redirects.
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { getConnection, type QboConnection } from "@/db/queries/connections";
+import {
+  getRule,
+  saveTimeDescriptionSettings,
+  storedStateOfRow,
+  updateRule,
+  type MappingRuleRow,
+  type RuleEditProblem,
+} from "@/db/queries/mappings";
+import type { QboDirectory } from "@/lib/mapping/directory";
+import { nameLookupFromDirectory, namesForState, ruleFromStoredState, storedStateFromRule } from "@/lib/mapping/history";
+import { isItemCategory, type MappingCategory, type MappingRule, type RuleForEntity } from "@/lib/mapping/rules";
+import { parseRuleFromForm, validateMapping, type RuleField } from "@/lib/mapping/validate";
+
+/** Who is acting: from requireSession(), never from the form. */
+export interface SessionScope {
+  accountId: string;
+  adminId: string;
+}
+
+export type FormInput = FormData | Record<string, unknown>;
+
+function formValues(input: FormInput): Record<string, unknown> {
+  if (typeof FormData !== "undefined" && input instanceof FormData) {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of input.entries()) if (typeof value === "string") values[key] = value;
+    return values;
+  }
+  return input as Record<string, unknown>;
+}
+
+const idsSchema = z.object({ connectionId: z.uuid(), ruleId: z.uuid() });
+
+export type RuleEditResult =
+  | { ok: true; changed: boolean; rule: MappingRuleRow }
+  /** The connection is not the account's, or the rule is not the connection's: nothing changes. */
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "disconnected"; rule: MappingRuleRow }
+  | { ok: false; reason: "directory_unavailable"; rule: MappingRuleRow }
+  | { ok: false; reason: "invalid"; rule: MappingRuleRow; field: RuleField; message: string; problems: RuleEditProblem[] };
+
+/**
+ * Validates and saves an edit of one rule: the posted connection must belong to the session's
+ * account and the rule to that connection; the rule is shaped from the form, then checked against
+ * the QuickBooks directory and all the connection's other rules (one employee per user, unique
+ * names to create, Payroll). Any problem → nothing is saved and the first problem is returned
+ * with its field. On success the rule and a mapping_history row are written in one transaction.
+ */
+export async function applyRuleEdit(
+  db: Db,
+  session: SessionScope,
+  input: FormInput,
+  loadDirectory: (connection: QboConnection) => Promise<QboDirectory>,
+): Promise<RuleEditResult> {
+  const values = formValues(input);
+  const ids = idsSchema.safeParse({ connectionId: values.connectionId, ruleId: values.ruleId });
+  if (!ids.success) return { ok: false, reason: "not_found" };
+  const connection = await getConnection(db, session.accountId, ids.data.connectionId);
+  if (!connection) return { ok: false, reason: "not_found" };
+  const existing = await getRule(db, connection.id, ids.data.ruleId);
+  if (!existing) return { ok: false, reason: "not_found" };
+  if (connection.status === "disconnected") return { ok: false, reason: "disconnected", rule: existing };
+
+  const invalid = (problems: RuleEditProblem[]): RuleEditResult => ({
+    ok: false,
+    reason: "invalid",
+    rule: existing,
+    field: problems[0]!.field,
+    message: problems[0]!.message,
+    problems,
+  });
+
+  const parsed = parseRuleFromForm(values);
+  if (!parsed.ok) return invalid(parsed.errors);
+
+  let directory: QboDirectory;
+  try {
+    const loaded = await loadDirectory(connection);
+    directory = { ...loaded, payrollEnabled: connection.payrollEnabled ?? loaded.payrollEnabled };
+  } catch {
+    return { ok: false, reason: "directory_unavailable", rule: existing };
+  }
+
+  const rule = shapeForCategory(existing.category, parsed.rule, directory);
+  const lookup = nameLookupFromDirectory(directory);
+  const result = await updateRule(db, {
+    connectionId: connection.id,
+    ruleId: existing.id,
+    adminId: session.adminId,
+    rule,
+    names: namesForState(existing.category, storedStateFromRule(rule), lookup),
+    check: ({ rule: edited, existing: current, others }) => problemsOf(edited, current, others, directory),
+  });
+  if (!result.ok) return result.reason === "not_found" ? { ok: false, reason: "not_found" } : invalid(result.problems);
+  return { ok: true, changed: result.changed, rule: result.rule };
+}
+
+/** Only what the category uses; a link carries the entry's name as QuickBooks has it, not the form's. */
+function shapeForCategory(category: MappingCategory, rule: MappingRule, directory: QboDirectory): MappingRule {
+  if (rule.kind === "link") return { ...rule, targetName: targetNameOf(category, rule.targetQboId, directory) ?? rule.targetName };
+  if (rule.kind === "create" && !isItemCategory(category)) {
+    const { incomeAccountId: _income, unitPrice: _price, ...rest } = rule;
+    return rest;
+  }
+  return rule;
+}
+
+function targetNameOf(category: MappingCategory, qboId: string, directory: QboDirectory): string | undefined {
+  if (category === "user") return directory.employees.find((e) => e.id === qboId)?.name;
+  if (category === "project") return directory.customers.find((c) => c.id === qboId)?.fullyQualifiedName;
+  return directory.items.find((i) => i.id === qboId)?.fullyQualifiedName;
+}
+
+/** validateMapping over every rule of the connection, keeping only what concerns the edited one. */
+function problemsOf(edited: MappingRule, current: MappingRuleRow, others: MappingRuleRow[], directory: QboDirectory): RuleEditProblem[] {
+  const entry = (row: MappingRuleRow, rule: MappingRule): RuleForEntity => ({
+    category: row.category,
+    sourceId: row.sourceId,
+    sourceName: row.sourceName,
+    rule,
+  });
+  // The edited rule goes last: a name another rule already creates is reported on the edit, not on the other rule.
+  const rules = [...others.map((row) => entry(row, ruleFromStoredState(storedStateOfRow(row), row.sourceName))), entry(current, edited)];
+  const result = validateMapping({ rules, directory });
+  if (result.ok) return [];
+  return result.errors
+    .filter((error) => error.category === current.category && error.sourceId === current.sourceId)
+    .map(({ field, message }) => ({ field, message }));
+}
+
+const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean());
+const timeDescriptionSchema = z.object({ connectionId: z.uuid(), importTaskNames: checkbox, importComments: checkbox });
+
+export type TimeDescriptionSaveResult = { ok: true } | { ok: false; reason: "not_found" };
+
+/** Saves the Time Description Settings of a connection of the session's account. */
+export async function applyTimeDescriptionSave(db: Db, session: SessionScope, input: FormInput): Promise<TimeDescriptionSaveResult> {
+  const values = formValues(input);
+  const parsed = timeDescriptionSchema.safeParse(values);
+  if (!parsed.success) return { ok: false, reason: "not_found" };
+  const connection = await getConnection(db, session.accountId, parsed.data.connectionId);
+  if (!connection) return { ok: false, reason: "not_found" };
+  await saveTimeDescriptionSettings(db, {
+    connectionId: connection.id,
+    adminId: session.adminId,
+    importTaskNames: parsed.data.importTaskNames,
+    importComments: parsed.data.importComments,
+  });
+  return { ok: true };
+}
