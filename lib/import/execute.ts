@@ -28,6 +28,14 @@ export const EXECUTE_CONCURRENT_REQUESTS = 4;
 export const QBO_READ_IDS_PER_QUERY = 500;
 /** How far before our own `sentAt` a lost create may have been stamped by QBO (clock skew). */
 const RECONCILE_CLOCK_SKEW_MS = 10 * 60_000;
+/**
+ * A request whose answer never came may still be running at Intuit (its hard timeout is 120 s,
+ * reference qbo-api.md §5.1), so an item's outcome is only looked up in QBO once it is this old:
+ * reconciling sooner could miss a write that lands a moment later, and send it twice.
+ */
+export const RECONCILE_AFTER_MS = 150_000;
+/** While only unsettled items remain, a slice waits at most this long before returning. */
+const SETTLE_WAIT_MAX_MS = 5_000;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
 export const MAX_SEND_ATTEMPTS = 8;
 
@@ -61,6 +69,8 @@ export interface ExecuteDeps {
   sliceOps?: number;
   concurrency?: number;
   hooks?: ExecuteHooks;
+  /** Age at which a `sending` item is reconciled (default RECONCILE_AFTER_MS; tests shorten it). */
+  reconcileAfterMs?: number;
 }
 
 export interface SliceResult {
@@ -107,34 +117,68 @@ export function createExecutor(deps: ExecuteDeps) {
   const now = deps.now ?? (() => new Date());
   const sliceOps = deps.sliceOps ?? EXECUTE_SLICE_OPS;
   const concurrency = deps.concurrency ?? EXECUTE_CONCURRENT_REQUESTS;
+  const reconcileAfterMs = deps.reconcileAfterMs ?? RECONCILE_AFTER_MS;
+  const settled = (item: ImportItemRow) => !item.sentAt || now().getTime() - item.sentAt.getTime() >= reconcileAfterMs;
 
   // ── ledger + item status, committed together ─────────────────────────────────────────────
 
+  /**
+   * Outcomes and their ledger rows, committed together. The frequent outcomes (created, updated,
+   * deleted) are written with one statement per kind for the whole chunk, not one per item: per-item
+   * round trips made the database, not QuickBooks, the bottleneck of an import.
+   */
   async function commitOutcomes(imp: ImportRow, outcomes: Outcome[]) {
     if (outcomes.length === 0) return;
     await db.transaction(async (tx) => {
       const counts: Partial<Record<keyof typeof COUNTER_BY_STATUS, number>> = {};
+      const updatedAt = now();
+      const written = outcomes.filter((o): o is Extract<Outcome, { status: "created" | "updated" }> => o.status === "created" || o.status === "updated");
+      const deleted = outcomes.filter((o) => o.status === "deleted");
+      if (written.length > 0) {
+        const rows = written.map((outcome) => {
+          const { key, sources, ...fields } = outcome.activity;
+          return { connectionId: imp.connectionId, sourceKey: key, qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id };
+        });
+        await tx
+          .insert(ledger)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: [ledger.connectionId, ledger.sourceKey],
+            set: {
+              qboId: sql`excluded.qbo_id`,
+              syncToken: sql`excluded.sync_token`,
+              txnDate: sql`excluded.txn_date`,
+              written: sql`excluded.written`,
+              sources: sql`excluded.sources`,
+              lastImportId: sql`excluded.last_import_id`,
+              updatedAt,
+            },
+          });
+        const byId = (value: (o: (typeof written)[number]) => unknown, cast: string) =>
+          sql`case ${importItems.id} ${sql.join(
+            written.map((o) => sql`when ${o.item.id} then ${value(o)}::${sql.raw(cast)}`),
+            sql` `,
+          )} end`;
+        await tx
+          .update(importItems)
+          .set({
+            status: sql`${byId((o) => o.status, "import_item_status")}`,
+            qboId: sql`${byId((o) => o.ta.Id, "text")}`,
+            sourceKey: sql`${byId((o) => o.activity.key, "text")}`,
+            errorCode: null,
+            errorMessage: null,
+            errorDetail: null,
+            updatedAt,
+          })
+          .where(inArray(importItems.id, written.map((o) => o.item.id)));
+      }
+      if (deleted.length > 0) {
+        await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, deleted.map((o) => o.item.sourceKey))));
+        await tx.update(importItems).set({ status: "deleted", updatedAt }).where(inArray(importItems.id, deleted.map((o) => o.item.id)));
+      }
       for (const outcome of outcomes) {
         const { item } = outcome;
-        const updatedAt = now();
-        if (outcome.status === "created" || outcome.status === "updated") {
-          const written = { ...outcome.activity };
-          const { key, sources, ...fields } = written;
-          await tx
-            .insert(ledger)
-            .values({ connectionId: imp.connectionId, sourceKey: key, qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id })
-            .onConflictDoUpdate({
-              target: [ledger.connectionId, ledger.sourceKey],
-              set: { qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id, updatedAt },
-            });
-          await tx
-            .update(importItems)
-            .set({ status: outcome.status, qboId: outcome.ta.Id, sourceKey: key, errorCode: null, errorMessage: null, errorDetail: null, updatedAt })
-            .where(eq(importItems.id, item.id));
-        } else if (outcome.status === "deleted") {
-          await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), eq(ledger.sourceKey, item.sourceKey)));
-          await tx.update(importItems).set({ status: "deleted", updatedAt }).where(eq(importItems.id, item.id));
-        } else if (outcome.status === "skipped_billed") {
+        if (outcome.status === "skipped_billed") {
           await tx.update(importItems).set({ status: "skipped_billed", errorMessage: outcome.note, updatedAt }).where(eq(importItems.id, item.id));
         } else if (outcome.status === "failed") {
           await tx.update(importItems).set({ status: "failed", ...faultColumns(outcome.fault), updatedAt }).where(eq(importItems.id, item.id));
@@ -169,19 +213,25 @@ export function createExecutor(deps: ExecuteDeps) {
     });
   }
 
-  /** Step 1 of crash safety: what is about to be sent is on disk before it leaves. */
+  /** Step 1 of crash safety: what is about to be sent is on disk before it leaves (one statement for the chunk). */
   async function markSending(items: ImportItemRow[], requestIdFor: (item: ImportItemRow) => string) {
+    if (items.length === 0) return;
     const sentAt = now();
-    await db.transaction(async (tx) => {
-      for (const item of items) {
-        const requestId = requestIdFor(item);
-        item.requestId = requestId;
-        item.attempts += 1;
-        item.sentAt = sentAt;
-        item.status = "sending";
-        await tx.update(importItems).set({ status: "sending", requestId, attempts: item.attempts, sentAt, updatedAt: sentAt }).where(eq(importItems.id, item.id));
-      }
-    });
+    for (const item of items) {
+      item.requestId = requestIdFor(item);
+      item.attempts += 1;
+      item.sentAt = sentAt;
+      item.status = "sending";
+    }
+    const byId = (value: (item: ImportItemRow) => unknown, cast: string) =>
+      sql`case ${importItems.id} ${sql.join(
+        items.map((item) => sql`when ${item.id} then ${value(item)}::${sql.raw(cast)}`),
+        sql` `,
+      )} end`;
+    await db
+      .update(importItems)
+      .set({ status: "sending", requestId: sql`${byId((i) => i.requestId, "text")}`, attempts: sql`${byId((i) => i.attempts, "integer")}`, sentAt, updatedAt: sentAt })
+      .where(inArray(importItems.id, items.map((i) => i.id)));
   }
 
   // ── reading QBO in bulk ──────────────────────────────────────────────────────────────────
@@ -343,8 +393,9 @@ export function createExecutor(deps: ExecuteDeps) {
     try {
       results = await qbo.batch(items.map((i) => batchOperation(i, refs)), requestId);
     } catch (error) {
-      if (error instanceof QboFault && (error.outcomeUnknown || error.retryable)) {
-        await reconcile(imp, items, refs);
+      if (error instanceof QboFault && error.outcomeUnknown) return; // stays `sending`: reconciled once settled
+      if (error instanceof QboFault && error.retryable) {
+        await commitOutcomes(imp, items.map((item) => ({ item, status: "pending" as const })));
         return;
       }
       throw error;
@@ -381,8 +432,9 @@ export function createExecutor(deps: ExecuteDeps) {
       }
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
-      if (error.outcomeUnknown || error.retryable) {
-        await reconcile(imp, [item], refs);
+      if (error.outcomeUnknown) return; // stays `sending`: reconciled once settled
+      if (error.retryable) {
+        await commitOutcomes(imp, [{ item, status: "pending" }]);
         return;
       }
       if (error.kind === "auth" || error.kind === "forbidden") throw error;
@@ -450,6 +502,14 @@ export function createExecutor(deps: ExecuteDeps) {
     });
   }
 
+  /** Nothing else to do but wait until the oldest unknown outcome may be looked up. */
+  async function waitForSettling(items: ImportItemRow[]): Promise<SliceResult> {
+    const oldest = Math.min(...items.map((i) => i.sentAt?.getTime() ?? 0));
+    const wait = Math.min(SETTLE_WAIT_MAX_MS, Math.max(0, oldest + reconcileAfterMs - now().getTime()));
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return { done: false, status: "running" };
+  }
+
   /** Runs one slice. Call again until `done`. */
   async function runSlice(importId: string): Promise<SliceResult> {
     const imp = await getImportById(db, importId);
@@ -459,15 +519,20 @@ export function createExecutor(deps: ExecuteDeps) {
       // A sign of life for recovery and for the interrupt finisher, even before anything is committed.
       await db.update(imports).set({ heartbeatAt: now() }).where(eq(imports.id, imp.id));
       const refs = await loadRefs(imp.id);
-      const lost = [...(await itemsWithStatus(imp.id, "sending", "TimeActivity"))];
+      const sending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
+      const lost = sending.filter(settled);
       if (lost.length > 0) await reconcile(imp, lost, refs);
+      const unsettled = sending.filter((item) => !settled(item));
 
       if (imp.status === "interrupting") {
+        if (unsettled.length > 0) return await waitForSettling(unsettled);
         await finish(imp, "interrupted");
         return { done: true, status: "interrupted" };
       }
 
-      const lostEntities = await itemsWithStatus(imp.id, "sending", "entities");
+      const sendingEntities = await itemsWithStatus(imp.id, "sending", "entities");
+      if (sendingEntities.some((item) => !settled(item))) return await waitForSettling(sendingEntities.filter((item) => !settled(item)));
+      const lostEntities = sendingEntities;
       const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
       await createEntities(imp, [...lostEntities, ...pendingEntities]);
       const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
@@ -493,8 +558,8 @@ export function createExecutor(deps: ExecuteDeps) {
       await commitOutcomes(imp, blocked);
 
       if (ready.length === 0) {
-        const stillLost = await itemsWithStatus(imp.id, "sending", "TimeActivity", 1);
-        if (stillLost.length > 0) return { done: false, status: "running" };
+        const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
+        if (stillSending.length > 0) return await waitForSettling(stillSending);
         await finish(imp, "completed");
         return { done: true, status: "completed" };
       }

@@ -28,6 +28,8 @@ export const WORLD_ACTITIME_URL = "https://actitime.world.test/acme";
 export const WORLD_TODAY = "2025-05-15";
 export const SANDBOX_REALM = "9130350000000001";
 export const PAYROLL_REALM = "9130350000000002";
+/** msw runs the emulator in this process: a write whose answer was lost has landed well within a second. */
+export const WORLD_RECONCILE_AFTER_MS = 1_000;
 
 export interface WorldOptions {
   qbo?: QboEmulatorOptions;
@@ -104,7 +106,7 @@ export async function createWorld(options: WorldOptions = {}) {
   }
 
   async function runToEnd(importId: string, deps: Partial<ExecuteDeps> = {}) {
-    const executor = createExecutor({ db: t.db, qbo: client, ...deps });
+    const executor = createExecutor({ db: t.db, qbo: client, reconcileAfterMs: WORLD_RECONCILE_AFTER_MS, ...deps });
     for (let i = 0; i < 10_000; i++) {
       const result = await executor.runSlice(importId);
       if (result.done) return result;
