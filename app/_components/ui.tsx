@@ -71,3 +71,19 @@ export function Badge({ tone = "neutral", children }: { tone?: "neutral" | "gree
   } as const;
   return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
+
+/** Shown by pages that belong to a QuickBooks company while none is connected. */
+export function NoCompanyState({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <EmptyState
+      title={title}
+      action={
+        <a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">
+          Connect to QuickBooks
+        </a>
+      }
+    >
+      {children}
+    </EmptyState>
+  );
+}

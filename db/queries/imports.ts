@@ -77,3 +77,18 @@ export async function listImportItems(db: Db, importId: string, filter: ItemFilt
   ]);
   return { rows, total: count?.n ?? 0 };
 }
+
+/** What the progress bar and its counts show, for the page and for polling. */
+export function importProgress(imp: ImportRow) {
+  return {
+    status: imp.status,
+    done: imp.progressDone,
+    total: imp.progressTotal,
+    created: imp.createdCount,
+    updated: imp.updatedCount,
+    deleted: imp.deletedCount,
+    failed: imp.failedCount,
+    skippedBilled: imp.skippedBilledCount,
+    errorMessage: imp.errorMessage,
+  };
+}

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listImports, type ImportSort } from "@/db/queries/imports";
-import { Badge, Button, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { newImport } from "./actions";
 import { formatDateTime, formatHours, STATUS_LABEL } from "./_components/steps";
@@ -24,16 +24,9 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
     return (
       <>
         <PageHeader title="Import History" />
-        <EmptyState
-          title="Connect a QuickBooks company to start"
-          action={
-            <a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">
-              Connect to QuickBooks
-            </a>
-          }
-        >
+        <NoCompanyState title="Connect a QuickBooks company to start">
           Hours are imported into a QuickBooks Online company. Connect yours, then map people, projects and types of work once.
-        </EmptyState>
+        </NoCompanyState>
       </>
     );
   }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Alert, Button, Card, EmptyState, PageHeader } from "@/app/_components/ui";
+import { Alert, Button, Card, PageHeader, NoCompanyState } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { countRules, getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -26,16 +26,9 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
     return (
       <>
         <PageHeader title="Settings" />
-        <EmptyState
-          title="Connect a QuickBooks company first"
-          action={
-            <a className="inline-flex rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700" href="/api/quickbooks/connect">
-              Connect to QuickBooks
-            </a>
-          }
-        >
+        <NoCompanyState title="Connect a QuickBooks company first">
           Mapping rules and time description settings belong to a QuickBooks company.
-        </EmptyState>
+        </NoCompanyState>
       </>
     );
   }

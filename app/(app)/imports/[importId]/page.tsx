@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { eq } from "drizzle-orm";
 import { admins } from "@/db/schema";
-import { listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { importProgress, listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/execute";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
@@ -58,17 +58,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         importId={imp.id}
         canInterrupt={imp.createdByAdminId === session.adminId}
         interrupt={interrupt}
-        initial={{
-          status: imp.status,
-          done: imp.progressDone,
-          total: imp.progressTotal,
-          created: imp.createdCount,
-          updated: imp.updatedCount,
-          deleted: imp.deletedCount,
-          failed: imp.failedCount,
-          skippedBilled: imp.skippedBilledCount,
-          errorMessage: imp.errorMessage,
-        }}
+        initial={importProgress(imp)}
       />
       {summary ? (
         <>

@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { getImport } from "@/db/queries/imports";
+import { getImport, importProgress } from "@/db/queries/imports";
 import { getAppSession } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
@@ -11,18 +11,5 @@ export async function GET(_request: Request, context: { params: Promise<{ import
   const { importId } = await context.params;
   const imp = await getImport(await getDb(), session.accountId, importId, session.adminId);
   if (!imp) return Response.json({ error: "Not found." }, { status: 404 });
-  return Response.json(
-    {
-      status: imp.status,
-      done: imp.progressDone,
-      total: imp.progressTotal,
-      created: imp.createdCount,
-      updated: imp.updatedCount,
-      deleted: imp.deletedCount,
-      failed: imp.failedCount,
-      skippedBilled: imp.skippedBilledCount,
-      errorMessage: imp.errorMessage,
-    },
-    { headers: { "Cache-Control": "no-store" } },
-  );
+  return Response.json(importProgress(imp), { headers: { "Cache-Control": "no-store" } });
 }
