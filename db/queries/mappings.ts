@@ -5,6 +5,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, mappingHistory, mappingRules, timeDescriptionSettings } from "@/db/schema";
 import {
+  keepCreatedEntity,
   parseStoredRuleState,
   sameRuleState,
   storedStateFromRule,
@@ -133,14 +134,6 @@ export async function updateRule(db: Db, input: UpdateRuleInput): Promise<Update
 
 function stateColumns(state: StoredRuleState) {
   return { kind: state.kind, targetQboId: state.targetQboId, targetName: state.targetName, createOptions: state.createOptions };
-}
-
-/** An unchanged create (same name, same parent) still points at what an import already created. */
-function keepCreatedEntity(rule: MappingRule, before: StoredRuleState): MappingRule {
-  if (rule.kind !== "create" || rule.targetQboId || before.kind !== "create" || !before.targetQboId) return rule;
-  const beforeParent = typeof before.createOptions?.parentQboId === "string" ? before.createOptions.parentQboId : null;
-  const sameName = (before.targetName ?? "").trim().toLowerCase() === rule.name.trim().toLowerCase();
-  return sameName && beforeParent === (rule.parentQboId ?? null) ? { ...rule, targetQboId: before.targetQboId } : rule;
 }
 
 export interface HistoryEntry {

@@ -8,6 +8,7 @@ import { importItems, imports } from "@/db/schema";
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { MAPPING_CATEGORIES, type MappingCategory, type RuleForEntity } from "@/lib/mapping/rules";
+import { keepCreatedEntity } from "@/lib/mapping/history";
 import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
 import type { SnapshotRule } from "./execute";
 import type { Actor } from "./lifecycle";
@@ -36,16 +37,23 @@ const isoDate = (label: string) =>
     .regex(/^\d{4}-\d{2}-\d{2}$/, `The ${label} must be a date (YYYY-MM-DD)`)
     .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `The ${label} is not a real date`);
 
-const idList = z.array(z.coerce.number().int().positive()).max(10_000);
+/** Ids ticked in the form; anything else was not offered by the page (a tampered or stale post). */
+export const MAX_SELECTED_IDS = 10_000;
+const idList = (label: string) => {
+  const invalid = `The chosen ${label}s are not valid. Reload the page and choose again.`;
+  return z
+    .array(z.coerce.number({ error: invalid }).int(invalid).positive(invalid), { error: invalid })
+    .max(MAX_SELECTED_IDS, `Choose at most ${MAX_SELECTED_IDS.toLocaleString("en-US")} ${label}s, or all.`);
+};
 
 export const selectionInputSchema = z.object({
   dateFrom: isoDate("start date"),
   dateTo: isoDate("end date"),
   /** null = all (the default). */
-  userIds: idList.nullable(),
-  projectIds: idList.nullable(),
-  leaveTypeIds: idList.nullable(),
-  approvedOnly: z.boolean(),
+  userIds: idList("user").nullable(),
+  projectIds: idList("project").nullable(),
+  leaveTypeIds: idList("leave type").nullable(),
+  approvedOnly: z.boolean({ error: "Choose whether to import approved time only." }),
 });
 export type SelectionInput = z.infer<typeof selectionInputSchema>;
 
@@ -99,8 +107,18 @@ export interface MapDraft {
   errors?: FieldError[];
 }
 
-/** The map step's form: fields named `r:<category>:<sourceId>:<field>`. */
-export function rulesFromForm(form: FormData, names: ReadonlyMap<string, string>, directory: QboDirectory): { rules: RuleForEntity[]; errors: FieldError[] } {
+/**
+ * The map step's form: fields named `r:<category>:<sourceId>:<field>`. `saved` are the company's
+ * rules: a create rule that keeps its name and parent keeps the entity an earlier import created,
+ * so re-running never creates it again nor moves its activities.
+ */
+export function rulesFromForm(
+  form: FormData,
+  names: ReadonlyMap<string, string>,
+  directory: QboDirectory,
+  saved: readonly SnapshotRule[] = [],
+): { rules: RuleForEntity[]; errors: FieldError[] } {
+  const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, r]));
   const grouped = new Map<string, Record<string, string>>();
   for (const [key, value] of form.entries()) {
     const match = /^r:([a-z_]+):(\d+):([A-Za-z]+)$/.exec(key);
@@ -129,7 +147,8 @@ export function rulesFromForm(form: FormData, names: ReadonlyMap<string, string>
       for (const e of parsed.errors) errors.push({ category: cat, sourceId, field: e.field, message: e.message });
       continue;
     }
-    rules.push({ category: cat, sourceId, sourceName, rule: parsed.rule });
+    const before = savedByKey.get(id);
+    rules.push({ category: cat, sourceId, sourceName, rule: before ? keepCreatedEntity(parsed.rule, { ...before, targetQboId: before.targetQboId ?? null, targetName: before.targetName ?? null, createOptions: before.createOptions ?? null }) : parsed.rule });
   }
   if (errors.length === 0) {
     const checked = validateMapping({ rules, directory });

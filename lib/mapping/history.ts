@@ -159,3 +159,11 @@ export function describeRuleStateText(category: MappingCategory, state: StoredRu
   const details = d.details.length > 0 ? ` (${d.details.join(", ")})` : "";
   return `${d.kind}${target}${details}`;
 }
+
+/** An unchanged create (same name, same parent) still points at what an import already created. */
+export function keepCreatedEntity(rule: MappingRule, before: Pick<StoredRuleState, "kind" | "targetQboId" | "targetName" | "createOptions">): MappingRule {
+  if (rule.kind !== "create" || rule.targetQboId || before.kind !== "create" || !before.targetQboId) return rule;
+  const beforeParent = typeof before.createOptions?.parentQboId === "string" ? before.createOptions.parentQboId : null;
+  const sameName = (before.targetName ?? "").trim().toLowerCase() === rule.name.trim().toLowerCase();
+  return sameName && beforeParent === (rule.parentQboId ?? null) ? { ...rule, targetQboId: before.targetQboId } : rule;
+}

@@ -54,7 +54,7 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id)]);
   const entities = mapStepEntities(source, saved, directory);
   const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
-  const { rules, errors } = rulesFromForm(form, names, directory);
+  const { rules, errors } = rulesFromForm(form, names, directory, saved);
   const ok = await saveMapping(db, actor, importId, rules, errors);
   if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
   const fresh = (await loadDraft(importId)).imp;
