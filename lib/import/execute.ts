@@ -10,7 +10,7 @@
 //     updates and deletes are re-read by Id.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems, imports, ledger, mappingHistory, mappingRules } from "@/db/schema";
+import { importItems, imports, ledger, mappingHistory, mappingRules, qboEntityCache } from "@/db/schema";
 import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
 import { deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, qboQuote, type BatchOperation, type QboClient } from "@/lib/qbo/client";
 import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
@@ -38,6 +38,8 @@ export const RECONCILE_AFTER_MS = 150_000;
 const SETTLE_WAIT_MAX_MS = 5_000;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
 export const MAX_SEND_ATTEMPTS = 8;
+/** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
+const ENTITY_RETRY_DELAY_MS = 250;
 
 /** `desired` of a TimeActivity item. */
 export interface ActivityItemPayload {
@@ -99,6 +101,16 @@ function payloadOf(item: ImportItemRow): ActivityItemPayload {
 
 function isoInstant(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * Operations per batch: 30, except when QBO counts every batch item toward its 500 requests a minute.
+ * Then a size that divides that allowance (25): sixteen batches of 30 fill only 480 of a minute's 500.
+ */
+export function batchSize(pacer: Pick<QboClient["pacer"], "batchCounting" | "requestsPerMinute">): number {
+  if (pacer.batchCounting !== "item") return QBO_BATCH_MAX_OPS;
+  for (let size = QBO_BATCH_MAX_OPS; size > 1; size--) if (pacer.requestsPerMinute % size === 0) return size;
+  return QBO_BATCH_MAX_OPS;
 }
 
 function chunk<T>(list: T[], size: number): T[][] {
@@ -317,27 +329,37 @@ export function createExecutor(deps: ExecuteDeps) {
       const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
       if (state?.status !== "running") return; // interrupted: the next slice finishes the import
       const payload = item.desired as EntityItemPayload;
-      await markSending([item], (i) => deterministicRequestId([imp.id, "entity", i.seq, i.attempts + 1]));
       let qboId: string | undefined;
       let fault: QboFault | undefined;
-      try {
-        const entity = await qbo.create(item.entity as "Employee" | "Customer" | "Item", payload.body, item.requestId!);
-        qboId = (entity as { Id: string }).Id;
-      } catch (error) {
-        if (!(error instanceof QboFault)) throw error;
-        if (error.code === QBO_FAULT_CODE.duplicateName) {
-          // The name was taken since the preview (or by our own lost create): reuse that entity (reference §5.3).
-          qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
+      for (;;) {
+        await markSending([item], (i) => deterministicRequestId([imp.id, "entity", i.seq, i.attempts + 1]));
+        try {
+          const entity = await qbo.create(item.entity as "Employee" | "Customer" | "Item", payload.body, item.requestId!);
+          qboId = (entity as { Id: string }).Id;
+        } catch (error) {
+          if (!(error instanceof QboFault)) throw error;
+          if (error.code === QBO_FAULT_CODE.duplicateName) {
+            // The name was taken since the preview (or by our own lost create): reuse that entity (reference §5.3).
+            qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
+          }
+          if (!qboId) {
+            if (error.outcomeUnknown) qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
+            // A 5xx, timeout or throttle that did not create it is tried again (spec §8), not failed with all its activities.
+            if (!qboId && error.retryable && item.attempts < MAX_SEND_ATTEMPTS) {
+              await new Promise((resolve) => setTimeout(resolve, ENTITY_RETRY_DELAY_MS * item.attempts));
+              continue;
+            }
+            if (!qboId) fault = error;
+          }
         }
-        if (!qboId) {
-          if (error.outcomeUnknown) qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
-          if (!qboId) fault = error;
-        }
+        break;
       }
       await deps.hooks?.afterQboResponse?.();
       await db.transaction(async (tx) => {
         if (qboId) {
           await tx.update(importItems).set({ status: "created", qboId, updatedAt: now() }).where(eq(importItems.id, item.id));
+          // The cached QBO lists no longer hold every entity: the next mapping reads them again.
+          await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
           // The rule now points at the entity, so the next import links instead of creating again.
           await tx
             .update(mappingRules)
@@ -417,32 +439,53 @@ export function createExecutor(deps: ExecuteDeps) {
     if (reread.length > 0) await commitOutcomes(imp, await resolveAgainstCurrent(reread, refs));
   }
 
-  async function sendSingle(imp: ImportRow, item: ImportItemRow, refs: Map<TargetRef, string>) {
-    await markSending([item], (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
+  type SingleResult = { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault } | "unknown" | "retry" | { error: QboFault };
+
+  /** One activity operation as its own request (the item is already marked `sending`). */
+  async function sendOne(item: ImportItemRow, refs: Map<TargetRef, string>): Promise<SingleResult> {
     const op = batchOperation(item, refs);
-    let result: { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault };
     try {
       if (!("entity" in op)) throw new Error("unreachable");
       if (op.operation === "delete") {
         await qbo.remove("TimeActivity", String(op.body.Id), String(op.body.SyncToken), item.requestId!);
-        result = { ok: true };
-      } else {
-        const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!) : await qbo.update("TimeActivity", op.body, item.requestId!);
-        result = { ok: true, entity: entity as Record<string, unknown> };
+        return { ok: true };
       }
+      const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!) : await qbo.update("TimeActivity", op.body, item.requestId!);
+      return { ok: true, entity: entity as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
-      if (error.outcomeUnknown) return; // stays `sending`: reconciled once settled
-      if (error.retryable) {
-        await commitOutcomes(imp, [{ item, status: "pending" }]);
-        return;
-      }
-      if (error.kind === "auth" || error.kind === "forbidden") throw error;
-      result = { ok: false, fault: error };
+      if (error.outcomeUnknown) return "unknown"; // stays `sending`: reconciled once settled
+      if (error.retryable) return "retry";
+      if (error.kind === "auth" || error.kind === "forbidden") return { error };
+      return { ok: false, fault: error };
     }
+  }
+
+  /**
+   * A chunk as single requests, sent at once: marked `sending` together before they leave and their
+   * outcomes committed together (two database round trips per chunk rather than two per item, which
+   * had made the database the bottleneck of the single-request share of the throughput).
+   */
+  async function sendSingles(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
+    await markSending(items, (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
+    const answered = await Promise.all(items.map(async (item) => ({ item, result: await sendOne(item, refs) })));
     await deps.hooks?.afterQboResponse?.();
-    const outcome = outcomeOf(item, refs, result);
-    await commitOutcomes(imp, outcome === "reread" ? await resolveAgainstCurrent([item], refs) : [outcome]);
+    const outcomes: Outcome[] = [];
+    const reread: ImportItemRow[] = [];
+    let stop: QboFault | undefined;
+    for (const { item, result } of answered) {
+      if (result === "unknown") continue;
+      if (result === "retry") outcomes.push({ item, status: "pending" });
+      else if ("error" in result) stop ??= result.error;
+      else {
+        const outcome = outcomeOf(item, refs, result);
+        if (outcome === "reread") reread.push(item);
+        else outcomes.push(outcome);
+      }
+    }
+    await commitOutcomes(imp, outcomes);
+    if (reread.length > 0) await commitOutcomes(imp, await resolveAgainstCurrent(reread, refs));
+    if (stop) throw stop;
   }
 
   /**
@@ -453,7 +496,7 @@ export function createExecutor(deps: ExecuteDeps) {
   async function sendChunk(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
     const remaining = qbo.pacer.remainingInWindow();
     if (items.length > 1 && remaining.batches === 0 && qbo.pacer.batchCounting === "request" && remaining.requests >= items.length) {
-      await Promise.all(items.map((item) => sendSingle(imp, item, refs)));
+      await sendSingles(imp, items, refs);
     } else {
       await sendBatch(imp, items, refs);
     }
@@ -564,7 +607,7 @@ export function createExecutor(deps: ExecuteDeps) {
         return { done: true, status: "completed" };
       }
 
-      const chunks = chunk(ready, QBO_BATCH_MAX_OPS);
+      const chunks = chunk(ready, batchSize(qbo.pacer));
       let next = 0;
       let interrupted = false;
       const worker = async () => {

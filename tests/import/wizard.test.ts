@@ -6,7 +6,7 @@ import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
 import { preparePreview } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
 import { checkSelection, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
-import { fetchQboDirectory } from "@/lib/qbo/directory";
+import { getCachedDirectory, loadQboDirectory } from "@/lib/qbo/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { createWorld, type World } from "@/tests/helpers/world";
 
@@ -39,14 +39,18 @@ describe("the wizard through its forms", () => {
     const w = await createWorld();
     worlds.push(w);
     const range = { dateFrom: "2025-03-01", dateTo: "2025-03-31" };
+    // The Map page reads QuickBooks' lists through the cache, as the app does.
+    await loadQboDirectory(w.db, w.connection.id, w.client);
     const first = await w.preview(range);
     expect(first.summary.entitiesToCreate.length).toBeGreaterThan(0);
     await w.run(first.importId);
+    // Entities were created, so the cached lists were dropped and the next read sees them.
+    expect(await getCachedDirectory(w.db, w.connection.id)).toBeNull();
 
     const draft = await createDraft(w.db, w.actor, w.connection.id);
     await saveSelection(w.db, w.actor, draft.id, { ...range, userIds: null, projectIds: null, leaveTypeIds: null, approvedOnly: false });
     const source = await readSource(w.actitimeClient, { ...range, userIds: null, projectIds: null, leaveTypeIds: null });
-    const directory = await fetchQboDirectory(w.client, false);
+    const directory = await loadQboDirectory(w.db, w.connection.id, w.client);
     const saved = await listSavedRules(w.db, w.connection.id);
     const entities = mapStepEntities(source, saved, directory);
     const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));

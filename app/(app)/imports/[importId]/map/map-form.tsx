@@ -53,6 +53,14 @@ function stateOf(rule: MappingRule, fallbackName: string, defaultIncome: string)
   return { kind: "skip", targetQboId: "", name: fallbackName, parentQboId: "", incomeAccountId: defaultIncome, unitPrice: "" };
 }
 
+/** Fields a rule kind shows: an error on any other field is shown under the rule select instead. */
+function shownFields(kind: RowState["kind"], category: MappingCategory): string[] {
+  if (kind === "link") return ["target"];
+  if (kind === "skip") return [];
+  const item = category === "type_of_work" || category === "leave_type";
+  return ["name", ...(category === "user" ? [] : ["parent"]), ...(item ? ["incomeAccount", "unitPrice"] : [])];
+}
+
 const CATEGORIES: MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
 const fieldClass = "block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
@@ -134,7 +142,7 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
     ) : null;
   };
   return (
-    <li className={`grid gap-3 px-4 py-3 md:grid-cols-[minmax(0,14rem)_minmax(0,13rem)_1fr] ${hidden ? "hidden" : ""}`}>
+    <li className={`grid gap-3 px-4 py-3 md:grid-cols-[minmax(0,14rem)_minmax(0,15rem)_1fr] ${hidden ? "hidden" : ""}`}>
       <div>
         <p className="font-medium text-slate-900">{row.name}</p>
         <p className="text-xs text-slate-500">
@@ -151,6 +159,13 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
           <option value="skip">Do not import</option>
         </select>
         {fieldError("kind")}
+        {row.errors
+          .filter((e) => e.field !== "kind" && !shownFields(state.kind, row.category).includes(e.field))
+          .map((e) => (
+            <p key={e.field} className="mt-1 text-xs text-red-700" role="alert">
+              {e.message}
+            </p>
+          ))}
       </div>
       <div className="grid gap-2 sm:grid-cols-2">
         {state.kind === "link" ? (
