@@ -11,7 +11,8 @@ interface CompanyOption {
 export function CompanySwitcher({ current, companies }: { current: CompanyOption | null; companies: CompanyOption[] }) {
   const others = companies.filter((c) => c.id !== current?.id && c.status !== "disconnected");
   return (
-    <details className="group relative">
+    // Keyed by the company so the menu closes once a switch has landed (the layout is kept across navigations).
+    <details key={current?.id ?? "none"} className="group relative">
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 hover:bg-slate-100" aria-label="QuickBooks company">
         <span className="inline-flex h-7 w-7 items-center justify-center rounded bg-emerald-600 text-xs font-bold text-white" aria-hidden>
           qb

@@ -21,6 +21,8 @@ export const DEMO_ADMIN_USERNAME = "admin";
 export const DEMO_NON_ADMIN_USERNAME = "jdoe";
 /** Has Manage Cost & Billing Data but not Manage Accounts & Permissions. */
 export const DEMO_BILLING_MANAGER_USERNAME = "mbrown";
+/** A second full admin of the same account (two admins working at once). */
+export const DEMO_SECOND_ADMIN_USERNAME = "aokafor";
 
 /** Exactly 120 characters, to test name-length limits (QBO items allow 100). */
 export const LONG_PROJECT_NAME =
@@ -75,7 +77,7 @@ const NAMED_USERS: readonly UserSeed[] = [
   { username: "rsmith", firstName: "Robert", middleName: "J", lastName: "Smith", email: "bob.smith@halepartners.test", permissions: NO_PERMISSIONS, active: true, departmentId: 3 },
   { username: "pnatarajan", firstName: "Priya", middleName: null, lastName: "Natarajan", email: "priya.natarajan@halepartners.test", permissions: NO_PERMISSIONS, active: true, departmentId: 2 },
   { username: "lwei", firstName: "Wei", middleName: null, lastName: "Li", email: "wei.li@halepartners.test", permissions: NO_PERMISSIONS, active: true, departmentId: 3 },
-  { username: "aokafor", firstName: "Amara", middleName: null, lastName: "Okafor", email: "amara.okafor@halepartners.test", permissions: NO_PERMISSIONS, active: true, departmentId: 2 },
+  { username: "aokafor", firstName: "Amara", middleName: null, lastName: "Okafor", email: "amara.okafor@halepartners.test", permissions: ADMIN_PERMISSIONS, active: true, departmentId: 2 },
   { username: "ljohansson", firstName: "Lars-Erik", middleName: null, lastName: "Johansson", email: "lars-erik.johansson@halepartners.test", permissions: NO_PERMISSIONS, active: true, departmentId: 3 },
   // Left the company during the window: has early time, then nothing (releaseDate is set below).
   { username: "dwhitfield", firstName: "Dana", middleName: null, lastName: "Whitfield", email: "dana.whitfield@halepartners.test", permissions: NO_PERMISSIONS, active: false, departmentId: 2 },
