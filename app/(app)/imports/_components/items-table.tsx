@@ -74,7 +74,7 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
                 <Badge tone={tone}>{text}</Badge>
                 <ItemError item={item} />
               </td>
-              <td className="px-3 py-2 align-top tabular-nums">{shown?.txnDate ?? "—"}</td>
+              <td className="whitespace-nowrap px-3 py-2 align-top tabular-nums">{shown?.txnDate ?? "—"}</td>
               <td className="px-3 py-2 align-top">{label(shown?.employeeRef)}</td>
               <td className="px-3 py-2 align-top">{label(shown?.customerRef, "No customer")}</td>
               <td className="px-3 py-2 align-top">{label(shown?.itemRef)}</td>
