@@ -47,6 +47,8 @@ export interface PreviewSummary {
   entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Customer" | "Item"; activities: number }[];
   breakdown: { byUser: BreakdownRow[]; byCustomer: BreakdownRow[]; byItem: BreakdownRow[]; byBillable: BreakdownRow[] };
   ratesVisible: boolean;
+  /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
+  names: Record<string, string>;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -89,6 +91,34 @@ export function refNames(rules: readonly SnapshotRule[]): Map<string, string> {
     const name = rule.targetName ?? rule.sourceName;
     if (rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, name);
     if (rule.kind === "create") names.set(`new:${rule.category}:${rule.sourceId}`, name);
+  }
+  return names;
+}
+
+/**
+ * refNames, with QuickBooks' own full names where the directory knows them, and `Parent:Child`
+ * for sub-customers and sub-services a rule will create.
+ */
+export function displayNames(rules: readonly SnapshotRule[], directory: QboDirectory | null): Map<string, string> {
+  const names = refNames(rules);
+  if (!directory) return names;
+  const full = new Map<string, string>([
+    ...directory.employees.map((e) => [e.id, e.name] as const),
+    ...directory.customers.map((c) => [`c${c.id}`, c.fullyQualifiedName] as const),
+    ...directory.items.map((i) => [`i${i.id}`, i.fullyQualifiedName] as const),
+  ]);
+  const prefix = (category: MappingCategory) => (category === "user" ? "" : category === "project" ? "c" : "i");
+  for (const rule of rules) {
+    if (rule.kind === "skip") continue;
+    const known = rule.targetQboId ? full.get(`${prefix(rule.category)}${rule.targetQboId}`) : undefined;
+    if (known && rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, known);
+    const parentId = rule.kind === "create" ? (rule.createOptions?.parentQboId as string | undefined) : undefined;
+    const parent = parentId ? full.get(`${prefix(rule.category)}${parentId}`) : undefined;
+    if (parent && !known) {
+      const name = `${parent}:${rule.targetName ?? rule.sourceName}`;
+      if (rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, name);
+      names.set(`new:${rule.category}:${rule.sourceId}`, name);
+    }
   }
   return names;
 }
@@ -205,15 +235,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     }
   });
 
-  const names = (map: ReadonlyMap<number, Target>) => {
-    const byRef = new Map<string, string>();
-    for (const t of map.values()) if (t.kind === "qbo") byRef.set(t.ref, t.name);
-    return byRef;
-  };
-  const employeeNames = names(targets.users);
-  const customerNames = names(targets.projects);
-  const itemNames = new Map([...names(targets.typesOfWork), ...names(targets.leaveTypes)]);
-  const nameOf = (m: Map<string, string>, ref: TargetRef | null, fallback: string) => (ref ? (m.get(ref) ?? fallback) : fallback);
+  const names = displayNames(rules, deps.directory);
+  const nameOf = (ref: TargetRef | null, fallback: string) => (ref ? (names.get(ref) ?? fallback) : fallback);
   const summary: PreviewSummary = {
     previewedAt: now().toISOString(),
     mode: plan.mode,
@@ -227,12 +250,13 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     unmapped: plan.counts.unmapped.map((u) => ({ category: u.category, name: u.name, recordCount: u.recordCount, hours: round2(u.minutes / MINUTES_PER_HOUR) })),
     entitiesToCreate: entityItems.map((e) => ({ category: e.desired.category, name: e.desired.name, entity: e.entity, activities: plan.entitiesToCreate[e.seq]!.activityCount })),
     breakdown: {
-      byUser: breakdown(plan.activities, (a) => nameOf(employeeNames, a.employeeRef, "Unknown employee")),
-      byCustomer: breakdown(plan.activities, (a) => nameOf(customerNames, a.customerRef, "No customer (leave)")),
-      byItem: breakdown(plan.activities, (a) => nameOf(itemNames, a.itemRef, "Unknown item")),
+      byUser: breakdown(plan.activities, (a) => nameOf(a.employeeRef, "Unknown employee")),
+      byCustomer: breakdown(plan.activities, (a) => nameOf(a.customerRef, "No customer (leave)")),
+      byItem: breakdown(plan.activities, (a) => nameOf(a.itemRef, "Unknown item")),
       byBillable: breakdown(plan.activities, (a) => (a.billableStatus === "Billable" ? "Billable" : "Not billable")),
     },
     ratesVisible: source.ratesVisible,
+    names: Object.fromEntries(names),
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;

@@ -32,7 +32,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const [admin] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, imp.createdByAdminId));
   const summary = imp.summary as PreviewSummary | null;
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
-  const names = refNames(rules);
+  const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);

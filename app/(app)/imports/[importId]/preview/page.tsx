@@ -28,7 +28,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
-  const names = refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []);
+  const names = new Map([...refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(summary.names ?? {})]);
   const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
   const start = startImportAction.bind(null, importId);
   const refresh = refreshPreviewAction.bind(null, importId);
