@@ -276,7 +276,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
         updatedCount: 0,
         deletedCount: 0,
         failedCount: 0,
-        skippedBilledCount: 0,
+        // Billed activities are known now; execution adds those that get billed before they are reached.
+        skippedBilledCount: diff.totals.counts.skipped_billed,
         hours: String(summary.hours),
         updatedAt: now(),
       })

@@ -107,6 +107,8 @@ describe("import engine against the emulators", () => {
     }
     const items = await w.db.select().from(importItems).where(eq(importItems.importId, again.importId));
     expect(items.filter((i) => i.status === "skipped_billed")).toHaveLength(3);
+    // History and the progress counts report them too.
+    expect((await w.importRow(again.importId)).skippedBilledCount).toBe(3);
     expect(items.find((i) => i.status === "skipped_billed")!.errorMessage).toContain("Billed in QuickBooks");
   });
 
