@@ -65,6 +65,13 @@ class WindowLog {
     return freeingAt === undefined ? this.windowMs + 1 : freeingAt + this.windowMs - now + 1;
   }
 
+  /** `n` more entries answered at `at` (a past moment): re-weighting what is already logged. */
+  add(at: number, n: number) {
+    let index = this.times.length;
+    while (index > this.head && this.times[index - 1]! > at) index--;
+    this.times.splice(index, 0, ...Array.from({ length: n }, () => at));
+  }
+
   /** A request of weight `n` leaves now. */
   begin(n: number) {
     this.pending += n;
@@ -89,6 +96,8 @@ export class Pacer {
   private active = 0;
   private queue: Array<() => void> = [];
   private pausedUntil = 0;
+  /** Batches answered within the last window, with their sizes (to re-count them if QBO turns out to count items). */
+  private recentBatches: { at: number; items: number }[] = [];
   /** Highest number of requests in flight at once, for tests and benchmarks. */
   peakConcurrent = 0;
 
@@ -122,6 +131,20 @@ export class Pacer {
       requests: Math.max(0, this.requestsPerMinute - this.requests.count(now)),
       batches: Math.max(0, this.batchRequestsPerMinute - this.batches.count(now)),
     };
+  }
+
+  /**
+   * QBO answered 429 to a batch although counting a batch as one request left room: it counts every
+   * item (reference §4 leaves both readings open). From now on batches cost their items, and those
+   * already in the window are re-counted the same way, so the next ones are paced to the real limit.
+   * True when this changed the counting.
+   */
+  learnItemCounting(): boolean {
+    if (this.batchCounting === "item") return false;
+    this.batchCounting = "item";
+    const since = this.now() - this.minuteMs;
+    for (const batch of this.recentBatches) if (batch.at > since && batch.items > 1) this.requests.add(batch.at, batch.items - 1);
+    return true;
   }
 
   /** After a 429: nothing leaves for this realm until the pause is over. */
@@ -166,8 +189,13 @@ export class Pacer {
       try {
         return await fn();
       } finally {
-        this.requests.end(this.now(), cost);
-        if (permit.batch) this.batches.end(this.now(), 1);
+        const at = this.now();
+        this.requests.end(at, cost);
+        if (permit.batch) {
+          this.batches.end(at, 1);
+          this.recentBatches.push({ at, items: Math.max(1, permit.items ?? 1) });
+          while (this.recentBatches.length > 0 && this.recentBatches[0]!.at <= at - this.minuteMs) this.recentBatches.shift();
+        }
       }
     } finally {
       this.releaseSlot();
