@@ -16,12 +16,13 @@ import { deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, qb
 import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
+import { sleep } from "@/lib/qbo/pace";
 import { resolveNewRefs } from "./plan/keys";
 import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
 
-/** Operations handled per slice: one Inngest step, or one turn of the in-process runner. */
-export const EXECUTE_SLICE_OPS = 600;
+/** At most this many operations per slice (one Inngest step, or one turn of the in-process runner); see also SLICE_MAX_MS. */
+export const EXECUTE_SLICE_OPS = 3_000;
 /** Batches in flight at once for one import (Intuit allows 10 concurrent requests per realm). */
 export const EXECUTE_CONCURRENT_REQUESTS = 4;
 /** Ids per bulk read (`Id IN (…)`): one query reads this many activities. */
@@ -36,6 +37,18 @@ const RECONCILE_CLOCK_SKEW_MS = 10 * 60_000;
 export const RECONCILE_AFTER_MS = 150_000;
 /** While only unsettled items remain, a slice waits at most this long before returning. */
 const SETTLE_WAIT_MAX_MS = 5_000;
+/** A slice stops taking new work after this long (one bounded Inngest step; the runner starts the next). */
+export const SLICE_MAX_MS = 45_000;
+/** Fetch the next pending operations when the lanes' queue runs this low, this many at a time. */
+const QUEUE_REFILL_BELOW = 90;
+const REFILL_OPS = 300;
+/** Interrupt is noticed within this time (one status query per interval, not per request). */
+const STATUS_CHECK_INTERVAL_MS = 500;
+/** Single-request lanes, and how many operations one lane sends at once (Intuit allows 10 concurrent). */
+const SINGLE_LANES = 3;
+const SINGLES_PER_TURN = 8;
+/** A lane without allowance for its kind of request looks again this many times per (possibly scaled) minute. */
+const SINGLE_LANE_POLLS_PER_MINUTE = 120;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
 export const MAX_SEND_ATTEMPTS = 8;
 /** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
@@ -488,20 +501,6 @@ export function createExecutor(deps: ExecuteDeps) {
     if (stop) throw stop;
   }
 
-  /**
-   * A batch while the per-minute batch allowance lasts; once it is spent, single requests for as
-   * long as the general allowance has room (Intuit counts them separately), so a large import runs
-   * near the ceiling of both limits together.
-   */
-  async function sendChunk(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
-    const remaining = qbo.pacer.remainingInWindow();
-    if (items.length > 1 && remaining.batches === 0 && qbo.pacer.batchCounting === "request" && remaining.requests >= items.length) {
-      await sendSingles(imp, items, refs);
-    } else {
-      await sendBatch(imp, items, refs);
-    }
-  }
-
   // ── the slice ────────────────────────────────────────────────────────────────────────────
 
   async function loadRefs(importId: string): Promise<Map<TargetRef, string>> {
@@ -510,6 +509,16 @@ export function createExecutor(deps: ExecuteDeps) {
       .from(importItems)
       .where(and(eq(importItems.importId, importId), sql`${importItems.entity} <> 'TimeActivity'`, eq(importItems.status, "created")));
     return new Map(rows.filter((r) => r.qboId).map((r) => [r.sourceKey as TargetRef, r.qboId!]));
+  }
+
+  /** Pending TimeActivity operations after `seq`, in order: what a slice has not queued yet. */
+  function pendingAfter(importId: string, seq: number, limit: number) {
+    return db
+      .select()
+      .from(importItems)
+      .where(and(eq(importItems.importId, importId), eq(importItems.status, "pending"), eq(importItems.entity, "TimeActivity"), sql`${importItems.seq} > ${seq}`))
+      .orderBy(asc(importItems.seq))
+      .limit(limit);
   }
 
   async function itemsWithStatus(importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number) {
@@ -582,46 +591,107 @@ export function createExecutor(deps: ExecuteDeps) {
       if (afterEntities?.status !== "running") return { done: false, status: afterEntities?.status ?? "error" };
       const resolvedRefs = await loadRefs(imp.id);
 
-      const pending = await itemsWithStatus(imp.id, "pending", "TimeActivity", sliceOps);
       // Settled without a request: ledger-only deletes; and activities whose entity could not be created fail with the reason.
-      const blocked: Outcome[] = [];
-      const ready: ImportItemRow[] = [];
-      for (const item of pending) {
-        const activity = payloadOf(item).activity;
-        const refsUsed = activity ? [activity.employeeRef, activity.customerRef, activity.itemRef] : [];
-        const missing = refsUsed.find((r) => r?.startsWith("new:") && !resolvedRefs.has(r));
-        if (item.operation === "delete" && payloadOf(item).ledgerOnly) {
-          // Already gone from QBO (deleted there): only our ledger row goes, no request is sent.
-          blocked.push({ item, status: "deleted" });
-        } else if (item.attempts >= MAX_SEND_ATTEMPTS) {
-          blocked.push({ item, status: "failed", fault: new QboFault({ kind: "server", status: 0, message: `QuickBooks did not accept this activity after ${MAX_SEND_ATTEMPTS} attempts.` }) });
-        } else if (missing) blocked.push({ item, status: "failed", fault: new QboFault({ kind: "validation", status: 0, message: `Not imported: the QuickBooks entity for ${missing.split(":")[1]} ${missing.split(":")[2]} could not be created.` }) });
-        else ready.push(item);
-      }
-      await commitOutcomes(imp, blocked);
+      const readyOf = async (pending: ImportItemRow[]) => {
+        const blocked: Outcome[] = [];
+        const ready: ImportItemRow[] = [];
+        for (const item of pending) {
+          const activity = payloadOf(item).activity;
+          const refsUsed = activity ? [activity.employeeRef, activity.customerRef, activity.itemRef] : [];
+          const missing = refsUsed.find((r) => r?.startsWith("new:") && !resolvedRefs.has(r));
+          if (item.operation === "delete" && payloadOf(item).ledgerOnly) {
+            // Already gone from QBO (deleted there): only our ledger row goes, no request is sent.
+            blocked.push({ item, status: "deleted" });
+          } else if (item.attempts >= MAX_SEND_ATTEMPTS) {
+            blocked.push({ item, status: "failed", fault: new QboFault({ kind: "server", status: 0, message: `QuickBooks did not accept this activity after ${MAX_SEND_ATTEMPTS} attempts.` }) });
+          } else if (missing) {
+            blocked.push({ item, status: "failed", fault: new QboFault({ kind: "validation", status: 0, message: `Not imported: the QuickBooks entity for ${missing.split(":")[1]} ${missing.split(":")[2]} could not be created.` }) });
+          } else ready.push(item);
+        }
+        await commitOutcomes(imp, blocked);
+        return ready;
+      };
 
-      if (ready.length === 0) {
+      // The queue is refilled while the lanes work, so they never drain between fetches; a slice ends
+      // when the work is done or its time is up (a bounded Inngest step).
+      const deadline = Date.now() + SLICE_MAX_MS;
+      const queue: ImportItemRow[] = [];
+      let lastSeq = -1;
+      let exhausted = false;
+      let refilling: Promise<void> | null = null;
+      let fetchedInSlice = 0;
+      const refill = () =>
+        (refilling ??= (async () => {
+          const want = Math.min(REFILL_OPS, sliceOps - fetchedInSlice);
+          const fetched = want > 0 ? await pendingAfter(imp.id, lastSeq, want) : [];
+          fetchedInSlice += fetched.length;
+          if (fetched.length < want || fetchedInSlice >= sliceOps) exhausted = true;
+          if (fetched.length > 0) lastSeq = fetched[fetched.length - 1]!.seq;
+          queue.push(...(await readyOf(fetched)));
+        })().finally(() => (refilling = null)));
+      /** Items for a lane: refills when running low, waits for a refill only when empty. */
+      const take = async (n: number, fromEnd = false): Promise<ImportItemRow[]> => {
+        if (queue.length < QUEUE_REFILL_BELOW && !exhausted && Date.now() < deadline) {
+          const pendingRefill = refill();
+          if (queue.length === 0) await pendingRefill;
+        }
+        if (queue.length === 0 && refilling) await refilling;
+        return fromEnd ? queue.splice(-Math.min(n, queue.length)) : queue.splice(0, n);
+      };
+
+      await refill();
+      if (queue.length === 0 && exhausted && fetchedInSlice < sliceOps) {
         const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
         if (stillSending.length > 0) return await waitForSettling(stillSending);
+        const [anyPending] = await itemsWithStatus(imp.id, "pending", "TimeActivity", 1);
+        if (anyPending) return { done: false, status: "running" };
         await finish(imp, "completed");
         return { done: true, status: "completed" };
       }
 
-      const chunks = chunk(ready, batchSize(qbo.pacer));
-      let next = 0;
-      let interrupted = false;
-      const worker = async () => {
-        while (next < chunks.length && !interrupted) {
-          const current = chunks[next++]!;
-          const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-          if (state?.status !== "running") {
-            interrupted = true;
-            return;
+      // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
+      // the per-minute batch allowance; when QBO counts a batch as one request, single lanes use what is left
+      // of the general allowance beyond what the batches still need, so both limits are used at once.
+      let stopped = false;
+      let checkedAt = 0;
+      const stillRunning = async () => {
+        if (Date.now() - checkedAt < STATUS_CHECK_INTERVAL_MS) return !stopped;
+        checkedAt = Date.now();
+        const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+        if (state?.status !== "running") stopped = true;
+        return !stopped;
+      };
+      const batchLane = async () => {
+        while (await stillRunning()) {
+          if (qbo.pacer.batchCounting === "request" && qbo.pacer.remainingInWindow().batches === 0) {
+            // No batch may leave this minute: leave the queue to the single lanes instead of holding 30 operations.
+            if (queue.length === 0) await take(0);
+            if (queue.length === 0) return;
+            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
+            continue;
           }
-          await sendChunk(imp, current, resolvedRefs);
+          const items = await take(batchSize(qbo.pacer));
+          if (items.length === 0) return;
+          await sendBatch(imp, items, resolvedRefs);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+      const singleLane = async () => {
+        while (qbo.pacer.batchCounting === "request" && (await stillRunning())) {
+          const { requests, batches } = qbo.pacer.remainingInWindow();
+          const spare = requests - batches; // each batch still allowed this minute keeps one request
+          if (spare <= 0) {
+            // Nothing left to wait for: never idle until the next minute just to find the queue empty.
+            if (queue.length === 0) await take(0);
+            if (queue.length === 0) return;
+            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
+            continue;
+          }
+          const items = await take(Math.min(SINGLES_PER_TURN, spare), true); // from the end: batches keep the head
+          if (items.length === 0) return;
+          await sendSingles(imp, items, resolvedRefs);
+        }
+      };
+      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]);
       return { done: false, status: "running" };
     } catch (error) {
       if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {

@@ -150,9 +150,9 @@ export function createQboClient(options: QboClientOptions) {
         }
         if (error.kind === "throttle" && throttles < MAX_THROTTLE_RETRIES) {
           throttles++;
-          // The pacer let this batch go, counting it as one request: QBO must be counting its items.
-          // Re-counted, the pacer's window already holds the wait: no extra pause for this first 429.
-          if (opts.batchItems !== undefined && opts.batchItems > 1 && pacer.learnItemCounting()) continue;
+          // The pacer let this go counting each batch as one request, with batches in its window: QBO must be
+          // counting their items. Re-counted, the pacer's window already holds the wait: no extra pause.
+          if (pacer.learnItemCounting()) continue;
           // A 429 means the request was not processed: always safe to send again, after a pause for the realm.
           const wait = pacer.minuteMs * THROTTLE_WAIT_SHARE_OF_MINUTE * (0.5 + random() * 0.5) * Math.min(1, throttles / 2);
           pacer.pause(wait);

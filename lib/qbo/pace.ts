@@ -8,6 +8,8 @@ export const QBO_REQUESTS_PER_MINUTE = 500;
 export const QBO_BATCH_REQUESTS_PER_MINUTE = 40;
 export const QBO_MAX_CONCURRENT = 10;
 export const MINUTE_MS = 60_000;
+/** When the window is full of requests still in flight, check again this soon (they will have answered). */
+const IN_FLIGHT_RECHECK_MS = 20;
 
 /** How a batch counts toward the 500/min limit: no Intuit source settles it (reference §4). */
 export type BatchCounting = "request" | "item";
@@ -61,8 +63,8 @@ class WindowLog {
     const excess = this.count(now) + n - limit;
     if (excess <= 0) return 0;
     const freeingAt = this.times[this.head + excess - 1];
-    // Beyond the logged entries only requests in flight are left; they free a full window after they end.
-    return freeingAt === undefined ? this.windowMs + 1 : freeingAt + this.windowMs - now + 1;
+    // Beyond the logged entries only requests in flight are left: look again once they have answered.
+    return freeingAt === undefined ? Math.min(this.windowMs, IN_FLIGHT_RECHECK_MS) : freeingAt + this.windowMs - now + 1;
   }
 
   /** `n` more entries answered at `at` (a past moment): re-weighting what is already logged. */
@@ -141,8 +143,10 @@ export class Pacer {
    */
   learnItemCounting(): boolean {
     if (this.batchCounting === "item") return false;
-    this.batchCounting = "item";
     const since = this.now() - this.minuteMs;
+    // Without multi-item batches in the window, item counting cannot explain the 429 (someone else used the allowance).
+    if (!this.recentBatches.some((b) => b.at > since && b.items > 1)) return false;
+    this.batchCounting = "item";
     for (const batch of this.recentBatches) if (batch.at > since && batch.items > 1) this.requests.add(batch.at, batch.items - 1);
     return true;
   }
@@ -152,53 +156,49 @@ export class Pacer {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
-  private async acquireSlot(): Promise<void> {
-    if (this.active < this.maxConcurrent) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.queue.push(resolve));
-  }
 
-  private releaseSlot() {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.active--;
-  }
 
-  /** Runs `fn` once the limits allow it, holding one of the concurrent slots while it runs. */
+  /**
+   * Runs `fn` once the limits allow it. A request waiting for the rate windows holds no concurrent
+   * slot, so requests of another kind (singles while batches wait for their allowance) still go out.
+   */
   async run<T>(permit: PermitRequest, fn: () => Promise<T>): Promise<T> {
-    await this.acquireSlot();
-    const cost = this.cost(permit);
-    try {
-      for (;;) {
-        const now = this.now();
-        const wait = Math.max(
-          this.pausedUntil - now,
-          this.requests.waitFor(now, cost, this.requestsPerMinute),
-          permit.batch ? this.batches.waitFor(now, 1, this.batchRequestsPerMinute) : 0,
-        );
-        if (wait <= 0) {
-          this.requests.begin(cost);
-          if (permit.batch) this.batches.begin(1);
-          break;
-        }
+    let cost: number;
+    for (;;) {
+      cost = this.cost(permit);
+      const now = this.now();
+      const wait = Math.max(
+        this.pausedUntil - now,
+        this.requests.waitFor(now, cost, this.requestsPerMinute),
+        permit.batch ? this.batches.waitFor(now, 1, this.batchRequestsPerMinute) : 0,
+      );
+      if (wait > 0) {
         await sleep(wait);
+        continue;
       }
-      this.peakConcurrent = Math.max(this.peakConcurrent, this.active);
-      try {
-        return await fn();
-      } finally {
-        const at = this.now();
-        this.requests.end(at, cost);
-        if (permit.batch) {
-          this.batches.end(at, 1);
-          this.recentBatches.push({ at, items: Math.max(1, permit.items ?? 1) });
-          while (this.recentBatches.length > 0 && this.recentBatches[0]!.at <= at - this.minuteMs) this.recentBatches.shift();
-        }
+      if (this.active >= this.maxConcurrent) {
+        await new Promise<void>((resolve) => this.queue.push(resolve));
+        continue;
       }
+      // Checked and taken in one synchronous step: nothing else can slip in between.
+      this.active++;
+      this.requests.begin(cost);
+      if (permit.batch) this.batches.begin(1);
+      break;
+    }
+    this.peakConcurrent = Math.max(this.peakConcurrent, this.active);
+    try {
+      return await fn();
     } finally {
-      this.releaseSlot();
+      const at = this.now();
+      this.requests.end(at, cost);
+      if (permit.batch) {
+        this.batches.end(at, 1);
+        this.recentBatches.push({ at, items: Math.max(1, permit.items ?? 1) });
+        while (this.recentBatches.length > 0 && this.recentBatches[0]!.at <= at - this.minuteMs) this.recentBatches.shift();
+      }
+      this.active--;
+      this.queue.shift()?.();
     }
   }
 }

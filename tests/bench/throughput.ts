@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import { sleep } from "@/lib/qbo/pace";
 import { emitResult, isMain, startMsw } from "./harness";
 
-export const TIME_SCALE = 10;
+export const TIME_SCALE = 4;
 export const SCALED_MINUTE_MS = 60_000 / TIME_SCALE;
 /** Real ms per emulated API request: ~300 ms at Intuit, scaled like the clock. */
 export const LATENCY_MS = 30;
@@ -88,7 +88,15 @@ export async function benchThroughput(pacerCounting: Counting, emulatorCounting:
   w.qbo.resetStats();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
+  // TP_TRACE=1 prints, per emulated minute, what QBO received: where a run loses time.
+  const trace = process.env.TP_TRACE
+    ? setInterval(() => {
+        const s = w.qbo.stats(w.connection.realmId);
+        console.error(`t=${((performance.now() - start) / SCALED_MINUTE_MS).toFixed(2)}min batches=${s.batch} items=${s.batchItems} singles=${s.create + s.update + s.delete} 429=${s.throttled}`);
+      }, SCALED_MINUTE_MS / 2)
+    : undefined;
   const outcome = await w.run(importId);
+  if (trace) clearInterval(trace);
   const elapsedMs = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
   const row = await w.importRow(importId);
