@@ -34,6 +34,7 @@ import { server as msw } from "@/tests/setup/server";
 import { SANDBOX_REALM, WORLD_ACTITIME_URL, WORLD_TODAY } from "@/tests/helpers/world";
 import { expectExactEndState, expectNoDuplicateNames, plannedActivities } from "@/tests/stress/end-state";
 import { previewImport } from "@/tests/stress/preview";
+import { createPrng } from "@/lib/prng";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const WORKER = path.join("tests", "crash", "worker.ts");
@@ -46,17 +47,6 @@ const MIN_KILLS_LANDED = 10;
 /** A worker that neither finishes nor dies within this is a hang: the test fails. */
 const ROUND_TIMEOUT_MS = 60_000;
 
-/** mulberry32: the kill plan is the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kill =
   | { kind: "hook"; on: "batch" | "any"; afterResponses: number }
@@ -65,7 +55,7 @@ type Kill =
 
 /** hook after a batch answer, server-side lost answer, timer, hook after any answer (entity creates too), … */
 function killPlan(seed: number): Kill[] {
-  const random = prng(seed);
+  const random = createPrng(seed);
   const n = () => 1 + Math.floor(random() * 3);
   return Array.from({ length: KILLS }, (_, i): Kill => {
     switch (i % 4) {

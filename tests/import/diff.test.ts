@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diffImport, type DiffOperation, type DiffResult } from "@/lib/import/diff";
 import { newRef, planImport, qboRef, type PlanInput } from "@/lib/import/plan";
+import { createPrng } from "@/lib/prng";
 import type {
   DesiredActivity,
   ImportScope,
@@ -374,17 +375,6 @@ describe("diffImport — scope", () => {
 });
 
 describe("diffImport — applying the operations converges", () => {
-  /** Deterministic PRNG (mulberry32): the same "random" edits on every run. */
-  function prng(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   /** What the executor does with the ledger, minus QBO: the next diff must then find nothing to do. */
   function apply(ledger: readonly LedgerEntry[], result: DiffResult): LedgerEntry[] {
@@ -405,7 +395,7 @@ describe("diffImport — applying the operations converges", () => {
     { name: "combined", description: { importTaskNames: false, importComments: false } },
     { name: "separate", description: { importTaskNames: true, importComments: true } },
   ])("a re-run after any edits writes nothing ($name mode)", ({ description }) => {
-    const random = prng(2026);
+    const random = createPrng(2026);
     const tasks = [TASK_DESIGN, TASK_MOBILE, TASK_OTHER];
     const days = ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"];
     const records: TimeTrackRecord[] = [];

@@ -10,7 +10,7 @@ import { authenticationFailedBody, faults, QboFault, throttleJsonBody, throttleX
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json";
 import { DEFAULT_LIMITS, MINUTE_MS, RealmLimiter, type QboLimits, type ThrottleReason } from "./limits";
 import { DEFAULT_REFRESH_TOKEN_GRACE_MS, OAuthServer, type OAuthData } from "./oauth";
-import { createPrng } from "./prng";
+import { createPrng } from "@/lib/prng";
 import { parseQuery } from "./query";
 import { buildCompany, SEED_COMPANIES, type CompanySeed } from "./seed";
 import { formatQboDateTime } from "./time";

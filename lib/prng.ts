@@ -1,4 +1,4 @@
-/** mulberry32: a tiny seeded PRNG so fault injection is reproducible run to run. */
+/** mulberry32: a tiny seeded PRNG, so emulator faults, benchmarks and tests repeat exactly run to run. */
 export function createPrng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
