@@ -12,14 +12,17 @@ import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
 import { authorizeUrl } from "@/lib/qbo/oauth";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 import { createQboEmulator, type QboEmulator, type QboEmulatorOptions } from "@/lib/sandbox/qbo";
-import type { JsonObject } from "@/lib/sandbox/qbo/json";
 import { qboMswHandlers } from "@/lib/sandbox/qbo/msw";
 import { server } from "@/tests/setup/server";
+import { CONSULTING, entityId, timeActivity as timeActivityBody } from "@/tests/sandbox/qbo/helpers";
+
+/** The emulator tests' fixtures: seeded Ids by name, and a valid TimeActivity body. */
+export { entityId, timeActivityBody };
 
 /** The demo-mode defaults of lib/env (NEXTAUTH_URL http://localhost:3000, no Intuit keys). */
 export const APP_API_BASE = "http://localhost:3000/sandbox/qbo";
 export const APP_OAUTH_BASE = "http://localhost:3000/sandbox/qbo/oauth2";
-export const CONSULTING = "9130350000000001";
+export { CONSULTING };
 export const PAYROLL = "9130350000000002";
 
 /** Fails loudly if the test process was started with an env that points the app elsewhere. */
@@ -114,30 +117,6 @@ export function clientFor(db: Db, connection: Pick<QboConnection, "id" | "realmI
     backoffScale: 0.01,
     ...options,
   });
-}
-
-/** Valid TimeActivity bodies for the seeded Sandbox Consulting company. */
-export function timeActivityBody(emulator: QboEmulator, overrides: JsonObject = {}, realmId: string = CONSULTING): JsonObject {
-  return {
-    TxnDate: "2026-03-02",
-    NameOf: "Employee",
-    EmployeeRef: { value: entityId(emulator, realmId, "Employee", "Jose Muller") },
-    CustomerRef: { value: entityId(emulator, realmId, "Customer", "ACME Corporation") },
-    ItemRef: { value: entityId(emulator, realmId, "Item", "Development") },
-    BillableStatus: "Billable",
-    HourlyRate: 120,
-    Hours: 3,
-    Minutes: 15,
-    Description: "actiTIME task #123",
-    ...overrides,
-  };
-}
-
-export function entityId(emulator: QboEmulator, realmId: string, kind: "Employee" | "Customer" | "Item", name: string): string {
-  const field = kind === "Item" ? "Name" : "DisplayName";
-  const row = emulator.list(realmId, kind).find((r) => r[field] === name);
-  if (!row) throw new Error(`${kind} ${name} not seeded`);
-  return String(row["Id"]);
 }
 
 /** Inserts `count` TimeActivities on distinct dates (directly, not through the API). */
