@@ -271,6 +271,17 @@ ${ms(suggestCold.ms)} on the first call of the process, ${ms(suggestWarm.ms)} on
   one request switches that pacer to item counting (\`learnItemCounting\`), re-counting the batches still in its window,
   and the first such retry waits for the pacer instead of an extra pause. Before: the request/item case ran at 67%
   of the ceiling with 10 throttles.
+- \`lib/import/execute.ts\`: batch lanes and single lanes share one queue, refilled while they work (a slice is
+  bounded by time, 45 s, and by 3,000 operations, instead of draining every 600). A batch lane takes work only while
+  the batch allowance has room, leaving the queue to the single lanes otherwise; single lanes use the general
+  allowance beyond what the remaining batches need. Before: the request/request case sent each minute's allowance,
+  then held the last batches a whole minute while singles sat idle (80% of the ceiling).
+- \`lib/qbo/pace.ts\`: a request waiting for the rate windows holds no concurrent slot, and a window full of
+  requests still in flight is looked at again after 20 ms instead of a whole minute later.
+- \`lib/qbo/client.ts\`: any 429 (not only one on a batch) with multi-item batches in the pacer's window teaches item
+  counting; without such batches a 429 means someone else used the allowance, and the realm pauses.
+- \`tests/bench/throughput.ts\`: an emulated minute of 15 s (was 6 s), so our fixed per-request cost (database,
+  CPU) weighs in the share as it would at a real minute, not ten times more.
 `;
 
 writeFileSync(path.join(process.cwd(), "docs", "benchmarks.md"), report);
