@@ -51,15 +51,6 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return e?.cause ? isUniqueViolation(e.cause, constraint) : false;
 }
 
-export async function countItemsByStatus(db: Db, importId: string) {
-  const rows = await db
-    .select({ status: importItems.status, entity: importItems.entity, n: sql<number>`count(*)::int` })
-    .from(importItems)
-    .where(eq(importItems.importId, importId))
-    .groupBy(importItems.status, importItems.entity);
-  return rows;
-}
-
 export type ItemFilter = "all" | "corrections" | "billed" | "failed" | "created" | "entities";
 
 /** A page of an import's items, in execution order, optionally narrowed to what a bookkeeper asks about. */

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, eq, gte, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { ledger } from "@/db/schema";
 import type { ActivitySources, LedgerEntry, WrittenActivity } from "@/lib/import/types";
@@ -17,9 +17,4 @@ export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: 
     written: row.written as WrittenActivity,
     sources: row.sources as ActivitySources,
   }));
-}
-
-export async function listLedgerByKeys(db: Db, connectionId: string, keys: string[]) {
-  if (keys.length === 0) return [];
-  return db.select().from(ledger).where(and(eq(ledger.connectionId, connectionId), inArray(ledger.sourceKey, keys)));
 }

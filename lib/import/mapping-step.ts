@@ -1,6 +1,6 @@
 // The wizard's Map step: which actiTIME entities occur in the selected data, the rule each has,
 // and a suggestion for those without one (spec §5 step 2).
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { mappingRules } from "@/db/schema";
 import type { QboDirectory } from "@/lib/mapping/directory";
@@ -29,14 +29,6 @@ const MINUTES_PER_HOUR = 60;
 export async function listSavedRules(db: Db, connectionId: string): Promise<SnapshotRule[]> {
   const rows = await db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
   return rows.map(snapshotFromRow);
-}
-
-export async function getSavedRule(db: Db, connectionId: string, category: MappingCategory, sourceId: number) {
-  const [row] = await db
-    .select()
-    .from(mappingRules)
-    .where(and(eq(mappingRules.connectionId, connectionId), eq(mappingRules.category, category), eq(mappingRules.sourceId, sourceId)));
-  return row;
 }
 
 /** Entities that occur in the source data, with their usage, saved rules and suggestions. */
