@@ -74,7 +74,9 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       </dl>
       <p className="mt-2 text-sm text-slate-600">
         {summary.counts.unchanged.toLocaleString("en-US")} activities already in QuickBooks stay as they are.
-        {summary.hoursBlockedByBilling !== 0 ? ` Billing blocks a correction of ${formatHours(summary.hoursBlockedByBilling)}.` : ""}
+        {summary.hoursBlockedByBilling !== 0
+          ? ` Billed activities stay as they are: QuickBooks keeps ${formatHours(Math.abs(summary.hoursBlockedByBilling))} ${summary.hoursBlockedByBilling < 0 ? "more" : "fewer"} than actiTIME now has for them.`
+          : ""}
       </p>
 
       <div className="mt-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
