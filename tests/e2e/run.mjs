@@ -11,7 +11,7 @@
 // E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, createWriteStream } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
