@@ -49,6 +49,8 @@ const SINGLE_LANES = 3;
 const SINGLES_PER_TURN = 8;
 /** A lane without allowance for its kind of request looks again this many times per (possibly scaled) minute. */
 const SINGLE_LANE_POLLS_PER_MINUTE = 120;
+/** 401s in a row (each after the client's own refresh) before an import ends as Error. */
+const MAX_AUTH_REFUSALS_IN_A_ROW = 10;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
 export const MAX_SEND_ATTEMPTS = 8;
 /** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
@@ -358,7 +360,7 @@ export function createExecutor(deps: ExecuteDeps) {
           if (!qboId) {
             if (error.outcomeUnknown) qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
             // A 5xx, timeout or throttle that did not create it is tried again (spec §8), not failed with all its activities.
-            if (!qboId && error.retryable && item.attempts < MAX_SEND_ATTEMPTS) {
+            if (!qboId && (error.retryable || (error.kind === "auth" && authRefusalTolerated())) && item.attempts < MAX_SEND_ATTEMPTS) {
               await new Promise((resolve) => setTimeout(resolve, ENTITY_RETRY_DELAY_MS * item.attempts));
               continue;
             }
@@ -429,12 +431,13 @@ export function createExecutor(deps: ExecuteDeps) {
       results = await qbo.batch(items.map((i) => batchOperation(i, refs)), requestId);
     } catch (error) {
       if (error instanceof QboFault && error.outcomeUnknown) return; // stays `sending`: reconciled once settled
-      if (error instanceof QboFault && error.retryable) {
+      if (error instanceof QboFault && (error.retryable || (error.kind === "auth" && authRefusalTolerated()))) {
         await commitOutcomes(imp, items.map((item) => ({ item, status: "pending" as const })));
         return;
       }
       throw error;
     }
+    authRefusals = 0;
     await deps.hooks?.afterQboResponse?.();
     const outcomes: Outcome[] = [];
     const reread: ImportItemRow[] = [];
@@ -455,20 +458,34 @@ export function createExecutor(deps: ExecuteDeps) {
   type SingleResult = { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault } | "unknown" | "retry" | { error: QboFault };
 
   /** One activity operation as its own request (the item is already marked `sending`). */
+  /**
+   * A 401 that survived the client's refresh (a token refreshed by one request can expire while others are
+   * in flight): the request was not processed, so it goes back to pending. Only a run of them in a row means
+   * QuickBooks really refuses this connection, and ends the import.
+   */
+  let authRefusals = 0;
+  function authRefusalTolerated(): boolean {
+    authRefusals += 1;
+    return authRefusals <= MAX_AUTH_REFUSALS_IN_A_ROW;
+  }
+
   async function sendOne(item: ImportItemRow, refs: Map<TargetRef, string>): Promise<SingleResult> {
     const op = batchOperation(item, refs);
     try {
       if (!("entity" in op)) throw new Error("unreachable");
       if (op.operation === "delete") {
         await qbo.remove("TimeActivity", String(op.body.Id), String(op.body.SyncToken), item.requestId!);
+        authRefusals = 0;
         return { ok: true };
       }
       const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!) : await qbo.update("TimeActivity", op.body, item.requestId!);
+      authRefusals = 0;
       return { ok: true, entity: entity as Record<string, unknown> };
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
       if (error.outcomeUnknown) return "unknown"; // stays `sending`: reconciled once settled
       if (error.retryable) return "retry";
+      if (error.kind === "auth" && authRefusalTolerated()) return "retry";
       if (error.kind === "auth" || error.kind === "forbidden") return { error };
       return { ok: false, fault: error };
     }

@@ -20,6 +20,7 @@ export const QBO_BATCH_MAX_OPS = 30;
 /** Intuit's advice on 429 is to wait a minute (reference §5.1); scaled with the pacer's minute. */
 const THROTTLE_WAIT_SHARE_OF_MINUTE = 1;
 const MAX_THROTTLE_RETRIES = 12;
+const MAX_AUTH_RETRIES = 3;
 const MAX_SERVER_RETRIES = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
@@ -135,7 +136,7 @@ export function createQboClient(options: QboClientOptions) {
 
   async function send(opts: SendOptions): Promise<unknown> {
     let token = await options.tokens.getAccessToken();
-    let refreshed = false;
+    let authRetries = 0;
     let throttles = 0;
     let serverErrors = 0;
     for (;;) {
@@ -143,10 +144,14 @@ export function createQboClient(options: QboClientOptions) {
         return await sendOnce(opts, token);
       } catch (error) {
         if (!(error instanceof QboFault)) throw error;
-        if (error.kind === "auth" && !refreshed) {
-          refreshed = true;
-          token = await options.tokens.refreshAfterUnauthorized(token);
-          continue;
+        // A 401: refresh once and retry. Later 401s are retried only when the token has changed meanwhile
+        // (another request refreshed it while this one was in flight); a token refreshed for us and still refused
+        // surfaces.
+        if (error.kind === "auth" && authRetries < MAX_AUTH_RETRIES) {
+          authRetries++;
+          const rejected = token;
+          token = authRetries === 1 ? await options.tokens.refreshAfterUnauthorized(rejected) : await options.tokens.getAccessToken();
+          if (token !== rejected) continue;
         }
         if (error.kind === "throttle" && throttles < MAX_THROTTLE_RETRIES) {
           throttles++;
