@@ -17,6 +17,7 @@ import type {
   TimeDescriptionSettings,
   TimeTrackRecord,
 } from "@/lib/import/types";
+import { createPrng } from "@/lib/prng";
 
 const USER_COUNT = 200;
 const RECORDS_PER_USER_DAY = 8;
@@ -32,17 +33,6 @@ const BYTES_PER_MB = 1024 * 1024;
 const KB_PER_MB = 1024;
 const MS_PER_DAY = 86_400_000;
 
-/** Deterministic PRNG (mulberry32), so every run plans the same data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Calendar dates from 2026-01-01; UTC arithmetic only to enumerate days, never to shift a record's date. */
 function dates(count: number): string[] {
@@ -58,7 +48,7 @@ interface World {
 }
 
 function generateWorld(recordTarget: number): World {
-  const random = prng(42);
+  const random = createPrng(42);
   const pick = (n: number) => Math.floor(random() * n);
   // Leave days yield one record instead of eight, so plan a few spare days and stop at the target.
   const dayCount = Math.max(1, Math.ceil((recordTarget / (USER_COUNT * RECORDS_PER_USER_DAY)) * 1.1));
@@ -126,7 +116,7 @@ function generateWorld(recordTarget: number): World {
 
 /** ~10% of records edited: a third change minutes, a third are deleted, a third move to another task. */
 function editRecords(records: readonly TimeTrackRecord[], taskCount: number): TimeTrackRecord[] {
-  const random = prng(7);
+  const random = createPrng(7);
   const edited: TimeTrackRecord[] = [];
   for (const record of records) {
     if (random() >= EDIT_SHARE) {
@@ -174,7 +164,7 @@ function runMode(world: World, description: TimeDescriptionSettings, sampleRss: 
   const editedTimeTrack = editRecords(world.timeTrack, world.base.tasks.length);
   // The caller re-reads QBO only for rows it will touch; mark ~1% of the ledger billed and deleted to exercise both paths.
   const qboState = new Map<string, QboActivityState>();
-  const random = prng(99);
+  const random = createPrng(99);
   for (const entry of ledger) {
     if (random() >= BILLED_SHARE) continue;
     const billed = random() < 0.5;

@@ -5,6 +5,7 @@
 import { pathToFileURL } from "node:url";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { suggestRules, type Suggestion, type SuggestRulesInput } from "@/lib/mapping/suggest";
+import { createPrng } from "@/lib/prng";
 
 export const BENCH_ACTITIME_ENTITY_COUNT = 1_000;
 export const BENCH_QBO_ENTITY_COUNT = 5_000;
@@ -36,17 +37,6 @@ const SERVICE_WORDS = [
 ];
 const LEAVE_WORDS = ["Vacation", "Sick Leave", "Holiday", "Parental Leave", "Time Off", "Jury Duty", "Training Day"];
 
-/** mulberry32: small, fast and the same on every platform. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)]!;
@@ -64,7 +54,7 @@ function variant(random: () => number, name: string): string {
 }
 
 export function buildBenchInput(): SuggestRulesInput {
-  const random = seededRandom(BENCH_SEED);
+  const random = createPrng(BENCH_SEED);
   const directory: QboDirectory = {
     employees: [],
     customers: [],
