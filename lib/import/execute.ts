@@ -139,6 +139,16 @@ function faultColumns(fault: QboFault) {
   return { errorCode: fault.code ?? fault.kind, errorMessage: fault.message, errorDetail: fault.detail ?? null, intuitTid: fault.intuitTid ?? null };
 }
 
+/** Current QBO copies of activities, read in bulk (`Id IN (…)`, 500 per query): never one read per activity. */
+export async function readActivitiesById(qbo: QboClient, ids: string[]): Promise<Map<string, QboTimeActivity>> {
+  const found = new Map<string, QboTimeActivity>();
+  for (const part of chunk([...new Set(ids)], QBO_READ_IDS_PER_QUERY)) {
+    const rows = await qbo.query("TimeActivity", `Id IN (${part.map(qboQuote).join(",")})`);
+    for (const row of rows) found.set(row.Id, row);
+  }
+  return found;
+}
+
 export function createExecutor(deps: ExecuteDeps) {
   const { db, qbo } = deps;
   const now = deps.now ?? (() => new Date());
@@ -263,18 +273,9 @@ export function createExecutor(deps: ExecuteDeps) {
 
   // ── reading QBO in bulk ──────────────────────────────────────────────────────────────────
 
-  async function readActivitiesById(ids: string[]): Promise<Map<string, QboTimeActivity>> {
-    const found = new Map<string, QboTimeActivity>();
-    for (const part of chunk([...new Set(ids)], QBO_READ_IDS_PER_QUERY)) {
-      const rows = await qbo.query("TimeActivity", `Id IN (${part.map(qboQuote).join(",")})`);
-      for (const row of rows) found.set(row.Id, row);
-    }
-    return found;
-  }
-
   /** Where an update or delete could not go through (stale SyncToken, billed, gone): decide from QBO's current copy. */
   async function resolveAgainstCurrent(items: ImportItemRow[], refs: Map<TargetRef, string>, retryLimit = 3): Promise<Outcome[]> {
-    const current = await readActivitiesById(items.map((i) => i.qboId!).filter(Boolean));
+    const current = await readActivitiesById(qbo, items.map((i) => i.qboId!).filter(Boolean));
     return items.map((item): Outcome => {
       const ta = item.qboId ? current.get(item.qboId) : undefined;
       const payload = payloadOf(item);
@@ -724,7 +725,7 @@ export function createExecutor(deps: ExecuteDeps) {
     if (imp && (imp.status === "running" || imp.status === "interrupting")) await finish(imp, "error", message);
   }
 
-  return { runSlice, markError, readActivitiesById };
+  return { runSlice, markError };
 }
 
 /**

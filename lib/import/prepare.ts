@@ -10,7 +10,7 @@ import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
-import { createExecutor, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
+import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
 import { planImport, type PlanResult } from "./plan";
 import { activityInScope, compileScope } from "./plan/scope";
 import { newRef, qboRef } from "./plan/keys";
@@ -187,7 +187,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   // Every ledger activity this import may update, delete or leave alone is re-read, so billed and
   // deleted-in-QBO activities are known before anything is planned against them.
   const relevant = ledgerRows.filter((row) => desiredKeys.has(row.key) || activityInScope(row.txnDate, row.sources, compiled));
-  const current = await createExecutor({ db, qbo: deps.qbo }).readActivitiesById(relevant.map((r) => r.qboId));
+  const current = await readActivitiesById(deps.qbo, relevant.map((r) => r.qboId));
   const qboState = new Map<string, QboActivityState>();
   for (const row of relevant) {
     const ta = current.get(row.qboId);
