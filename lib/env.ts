@@ -125,6 +125,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
     nodeEnv: raw.NODE_ENV,
     isProduction,
     appUrl,
+    /** Cookies are Secure whenever the app is served over https. */
+    secureCookies: appUrl.startsWith("https://"),
     databaseUrl: raw.DATABASE_URL,
     dataDir: raw.DATA_DIR,
     nextAuthSecret: raw.NEXTAUTH_SECRET ?? DEV_NEXTAUTH_SECRET,

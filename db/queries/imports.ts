@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importItems, imports } from "@/db/schema";
+import { isUuid } from "./connections";
 
 export type ImportRow = typeof imports.$inferSelect;
 export type ImportItemRow = typeof importItems.$inferSelect;
@@ -11,7 +12,7 @@ export const ONE_ACTIVE_IMPORT_CONSTRAINT = "imports_one_active_per_connection";
 
 /** An import of the account. Drafts are private: only their author sees them. */
 export async function getImport(db: Db, accountId: string, importId: string, adminId?: string): Promise<ImportRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(importId)) return undefined;
+  if (!isUuid(importId)) return undefined;
   const [row] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
   if (!row) return undefined;
   if (row.status === "draft" && adminId !== undefined && row.createdByAdminId !== adminId) return undefined;

@@ -32,7 +32,7 @@ export function authOptions(): NextAuthOptions {
     secret: env.nextAuthSecret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     // Cookies are httpOnly always and Secure whenever the app is served over https (next-auth's default).
-    useSecureCookies: env.appUrl.startsWith("https://"),
+    useSecureCookies: env.secureCookies,
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({

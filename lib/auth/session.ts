@@ -6,9 +6,15 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getAdmin } from "@/db/queries/accounts";
 import { getConnection, listConnections, type QboConnection } from "@/db/queries/connections";
+import { getEnv } from "@/lib/env";
 import { authOptions } from "./options";
 
 export const CURRENT_COMPANY_COOKIE = "qbo_company";
+
+/** The company switcher's choice: a connection id, re-checked against the account on every request. */
+export function currentCompanyCookie(connectionId: string) {
+  return { name: CURRENT_COMPANY_COOKIE, value: connectionId, httpOnly: true, sameSite: "lax" as const, path: "/", secure: getEnv().secureCookies };
+}
 
 export interface AppSession {
   adminId: string;

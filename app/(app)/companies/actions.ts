@@ -5,14 +5,12 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getConnection, markDisconnected, updateCompanyFacts } from "@/db/queries/connections";
-import { CURRENT_COMPANY_COOKIE, requireSession } from "@/lib/auth/session";
+import { getConnection, markDisconnected, tokenContext, updateCompanyFacts } from "@/db/queries/connections";
+import { CURRENT_COMPANY_COOKIE, currentCompanyCookie, requireSession } from "@/lib/auth/session";
 import { open } from "@/lib/crypto";
-import { getEnv } from "@/lib/env";
 import { readCompanyFacts } from "@/lib/qbo/connect";
 import { revokeToken } from "@/lib/qbo/oauth";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
-import { tokenContext } from "@/db/queries/connections";
 
 const connectionIdSchema = z.object({ connectionId: z.uuid() });
 
@@ -30,7 +28,7 @@ async function ownedConnection(formData: FormData) {
 export async function switchCompany(formData: FormData) {
   const { connection } = await ownedConnection(formData);
   if (connection.status === "disconnected") redirect("/companies?error=disconnected");
-  (await cookies()).set(CURRENT_COMPANY_COOKIE, connection.id, { httpOnly: true, sameSite: "lax", path: "/", secure: getEnv().appUrl.startsWith("https://") });
+  (await cookies()).set(currentCompanyCookie(connection.id));
   revalidatePath("/", "layout");
   redirect("/imports");
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { getDb } from "@/db/client";
+import type { Db } from "@/db/client";
 import { getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
 import { mapStepEntities } from "@/lib/import/mapping-step";
@@ -14,7 +14,7 @@ import { loadQboDirectory } from "@/lib/qbo/directory";
 import { loadDraft, loadImport } from "../_lib/context";
 
 /** The company's Time Description Settings as the planner takes them. */
-async function descriptionSettings(db: Awaited<ReturnType<typeof getDb>>, connectionId: string) {
+async function descriptionSettings(db: Db, connectionId: string) {
   const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
   return { importTaskNames, importComments };
 }
@@ -83,13 +83,12 @@ export async function startImportAction(importId: string) {
   const { db, actor } = await loadDraft(importId);
   let row;
   try {
-    row = await startImport(await getDb(), actor, importId);
+    row = await startImport(db, actor, importId);
   } catch (error) {
     if (error instanceof ImportRuleError) redirect(`/imports/${importId}/preview?error=${encodeURIComponent(error.message)}`);
     throw error;
   }
   await requestImportRun({ importId: row.id, connectionId: row.connectionId });
-  void db;
   redirect(`/imports/${importId}`);
 }
 

@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
 import { getDb } from "@/db/client";
-import { CURRENT_COMPANY_COOKIE, getAppSession } from "@/lib/auth/session";
+import { currentCompanyCookie, getAppSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { completeConnection, ConnectError, OAUTH_STATE_COOKIE } from "@/lib/qbo/connect";
 
@@ -24,7 +24,7 @@ export async function GET(request: Request) {
     });
     back.searchParams.set("connected", connection.id);
     response = NextResponse.redirect(back);
-    response.cookies.set(CURRENT_COMPANY_COOKIE, connection.id, { httpOnly: true, sameSite: "lax", path: "/", secure: getEnv().appUrl.startsWith("https://") });
+    response.cookies.set(currentCompanyCookie(connection.id));
   } catch (error) {
     back.searchParams.set("error", error instanceof ConnectError ? error.code : "exchange_failed");
     response = NextResponse.redirect(back);

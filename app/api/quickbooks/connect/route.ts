@@ -15,7 +15,7 @@ export async function GET(request: Request) {
   response.cookies.set(OAUTH_STATE_COOKIE, state, {
     httpOnly: true,
     sameSite: "lax", // sent on Intuit's top-level redirect back to us
-    secure: getEnv().appUrl.startsWith("https://"),
+    secure: getEnv().secureCookies,
     path: "/api/quickbooks",
     maxAge: OAUTH_STATE_MAX_AGE_S,
   });
