@@ -13,8 +13,7 @@ import { diffImport, type DiffOperation } from "./diff";
 import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
 import { planImport, type PlanResult } from "./plan";
 import { compileScope } from "./plan/scope";
-import { billedLineage } from "./plan/lineage";
-import { billedDifferenceNote, rowsToRead, type BilledItemPayload } from "./billed";
+import { billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
 import { readSource, type SourceData } from "./source";
@@ -204,12 +203,9 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   await readStates(relevant);
   // Billed means frozen: the records of billed activities stay with them, so the plan is made
   // again without them (and without their keys); what differs is reported, never written.
-  const billedRows = relevant.filter((row) => {
-    const state = qboState.get(row.qboId);
-    return state?.hasBeenBilled === true && !state.deleted;
-  });
-  if (billedRows.length > 0) {
-    plan = planImport({ ...planInput, billed: billedLineage(billedRows) });
+  const frozen = planWithoutBilled(planInput, plan, relevant, qboState);
+  if (frozen !== plan) {
+    plan = frozen;
     // Overflow keys (`…#2`) may match rows not read yet.
     await readStates(rowsToRead(ledgerRows, plan.activities, compiled));
   }
