@@ -2,9 +2,10 @@
 // activities, and the ledger rows an import must know the QBO state of before it plans
 // (plan/lineage.ts holds the model).
 import type { BilledDifference, DiffResult } from "./diff";
-import { baseKey, lineageOf } from "./plan/lineage";
+import { planImport, type PlanInput, type PlanResult } from "./plan";
+import { baseKey, billedLineage, lineageOf } from "./plan/lineage";
 import { activityInScope, type CompiledScope } from "./plan/scope";
-import type { DesiredActivity, LedgerEntry } from "./types";
+import type { DesiredActivity, LedgerEntry, QboActivityState } from "./types";
 
 const MINUTES_PER_HOUR = 60;
 const CENTS = 100;
@@ -73,4 +74,23 @@ export function rowsToRead(ledger: readonly LedgerEntry[], desired: readonly Des
     const records = plannedRecords;
     return lineageOf(row).some((id) => records.has(id));
   });
+}
+
+/**
+ * Billed means frozen: given the first plan and QBO's state of the rows it touches (rowsToRead),
+ * plans again with the records of billed activities left with them and their keys taken. Returns
+ * the first plan when no billed activity is involved. Pure; the preview and the tests share it.
+ */
+export function planWithoutBilled(
+  input: PlanInput,
+  first: PlanResult,
+  read: readonly LedgerEntry[],
+  qboState: ReadonlyMap<string, QboActivityState>,
+): PlanResult {
+  const billedRows = read.filter((row) => {
+    const state = qboState.get(row.qboId);
+    return state?.hasBeenBilled === true && !state.deleted;
+  });
+  if (billedRows.length === 0) return first;
+  return planImport({ ...input, billed: billedLineage(billedRows) });
 }
