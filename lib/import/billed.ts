@@ -50,6 +50,11 @@ export function billedDifferenceNote(d: BilledDifference): string {
   return `Billed in QuickBooks: stays at ${before}. ${now}: ${tail}.`;
 }
 
+/** The note on a billed activity that actiTIME agrees with (an unchanged item). */
+export function billedAgreesNote(records: number): string {
+  return `Billed in QuickBooks: stays as it is; actiTIME agrees for its ${recordsText(records)}.`;
+}
+
 /** The line the preview and the history detail show, e.g. "3 records stay with billed activities; 2 h differ." */
 export function billedSummaryText(billed: DiffResult["totals"]["billed"] | undefined): string | null {
   if (!billed || billed.activities === 0) return null;

@@ -13,7 +13,7 @@ import { diffImport, type DiffOperation } from "./diff";
 import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
 import { planImport, type PlanResult } from "./plan";
 import { compileScope } from "./plan/scope";
-import { billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
+import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
 import { readSource, type SourceData } from "./source";
@@ -237,7 +237,15 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
       case "delete":
         return { ...base, operation: "delete" as const, status: "pending" as const, qboId: op.qboId, desired: { syncToken: op.syncToken, ledgerOnly: op.ledgerOnly } satisfies ActivityItemPayload, before };
       case "unchanged":
-        return { ...base, operation: "update" as const, status: "unchanged" as const, qboId: op.ledger.qboId, desired: { activity: op.desired } satisfies ActivityItemPayload, before };
+        return {
+          ...base,
+          operation: "update" as const,
+          status: "unchanged" as const,
+          qboId: op.ledger.qboId,
+          desired: { activity: op.desired } satisfies ActivityItemPayload,
+          before,
+          ...(op.billedRecords !== undefined ? { errorMessage: billedAgreesNote(op.billedRecords) } : {}),
+        };
       case "skipped_billed":
         return {
           ...base,

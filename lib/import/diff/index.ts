@@ -1,7 +1,7 @@
 import { byTxnDateThenKey } from "@/lib/import/plan";
 import { canonicalRate } from "@/lib/import/plan/keys";
 import { activityInScope, compileScope } from "@/lib/import/plan/scope";
-import { lineageOf, sameLineage, targetSignature, type FrozenTally } from "@/lib/import/plan/lineage";
+import { sameLineage, targetSignature, type FrozenTally } from "@/lib/import/plan/lineage";
 import type {
   DesiredActivity,
   ImportScope,
