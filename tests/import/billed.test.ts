@@ -42,7 +42,7 @@ interface World {
   taskProject?: Record<number, number>;
 }
 
-function planInput(world: World): PlanInput {
+function planInput(world: World, scope: ImportScope = SCOPE): PlanInput {
   const project = (id: number, fallback: number) => world.taskProject?.[id] ?? fallback;
   return {
     timeTrack: world.records,
@@ -66,7 +66,7 @@ function planInput(world: World): PlanInput {
     ],
     targets: world.targets ?? targets(),
     description: world.settings,
-    scope: SCOPE,
+    scope,
   };
 }
 
@@ -135,14 +135,16 @@ class Books {
 }
 
 /** The preview's pipeline, pure: plan, read what it touches, plan without billed records, diff. */
-function preview(world: World, books: Books): { plan: PlanResult; diff: DiffResult } {
-  const input = planInput(world);
+function preview(world: World, books: Books, scope: ImportScope = SCOPE): { plan: PlanResult; diff: DiffResult } {
+  const input = planInput(world, scope);
   const first = planImport(input);
   const ledger = [...books.ledger.values()];
-  const read = rowsToRead(ledger, first.activities, compileScope(SCOPE));
-  const state = books.state();
+  const read = rowsToRead(ledger, first.activities, compileScope(scope));
+  // Only the rows read are known to be billed: the others are as the ledger says.
+  const all = books.state();
+  const state = new Map(read.map((r) => [r.qboId, all.get(r.qboId)!]));
   const plan = planWithoutBilled(input, first, read, state);
-  return { plan, diff: diffImport({ desired: plan.activities, ledger, scope: SCOPE, qboState: state, frozen: plan.frozen }) };
+  return { plan, diff: diffImport({ desired: plan.activities, ledger, scope, qboState: state, frozen: plan.frozen }) };
 }
 
 const MINUTES_PER_HOUR = 60;
@@ -356,6 +358,18 @@ describe("billed means frozen — what the preview reports", () => {
     expect(opsOf(diff, "update").map((o) => o.changedFields)).toEqual([[]]);
     books.apply(diff);
     expect([...books.ledger.values()][0]!.sources.records).toEqual([`tt|${ANN}|${D2}|${TASK_DESIGN}`, `tt|${ANN}|${D2}|${TASK_EXTRA}`]);
+  });
+
+  it("a billed activity outside the selection keeps its record when its task moves into the selection", () => {
+    const books = new Books();
+    books.apply(preview({ records: BASE, settings: COMBINED }, books).diff);
+    const [billedRow] = books.markBilled((r) => lineageOf(r).includes(`tt|${ANN}|${D3}|${TASK_OTHER}`));
+    expect(billedRow!.sources.projectIds).toEqual([OTHER]);
+    const websiteOnly: ImportScope = { ...SCOPE, projectIds: [WEBSITE] };
+    const { plan, diff } = preview({ records: BASE, settings: COMBINED, taskProject: { [TASK_OTHER]: WEBSITE } }, books, websiteOnly);
+    expect(plan.activities.flatMap((a) => a.sources.records)).not.toContain(`tt|${ANN}|${D3}|${TASK_OTHER}`);
+    expect(opsOf(diff, "create")).toEqual([]);
+    expect(opsOf(diff, "skipped_billed")).toEqual([expect.objectContaining({ key: billedRow!.key, difference: expect.objectContaining({ records: 1, remapped: true, beforeMinutes: 210, afterMinutes: 210 }) })]);
   });
 
   it("derives the lineage of ledger rows written before it was recorded", () => {
