@@ -3,9 +3,9 @@
 // against a simulated QuickBooks, then checked for the promise: QuickBooks never holds more than
 // actiTIME now says, except billed hours actiTIME has since reduced, and billed activities are untouched.
 import { describe, expect, it } from "vitest";
-import { billedSummaryText, planWithoutBilled, rowsToRead } from "@/lib/import/billed";
+import { billedDifferenceNote, billedSummaryText, planWithoutBilled, rowsToRead } from "@/lib/import/billed";
 import { diffImport, type DiffOperation, type DiffResult } from "@/lib/import/diff";
-import { lineageOf, planImport, qboRef, type PlanInput, type PlanResult } from "@/lib/import/plan";
+import { lineageOf, newRef, planImport, qboRef, resolveNewRefs, type PlanInput, type PlanResult } from "@/lib/import/plan";
 import { compileScope } from "@/lib/import/plan/scope";
 import type { ImportScope, LedgerEntry, QboActivityState, ResolvedTargets, Target, TimeDescriptionSettings, TimeTrackRecord, WrittenActivity } from "@/lib/import/types";
 
@@ -379,5 +379,37 @@ describe("billed means frozen — what the preview reports", () => {
       `tt|${ANN}|${D2}|${TASK_DESIGN}`,
       `tt|${ANN}|${D2}|${TASK_MOBILE}`,
     ]);
+  });
+});
+
+describe("billed means frozen — words and keys", () => {
+  it("says what stays and what differs, hours and amount", () => {
+    expect(billedDifferenceNote({ records: 1, beforeMinutes: 180, afterMinutes: 300, beforeAmountCents: 36_000, afterAmountCents: 60_000, remapped: false })).toBe(
+      "Billed in QuickBooks: stays at 3 h (amount 360.00). actiTIME now says 5 h (amount 600.00) for its 1 record: the 2 h difference is not written.",
+    );
+    expect(billedDifferenceNote({ records: 0, beforeMinutes: 90, afterMinutes: 0, beforeAmountCents: null, afterAmountCents: 0, remapped: false })).toBe(
+      "Billed in QuickBooks: stays at 1.5 h. actiTIME now has none of its records: the 1.5 h difference is not written.",
+    );
+    expect(billedSummaryText({ activities: 4, records: 3, differing: 2, hoursDiffer: 2 })).toBe("3 records stay with billed activities; 2 h differ.");
+    expect(billedSummaryText({ activities: 1, records: 1, differing: 0, hoursDiffer: 0 })).toBe("1 record stays with a billed activity; nothing differs.");
+    expect(billedSummaryText({ activities: 0, records: 0, differing: 0, hoursDiffer: 0 })).toBeNull();
+  });
+
+  it("an overflow key keeps its tail when the executor resolves new entities", () => {
+    const key = "c|qbo:55|2026-11-02|new:project:10|qbo:8|B|120.00#2";
+    const activity = {
+      key,
+      txnDate: D2,
+      employeeRef: qboRef("55"),
+      customerRef: newRef("project", WEBSITE),
+      itemRef: qboRef("8"),
+      billableStatus: "Billable" as const,
+      hourlyRate: 120,
+      hours: 1,
+      minutes: 0,
+      description: null,
+      sources: { userIds: [ANN], projectIds: [WEBSITE], leaveTypeIds: [], taskIds: [TASK_DESIGN], typeOfWorkIds: [DESIGN], recordCount: 1 },
+    };
+    expect(resolveNewRefs(activity, new Map([[newRef("project", WEBSITE), "77"]])).key).toBe("c|qbo:55|2026-11-02|qbo:77|qbo:8|B|120.00#2");
   });
 });
