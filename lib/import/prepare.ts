@@ -12,7 +12,8 @@ import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
 import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
 import { planImport, type PlanResult } from "./plan";
-import { activityInScope, compileScope } from "./plan/scope";
+import { compileScope } from "./plan/scope";
+import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
 import { readSource, type SourceData } from "./source";
@@ -42,6 +43,8 @@ export interface PreviewSummary {
   hoursBefore: number;
   hoursAfter: number;
   hoursBlockedByBilling: number;
+  /** Billed activities met: the actiTIME records that stay with them and how much differs ("3 records stay with billed activities; 2 h differ"). */
+  billed?: { activities: number; records: number; differing: number; hoursDiffer: number };
   records: { in: number; imported: number; skipped: PlanResult["counts"]["skipped"]; billableWithoutRate: number };
   unmapped: { category: MappingCategory; name: string | null; recordCount: number; hours: number }[];
   entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Customer" | "Item"; activities: number }[];
@@ -179,21 +182,34 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
   const source = deps.source ?? (await readSource(deps.actitime, scope));
   const targets = resolveTargets(rules, deps.directory);
-  const plan = planImport({ ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly });
+  const planInput = { ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly };
+  let plan = planImport(planInput);
 
   const compiled = compileScope(scope);
   const ledgerRows = await listLedgerInRange(db, imp.connectionId, scope.dateFrom, scope.dateTo);
-  const desiredKeys = new Set(plan.activities.map((a) => a.key));
-  // Every ledger activity this import may update, delete or leave alone is re-read, so billed and
-  // deleted-in-QBO activities are known before anything is planned against them.
-  const relevant = ledgerRows.filter((row) => desiredKeys.has(row.key) || activityInScope(row.txnDate, row.sources, compiled));
-  const current = await readActivitiesById(deps.qbo, relevant.map((r) => r.qboId));
+  // Every ledger activity this import may update, delete or leave alone, or whose records it plans,
+  // is re-read, so billed and deleted-in-QBO activities are known before anything is planned against them.
   const qboState = new Map<string, QboActivityState>();
-  for (const row of relevant) {
-    const ta = current.get(row.qboId);
-    qboState.set(row.qboId, ta ? activityStateFromQbo(ta) : { qboId: row.qboId, syncToken: row.syncToken, hasBeenBilled: false, deleted: true, hours: 0, minutes: 0 });
+  const readStates = async (rows: typeof ledgerRows) => {
+    const unread = rows.filter((r) => !qboState.has(r.qboId));
+    if (unread.length === 0) return;
+    const current = await readActivitiesById(deps.qbo, unread.map((r) => r.qboId));
+    for (const row of unread) {
+      const ta = current.get(row.qboId);
+      qboState.set(row.qboId, ta ? activityStateFromQbo(ta) : { qboId: row.qboId, syncToken: row.syncToken, hasBeenBilled: false, deleted: true, hours: 0, minutes: 0 });
+    }
+  };
+  const relevant = rowsToRead(ledgerRows, plan.activities, compiled);
+  await readStates(relevant);
+  // Billed means frozen: the records of billed activities stay with them, so the plan is made
+  // again without them (and without their keys); what differs is reported, never written.
+  const frozen = planWithoutBilled(planInput, plan, relevant, qboState);
+  if (frozen !== plan) {
+    plan = frozen;
+    // Overflow keys (`…#2`) may match rows not read yet.
+    await readStates(rowsToRead(ledgerRows, plan.activities, compiled));
   }
-  const diff = diffImport({ desired: plan.activities, ledger: ledgerRows, scope, qboState });
+  const diff = diffImport({ desired: plan.activities, ledger: ledgerRows, scope, qboState, frozen: plan.frozen });
 
   const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
@@ -221,16 +237,24 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
       case "delete":
         return { ...base, operation: "delete" as const, status: "pending" as const, qboId: op.qboId, desired: { syncToken: op.syncToken, ledgerOnly: op.ledgerOnly } satisfies ActivityItemPayload, before };
       case "unchanged":
-        return { ...base, operation: "update" as const, status: "unchanged" as const, qboId: op.ledger.qboId, desired: { activity: op.desired } satisfies ActivityItemPayload, before };
+        return {
+          ...base,
+          operation: "update" as const,
+          status: "unchanged" as const,
+          qboId: op.ledger.qboId,
+          desired: { activity: op.desired } satisfies ActivityItemPayload,
+          before,
+          ...(op.billedRecords !== undefined ? { errorMessage: billedAgreesNote(op.billedRecords) } : {}),
+        };
       case "skipped_billed":
         return {
           ...base,
           operation: op.blocked,
           status: "skipped_billed" as const,
           qboId: op.qboId,
-          desired: { activity: op.desired } satisfies ActivityItemPayload,
+          desired: { activity: op.desired, billed: op.difference } satisfies BilledItemPayload & ActivityItemPayload,
           before,
-          errorMessage: `Billed in QuickBooks: left at ${round2(op.beforeHours)} h (actiTIME now says ${round2(op.afterHours)} h).`,
+          errorMessage: billedDifferenceNote(op.difference),
         };
     }
   });
@@ -246,6 +270,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     hoursBefore: round2(diff.totals.hoursBefore),
     hoursAfter: round2(diff.totals.hoursAfter),
     hoursBlockedByBilling: round2(diff.totals.hoursBlockedByBilling),
+    billed: { ...diff.totals.billed, hoursDiffer: round2(diff.totals.billed.hoursDiffer) },
     records: { in: plan.counts.recordsIn, imported: plan.counts.recordsImported, skipped: plan.counts.skipped, billableWithoutRate: plan.counts.billableWithoutRate },
     unmapped: plan.counts.unmapped.map((u) => ({ category: u.category, name: u.name, recordCount: u.recordCount, hours: round2(u.minutes / MINUTES_PER_HOUR) })),
     entitiesToCreate: entityItems.map((e) => ({ category: e.desired.category, name: e.desired.name, entity: e.entity, activities: plan.entitiesToCreate[e.seq]!.activityCount })),

@@ -132,6 +132,12 @@ export interface ActivitySources {
   taskIds: number[];
   typeOfWorkIds: number[];
   recordCount: number;
+  /**
+   * Record-level lineage: the actiTIME records (ids from lib/import/plan/lineage.ts, sorted) this
+   * activity stands for, as of the import that wrote it. Absent on ledger rows written before it
+   * was recorded (lineageOf derives it for them). Records of 0 minutes are not part of it.
+   */
+  records?: string[];
 }
 
 export interface DesiredActivity extends WrittenActivity {

@@ -163,6 +163,8 @@ describe("planImport — combined mode (no description settings)", () => {
           taskIds: [TASK.designReview, TASK.mobileDesign],
           typeOfWorkIds: [TOW.design],
           recordCount: 2,
+          // Lineage: the actiTIME records (user, date, task) this activity stands for.
+          records: [`tt|${USER.ann}|${DAY}|${TASK.designReview}`, `tt|${USER.ann}|${DAY}|${TASK.mobileDesign}`].sort(),
         },
       },
     ]);
@@ -312,7 +314,7 @@ describe("planImport — leave time", () => {
         hourlyRate: null,
         hours: 8,
         minutes: 0,
-        sources: { userIds: [1], projectIds: [], leaveTypeIds: [1], taskIds: [], typeOfWorkIds: [], recordCount: 2 },
+        sources: { userIds: [1], projectIds: [], leaveTypeIds: [1], taskIds: [], typeOfWorkIds: [], recordCount: 2, records: [`lv|${USER.ann}|${DAY}|${LEAVE.vacation}`] },
       }),
     ]);
   });

@@ -1,6 +1,7 @@
 import { byTxnDateThenKey } from "@/lib/import/plan";
 import { canonicalRate } from "@/lib/import/plan/keys";
 import { activityInScope, compileScope } from "@/lib/import/plan/scope";
+import { sameLineage, targetSignature, type FrozenTally } from "@/lib/import/plan/lineage";
 import type {
   DesiredActivity,
   ImportScope,
@@ -27,6 +28,29 @@ export interface DiffInput {
    * state is assumed to be as the ledger says.
    */
   qboState?: ReadonlyMap<string, QboActivityState>;
+  /**
+   * The planner's tallies of the records that stay with billed activities (plan.frozen): what
+   * actiTIME now says for them. Without it, a billed row no longer desired is reported as if
+   * actiTIME now had nothing for it.
+   */
+  frozen?: readonly FrozenTally[];
+}
+
+/**
+ * A billed activity whose records no longer agree with it: shown in the preview and recorded on
+ * the import's item, never written. Hours are what QBO holds (billed) → what actiTIME now says
+ * for the records that stay with it; amounts are billable hours × rate, in cents.
+ */
+export interface BilledDifference {
+  /** actiTIME records that stay with the billed activity (found now). */
+  records: number;
+  beforeMinutes: number;
+  afterMinutes: number;
+  /** Null when the billed activity is not billable (no amount to speak of). */
+  beforeAmountCents: number | null;
+  afterAmountCents: number;
+  /** Some of its records now map to another employee, customer, item, billable status or rate. */
+  remapped: boolean;
 }
 
 export type WrittenField = keyof WrittenActivity;
@@ -72,6 +96,8 @@ export type DiffOperation =
       ledger: LedgerEntry;
       beforeHours: number;
       afterHours: number;
+      /** A billed activity that nothing differs for: the actiTIME records that stay with it. */
+      billedRecords?: number;
     })
   | (OperationBase & {
       op: "skipped_billed";
@@ -84,6 +110,7 @@ export type DiffOperation =
       /** Hours QBO holds (billed, and left so) and hours actiTIME now calls for: the reported difference. */
       beforeHours: number;
       afterHours: number;
+      difference: BilledDifference;
     });
 
 export type DiffOp = DiffOperation["op"];
@@ -99,6 +126,11 @@ export interface DiffResult {
     hoursAfter: number;
     /** Sum of (desired − billed) over skipped_billed operations: the correction billing blocks. */
     hoursBlockedByBilling: number;
+    /**
+     * Billed activities this import met: how many, how many actiTIME records stay with them, how
+     * many of them differ from what actiTIME now says, and by how many hours in all (|after − before|).
+     */
+    billed: { activities: number; records: number; differing: number; hoursDiffer: number };
   };
 }
 
@@ -106,6 +138,49 @@ const MINUTES_PER_HOUR = 60;
 
 function hoursOf(activity: { hours: number; minutes: number }): number {
   return activity.hours + activity.minutes / MINUTES_PER_HOUR;
+}
+
+function minutesOf(activity: { hours: number; minutes: number }): number {
+  return activity.hours * MINUTES_PER_HOUR + activity.minutes;
+}
+
+const CENTS = 100;
+
+/**
+ * The difference between a billed activity and what actiTIME now says for its records. `tally`
+ * absent: none of its records is in actiTIME now (or, when `desired` is given, the caller did not
+ * freeze records and `desired` is what the activity would become).
+ */
+function billedDifference(ledger: LedgerEntry, state: QboActivityState, tally: FrozenTally | undefined, desired?: DesiredActivity): BilledDifference {
+  const beforeMinutes = minutesOf(state);
+  const billable = ledger.written.billableStatus === "Billable";
+  const rate = canonicalRate(state.hourlyRate ?? ledger.written.hourlyRate);
+  const beforeAmountCents = billable && rate !== null ? Math.round((beforeMinutes * rate * CENTS) / MINUTES_PER_HOUR) : null;
+  if (desired && !tally) {
+    const afterMinutes = minutesOf(desired);
+    const afterRate = canonicalRate(desired.hourlyRate);
+    return {
+      records: desired.sources.recordCount,
+      beforeMinutes,
+      afterMinutes,
+      beforeAmountCents,
+      afterAmountCents: desired.billableStatus === "Billable" && afterRate !== null ? Math.round((afterMinutes * afterRate * CENTS) / MINUTES_PER_HOUR) : 0,
+      remapped: targetSignature(desired) !== targetSignature(ledger.written),
+    };
+  }
+  const own = targetSignature({ ...ledger.written, hourlyRate: canonicalRate(ledger.written.hourlyRate) });
+  return {
+    records: tally?.records ?? 0,
+    beforeMinutes,
+    afterMinutes: tally?.minutes ?? 0,
+    beforeAmountCents,
+    afterAmountCents: tally?.amountCents ?? 0,
+    remapped: (tally?.targets ?? []).some((t) => t !== own),
+  };
+}
+
+function differs(d: BilledDifference): boolean {
+  return d.beforeMinutes !== d.afterMinutes || (d.beforeAmountCents ?? 0) !== d.afterAmountCents || d.remapped;
 }
 
 function sameRate(a: number | null, b: number | null): boolean {
@@ -155,6 +230,7 @@ export function diffImport(input: DiffInput): DiffResult {
 
   const operations: DiffOperation[] = [];
   const desiredKeys = new Set<string>();
+  const frozenByKey = new Map((input.frozen ?? []).map((t) => [t.ledgerKey, t]));
 
   // Operations are written as full literals (no spread of a shared base): at 100k activities
   // the intermediate objects were a large share of the diff's time in garbage collection.
@@ -178,9 +254,27 @@ export function diffImport(input: DiffInput): DiffResult {
     const qboId = ledger.qboId;
     // Cheap equality first: most rows of a re-run are unchanged, and need no field list.
     if (sameWritten(ledger.written, desired)) {
-      operations.push({ op: "unchanged", key, txnDate, desired, ledger, beforeHours, afterHours });
+      // The records behind it changed while its sum did not (one task's time replaced by another's):
+      // the ledger must learn its new lineage, or a later billing would freeze the wrong records.
+      const relinked = !state?.hasBeenBilled && ledger.sources.records !== undefined && !sameLineage(ledger.sources.records, desired.sources.records ?? []);
+      if (relinked) {
+        const syncToken = state?.syncToken ?? ledger.syncToken;
+        operations.push({ op: "update", key, txnDate, desired, ledger, qboId, syncToken, changedFields: [], beforeHours, afterHours });
+      } else {
+        operations.push({
+          op: "unchanged",
+          key,
+          txnDate,
+          desired,
+          ledger,
+          beforeHours,
+          afterHours,
+          ...(state?.hasBeenBilled ? { billedRecords: desired.sources.recordCount } : {}),
+        });
+      }
     } else if (state?.hasBeenBilled) {
-      operations.push({ op: "skipped_billed", key, txnDate, blocked: "update", desired, ledger, qboId, beforeHours, afterHours });
+      const difference = billedDifference(ledger, state, frozenByKey.get(key), desired);
+      operations.push({ op: "skipped_billed", key, txnDate, blocked: "update", desired, ledger, qboId, beforeHours, afterHours, difference });
     } else {
       const syncToken = state?.syncToken ?? ledger.syncToken;
       const changedFields = changedWrittenFields(ledger.written, desired);
@@ -190,12 +284,25 @@ export function diffImport(input: DiffInput): DiffResult {
 
   for (const ledger of input.ledger) {
     const { key, txnDate, qboId } = ledger;
-    if (desiredKeys.has(key) || !activityInScope(txnDate, ledger.sources, scope)) continue;
+    if (desiredKeys.has(key)) continue;
+    const tally = frozenByKey.get(key);
+    // A billed row outside the scope is still reported when records of this import stay with it.
+    if (!tally && !activityInScope(txnDate, ledger.sources, scope)) continue;
     const state = qboState?.get(qboId);
     if (state?.hasBeenBilled && !state.deleted) {
-      operations.push({ op: "skipped_billed", key, txnDate, blocked: "delete", ledger, qboId, beforeHours: hoursOf(state), afterHours: 0 });
+      const difference = billedDifference(ledger, state, tally);
+      const beforeHours = hoursOf(state);
+      if (!differs(difference)) {
+        // Its records all stay with it and actiTIME agrees: nothing to report but that they stay.
+        const desired: DesiredActivity = { key, ...ledger.written, sources: ledger.sources };
+        operations.push({ op: "unchanged", key, txnDate, desired, ledger, beforeHours, afterHours: beforeHours, billedRecords: difference.records });
+      } else {
+        const afterHours = difference.afterMinutes / MINUTES_PER_HOUR;
+        operations.push({ op: "skipped_billed", key, txnDate, blocked: difference.afterMinutes > 0 ? "update" : "delete", ledger, qboId, beforeHours, afterHours, difference });
+      }
       continue;
     }
+    if (!activityInScope(txnDate, ledger.sources, scope)) continue;
     const syncToken = state?.syncToken ?? ledger.syncToken;
     const ledgerOnly = state?.deleted === true;
     const beforeHours = ledgerOnly ? 0 : state ? hoursOf(state) : hoursOf(ledger.written);
@@ -213,8 +320,18 @@ function totalsOf(operations: readonly DiffOperation[]): DiffResult["totals"] {
   let minutesBefore = 0;
   let minutesAfter = 0;
   let minutesBlockedByBilling = 0;
+  const billed = { activities: 0, records: 0, differing: 0, minutesDiffer: 0 };
   for (const operation of operations) {
     counts[operation.op] += 1;
+    if (operation.op === "unchanged" && operation.billedRecords !== undefined) {
+      billed.activities += 1;
+      billed.records += operation.billedRecords;
+    } else if (operation.op === "skipped_billed") {
+      billed.activities += 1;
+      billed.differing += 1;
+      billed.records += operation.difference.records;
+      billed.minutesDiffer += Math.abs(operation.difference.afterMinutes - operation.difference.beforeMinutes);
+    }
     const before = toMinutes(operation.beforeHours);
     const after = toMinutes(operation.afterHours);
     minutesBefore += before;
@@ -230,5 +347,6 @@ function totalsOf(operations: readonly DiffOperation[]): DiffResult["totals"] {
     hoursBefore: minutesBefore / MINUTES_PER_HOUR,
     hoursAfter: minutesAfter / MINUTES_PER_HOUR,
     hoursBlockedByBilling: minutesBlockedByBilling / MINUTES_PER_HOUR,
+    billed: { activities: billed.activities, records: billed.records, differing: billed.differing, hoursDiffer: billed.minutesDiffer / MINUTES_PER_HOUR },
   };
 }

@@ -26,6 +26,7 @@ import {
   separateTimeTrackKey,
 } from "./keys";
 import { compileScope, dateInScope, sourcesInSelection, type CompiledScope } from "./scope";
+import { freeKey, leaveRecordId, targetSignature, timeTrackRecordId, type BilledLineage, type FrozenTally } from "./lineage";
 
 /**
  * Plan: actiTIME records + resolved mapping rules + description settings → the TimeActivities
@@ -51,6 +52,11 @@ export interface PlanInput {
   scope?: ImportScope;
   /** "Only approved time" from the wizard's first step: records not explicitly approved are dropped. */
   approvedOnly?: boolean;
+  /**
+   * Billed activities (from the ledger and QBO's current state): their records stay with them and
+   * are planned into no activity, and their keys are never planned again (see plan/lineage.ts).
+   */
+  billed?: BilledLineage;
 }
 
 export type PlanMode = "combined" | "separate";
@@ -113,8 +119,15 @@ export interface PlanResult {
     unmapped: UnmappedEntity[];
     /** Billable activities with no rate in actiTIME nor on the item: QBO may reject them (6330). */
     billableWithoutRate: number;
+    /** Records that stay with billed activities (not planned), and the minutes of them this import would write now. */
+    frozen: SkipCount;
   };
   totals: { activities: number; minutes: number; hours: number };
+  /**
+   * One tally per billed activity that has records in the input: what actiTIME now says for the
+   * records that stay with it. Sorted by ledger key. Empty without `billed`.
+   */
+  frozen: FrozenTally[];
 }
 
 const MINUTES_PER_HOUR = 60;
@@ -188,6 +201,8 @@ interface Accumulator {
   taskIds: DistinctIds;
   typeOfWorkIds: DistinctIds;
   recordCount: number;
+  /** Lineage: distinct record ids with minutes (see plan/lineage.ts). */
+  records: DistinctStrings;
   /** Separate mode only; almost always one record per activity, so no array until a second one. */
   firstComment: string | null;
   moreComments: (string | null)[] | null;
@@ -205,6 +220,22 @@ function addId(ids: DistinctIds, id: number | null): DistinctIds {
   if (typeof ids === "number") return [ids, id];
   if (!ids.includes(id)) ids.push(id);
   return ids;
+}
+
+type DistinctStrings = string | string[] | null;
+
+function addString(ids: DistinctStrings, id: string): DistinctStrings {
+  if (ids === null) return id;
+  if (ids === id) return ids;
+  if (typeof ids === "string") return [ids, id];
+  if (!ids.includes(id)) ids.push(id);
+  return ids;
+}
+
+function stringsToArray(ids: DistinctStrings): string[] {
+  if (ids === null) return [];
+  if (typeof ids === "string") return [ids];
+  return ids.slice().sort();
 }
 
 function idsToArray(ids: DistinctIds): number[] {
@@ -378,6 +409,7 @@ export function planImport(input: PlanInput): PlanResult {
     taskId: number | null,
     leaveTypeId: number | null,
     comment: string | null,
+    recordId: string,
   ) => {
     let acc = accumulators.get(key);
     if (!acc) {
@@ -393,6 +425,7 @@ export function planImport(input: PlanInput): PlanResult {
         taskIds: null,
         typeOfWorkIds: null,
         recordCount: 0,
+        records: null,
         firstComment: separate ? comment : null,
         moreComments: null,
       };
@@ -402,6 +435,7 @@ export function planImport(input: PlanInput): PlanResult {
     }
     acc.totalMinutes += minutes;
     acc.recordCount += 1;
+    if (minutes > 0) acc.records = addString(acc.records, recordId);
     acc.userIds = addId(acc.userIds, userId);
     acc.projectIds = addId(acc.projectIds, work.projectId);
     acc.typeOfWorkIds = addId(acc.typeOfWorkIds, work.typeOfWorkId);
@@ -432,7 +466,44 @@ export function planImport(input: PlanInput): PlanResult {
     return false;
   };
 
+  // Billed activities: their records are tallied here instead of planned, and their keys are taken.
+  const billed = input.billed;
+  const frozenTallies = new Map<string, FrozenTally & { minuteRate: number; targetSet: Set<string> }>();
+  const frozenCount: SkipCount = { records: 0, minutes: 0 };
+  const freeze = (ledgerKey: string, minutes: number, date: string, approved: boolean, user: ResolvedUser | Blocked, work: ResolvedWork | Blocked) => {
+    let tally = frozenTallies.get(ledgerKey);
+    if (!tally) {
+      tally = { ledgerKey, records: 0, minutes: 0, amountCents: 0, targets: [], minuteRate: 0, targetSet: new Set() };
+      frozenTallies.set(ledgerKey, tally);
+    }
+    tally.records += 1;
+    frozenCount.records += 1;
+    // What this import would write for it now: nothing when it is invalid, unapproved or not mapped.
+    if (!isValidMinutes(minutes) || !approved || (scope && !dateInScope(date, scope)) || !user.ok || !work.ok) return;
+    tally.minutes += minutes;
+    frozenCount.minutes += minutes;
+    if (work.billableStatus === "Billable" && work.hourlyRate !== null) tally.minuteRate += minutes * work.hourlyRate;
+    if (minutes > 0) tally.targetSet.add(targetSignature({ employeeRef: user.employeeRef, ...work }));
+  };
+  const overflowCache = new Map<string, string>();
+  const keyFor = (key: string): string => {
+    if (!billed || !billed.keys.has(key)) return key;
+    let free = overflowCache.get(key);
+    if (free === undefined) {
+      free = freeKey(key, billed.keys);
+      overflowCache.set(key, free);
+    }
+    return free;
+  };
+
   for (const record of input.timeTrack) {
+    const recordId = timeTrackRecordId(record.userId, record.date, record.taskId);
+    const frozenBy = billed?.records.get(recordId);
+    if (frozenBy !== undefined) {
+      const approved = !input.approvedOnly || record.approved === true;
+      freeze(frozenBy, record.minutes, record.date, approved, resolveUser(record.userId), resolveTask(record.taskId));
+      continue;
+    }
     if (input.approvedOnly && record.approved !== true) {
       skip("not_approved", 1, record.minutes);
       continue;
@@ -440,20 +511,26 @@ export function planImport(input: PlanInput): PlanResult {
     const user = resolveUser(record.userId);
     const work = resolveTask(record.taskId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
-    const key = separate
-      ? separateTimeTrackKey(record.userId, record.date, record.taskId)
-      : user.combinedHead + record.date + work.combinedTail;
-    add(key, record.userId, record.date, user, work, record.minutes, record.taskId, null, record.comment);
+    const key = keyFor(
+      separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) : user.combinedHead + record.date + work.combinedTail,
+    );
+    add(key, record.userId, record.date, user, work, record.minutes, record.taskId, null, record.comment, recordId);
   }
 
   for (const record of input.leave) {
+    const recordId = leaveRecordId(record.userId, record.date, record.leaveTypeId);
+    const frozenBy = billed?.records.get(recordId);
+    if (frozenBy !== undefined) {
+      freeze(frozenBy, record.minutes, record.date, true, resolveUser(record.userId), resolveLeaveType(record.leaveTypeId));
+      continue;
+    }
     const user = resolveUser(record.userId);
     const work = resolveLeaveType(record.leaveTypeId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
-    const key = separate
-      ? separateLeaveKey(record.userId, record.date, record.leaveTypeId)
-      : user.combinedHead + record.date + work.combinedTail;
-    add(key, record.userId, record.date, user, work, record.minutes, null, record.leaveTypeId, null);
+    const key = keyFor(
+      separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) : user.combinedHead + record.date + work.combinedTail,
+    );
+    add(key, record.userId, record.date, user, work, record.minutes, null, record.leaveTypeId, null, recordId);
   }
 
   const activities: DesiredActivity[] = [];
@@ -470,6 +547,7 @@ export function planImport(input: PlanInput): PlanResult {
       taskIds: idsToArray(acc.taskIds),
       typeOfWorkIds: idsToArray(acc.typeOfWorkIds),
       recordCount: acc.recordCount,
+      records: stringsToArray(acc.records),
     };
     if (scope && !sourcesInSelection(sources, scope)) {
       skip("not_selected", acc.recordCount, acc.totalMinutes);
@@ -526,8 +604,16 @@ export function planImport(input: PlanInput): PlanResult {
       skipped,
       unmapped,
       billableWithoutRate,
+      frozen: frozenCount,
     },
     totals: { activities: activities.length, minutes: totalMinutes, hours: totalMinutes / MINUTES_PER_HOUR },
+    frozen: [...frozenTallies.values()]
+      .map(({ minuteRate, targetSet, ...tally }) => ({
+        ...tally,
+        amountCents: Math.round((minuteRate * 100) / MINUTES_PER_HOUR),
+        targets: [...targetSet].sort(),
+      }))
+      .sort((a, b) => compareStrings(a.ledgerKey, b.ledgerKey)),
   };
 }
 
@@ -582,3 +668,4 @@ export {
 } from "./keys";
 export { buildDescription, QBO_DESCRIPTION_MAX_CHARS, truncateDescription } from "./description";
 export { activityInScope, compileScope, sourcesInSelection } from "./scope";
+export { baseKey, billedLineage, lineageOf, type BilledLineage, type FrozenTally } from "./lineage";

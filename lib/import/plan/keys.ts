@@ -116,5 +116,8 @@ export function resolveNewRefs(activity: DesiredActivity, createdQboIds: Readonl
     customerRef: activity.customerRef === null ? null : swap(activity.customerRef),
     itemRef: swap(activity.itemRef),
   };
-  return isCombinedKey(activity.key) ? { ...resolved, key: combinedKey(resolved) } : resolved;
+  if (!isCombinedKey(activity.key)) return resolved;
+  // An overflow key (`…#2`, beside a billed activity; see lineage.ts) keeps its tail.
+  const mark = activity.key.indexOf("#");
+  return { ...resolved, key: combinedKey(resolved) + (mark === -1 ? "" : activity.key.slice(mark)) };
 }

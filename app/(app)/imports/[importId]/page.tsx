@@ -5,6 +5,7 @@ import { admins } from "@/db/schema";
 import { importProgress, listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/execute";
+import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";
@@ -64,6 +65,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         <>
           <p className="mt-4 text-sm text-slate-600">
             {summary.activities.toLocaleString("en-US")} activities, {formatHours(summary.hours)} in this range after the import; {summary.counts.unchanged.toLocaleString("en-US")} were already right.
+            {billedSummaryText(summary.billed) ? ` ${billedSummaryText(summary.billed)}` : ""}
           </p>
           <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
             <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />

@@ -65,7 +65,9 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           const activity = payload.activity;
           const before = item.before as { hours?: number; written?: { employeeRef: string; customerRef: string | null; itemRef: string; txnDate: string; billableStatus: string } } | null;
           const shown = activity ?? before?.written;
-          const afterHours = item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
+          // A billed difference: what actiTIME now says for the records that stay with the billed activity.
+          const billed = (item.desired as { billed?: { afterMinutes: number } } | null)?.billed;
+          const afterHours = billed ? hours(0, billed.afterMinutes) : item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
           const tone = preview ? (item.status === "skipped_billed" ? "amber" : item.status === "unchanged" ? "neutral" : "blue") : STATUS_TONE[item.status]!;
           const text = preview ? (item.status === "skipped_billed" ? "Billed: left alone" : item.status === "unchanged" ? "Unchanged" : OPERATION_TEXT[item.operation]) : STATUS_TEXT[item.status];
           return (

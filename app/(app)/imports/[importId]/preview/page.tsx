@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/execute";
+import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { loadDraft } from "../../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
@@ -74,9 +75,13 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       </dl>
       <p className="mt-2 text-sm text-slate-600">
         {summary.counts.unchanged.toLocaleString("en-US")} activities already in QuickBooks stay as they are.
-        {summary.hoursBlockedByBilling !== 0
-          ? ` Billed activities stay as they are: QuickBooks keeps ${formatHours(Math.abs(summary.hoursBlockedByBilling))} ${summary.hoursBlockedByBilling < 0 ? "more" : "fewer"} than actiTIME now has for them.`
-          : ""}
+        {summary.billed
+          ? billedSummaryText(summary.billed)
+            ? ` ${billedSummaryText(summary.billed)} Billed activities are never changed, and their records are never imported again: the differences are listed under Billed (left alone).`
+            : ""
+          : summary.hoursBlockedByBilling !== 0
+            ? ` Billed activities stay as they are: QuickBooks keeps ${formatHours(Math.abs(summary.hoursBlockedByBilling))} ${summary.hoursBlockedByBilling < 0 ? "more" : "fewer"} than actiTIME now has for them.`
+            : ""}
       </p>
 
       <div className="mt-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
