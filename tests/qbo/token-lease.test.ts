@@ -181,3 +181,22 @@ describe("token endpoint calls have a timeout", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe("reconnecting during a refresh", () => {
+  it("keeps the new grant's tokens: the refresh from the old ones does not store over them", async () => {
+    const gate = deferred<void>();
+    const called = deferred<void>();
+    const refreshing = refreshConnectionTokens(t.db, connectionId, null, {
+      refresh: async () => {
+        called.resolve();
+        await gate.promise;
+        return tokens(8);
+      },
+    });
+    await called.promise;
+    await upsertConnection(t.db, { accountId, realmId: "4242", adminId, tokens: tokens(20), facts });
+    gate.resolve();
+    expect(await refreshing).toBe("access-20");
+    expect(await stored()).toMatchObject({ access: "access-20", refresh: "refresh-20" });
+  });
+});
