@@ -46,6 +46,8 @@ const rawEnvSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: optionalString,
+  /** inline = in this process (a long-running server); inngest = through Inngest. Unset: Inngest when configured. */
+  IMPORT_RUNNER: z.preprocess(emptyToUndefined, z.enum(["inline", "inngest"]).optional()),
   SANDBOX: flag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
@@ -85,7 +87,15 @@ export function loadEnv(source: Record<string, string | undefined>) {
   // so `npm run dev` on a fresh machine works end to end against the built-in emulators.
   const sandbox = raw.SANDBOX ?? (!isProduction && !raw.INTUIT_CLIENT_ID);
 
+  const inngestConfigured = Boolean(raw.INNGEST_EVENT_KEY || (raw.INNGEST_DEV && !/^(0|false)$/i.test(raw.INNGEST_DEV)));
   const problems: string[] = [];
+  if (raw.IMPORT_RUNNER === "inngest" && !inngestConfigured) problems.push("IMPORT_RUNNER=inngest needs INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY (or INNGEST_DEV for a local dev server)");
+  if (isProduction && !isBuild && !inngestConfigured && raw.IMPORT_RUNNER !== "inline") {
+    // A serverless host freezes or ends the process after the response, and an in-process import with it.
+    problems.push(
+      "IMPORT_RUNNER=inline is required to run imports inside the web process in production without Inngest: set it only on a single long-running server; on serverless hosts set INNGEST_EVENT_KEY and INNGEST_SIGNING_KEY instead",
+    );
+  }
   if (isProduction && !isBuild) {
     if (!raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET is required in production (openssl rand -base64 32)");
     if (!raw.ENCRYPTION_KEY) problems.push("ENCRYPTION_KEY is required in production (openssl rand -base64 32)");
@@ -145,8 +155,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
       eventKey: raw.INNGEST_EVENT_KEY,
       signingKey: raw.INNGEST_SIGNING_KEY,
       dev: raw.INNGEST_DEV,
-      /** Durable execution through Inngest only when it is configured; otherwise the in-process runner. */
-      enabled: Boolean(raw.INNGEST_EVENT_KEY || (raw.INNGEST_DEV && !/^(0|false)$/i.test(raw.INNGEST_DEV))),
+      /** Durable execution through Inngest when it is configured, unless IMPORT_RUNNER=inline chose the in-process runner. */
+      enabled: inngestConfigured && raw.IMPORT_RUNNER !== "inline",
     },
     sandbox: {
       enabled: sandbox,

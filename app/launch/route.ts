@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { normalizeActitimeBaseUrl } from "@/lib/actitime";
+import { normalizeActitimeBaseUrl, sameActitimeAccount } from "@/lib/actitime";
 import { getAppSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 
@@ -19,7 +19,7 @@ export async function GET(request: Request) {
   }
   const session = await getAppSession();
   const base = getEnv().appUrl;
-  if (session && normalized && session.accountUrl === normalized) return NextResponse.redirect(new URL("/imports", base));
+  if (session && normalized && sameActitimeAccount(session.accountUrl, normalized)) return NextResponse.redirect(new URL("/imports", base));
   const login = new URL("/login", base);
   if (normalized) login.searchParams.set("actitime", normalized);
   return NextResponse.redirect(login);

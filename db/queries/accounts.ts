@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accounts, admins } from "@/db/schema";
+import { actitimeAccountKey } from "@/lib/actitime/account-key";
 import { seal } from "@/lib/crypto";
 
 export const adminPasswordContext = (adminId: string) => `admin:${adminId}`;
@@ -12,13 +13,35 @@ export interface AdminProfile {
   email: string | null;
 }
 
-/** Creates or updates the account (by normalised base URL) and the admin who signed in. */
+/** Of two addresses of one actiTIME, the one to call: https over http, else the one already stored. */
+function preferredBaseUrl(stored: string, typed: string): string {
+  return stored.startsWith("http://") && typed.startsWith("https://") ? typed : stored;
+}
+
+/**
+ * The address sign-in should verify credentials against: the account's stored address when the typed
+ * one names the same actiTIME (so an http:// spelling of an https account is never what is trusted),
+ * else the typed one. `typed` is a normalised base URL.
+ */
+export async function accountBaseUrlFor(db: Db, typed: string): Promise<string> {
+  const [row] = await db.select({ baseUrl: accounts.baseUrl }).from(accounts).where(eq(accounts.accountKey, actitimeAccountKey(typed)));
+  return row ? preferredBaseUrl(row.baseUrl, typed) : typed;
+}
+
+/**
+ * Creates or updates the account and the admin who signed in. The account is found by its key
+ * (lib/actitime/account-key), so every spelling of one actiTIME's address is one account.
+ */
 export async function upsertAccountAndAdmin(db: Db, baseUrl: string, profile: AdminProfile, password: string) {
+  const key = actitimeAccountKey(baseUrl);
   return db.transaction(async (tx) => {
+    await tx.insert(accounts).values({ baseUrl }).onConflictDoNothing({ target: accounts.accountKey });
+    const [found] = await tx.select().from(accounts).where(eq(accounts.accountKey, key)).for("update");
+    if (!found) throw new Error("The account could not be stored (its address key did not match).");
     const [account] = await tx
-      .insert(accounts)
-      .values({ baseUrl })
-      .onConflictDoUpdate({ target: accounts.baseUrl, set: { updatedAt: new Date() } })
+      .update(accounts)
+      .set({ baseUrl: preferredBaseUrl(found.baseUrl, baseUrl), updatedAt: new Date() })
+      .where(eq(accounts.id, found.id))
       .returning();
     const [existing] = await tx
       .select({ id: admins.id })

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { qboConnections } from "@/db/schema";
 import { seal } from "@/lib/crypto";
@@ -68,7 +68,8 @@ export async function upsertConnection(
     if (existing) {
       const [row] = await tx
         .update(qboConnections)
-        .set({ ...values, tokenVersion: undefined })
+        // New tokens from a new grant: a refresh still in flight from the old ones must not store over them.
+        .set({ ...values, tokenVersion: sql`${qboConnections.tokenVersion} + 1`, refreshLeaseId: null, refreshLeaseUntil: null })
         .where(eq(qboConnections.id, id))
         .returning();
       return row!;

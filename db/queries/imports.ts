@@ -9,6 +9,8 @@ export type ImportStatus = ImportRow["status"];
 
 export const ACTIVE_IMPORT_STATUSES = ["running", "interrupting"] as const;
 export const ONE_ACTIVE_IMPORT_CONSTRAINT = "imports_one_active_per_connection";
+/** The same QuickBooks company may be connected from several accounts; one import writes to it at a time. */
+export const ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT = "imports_one_active_per_realm";
 
 /** An import of the account. Drafts are private: only their author sees them. */
 export async function getImport(db: Db, accountId: string, importId: string, adminId?: string): Promise<ImportRow | undefined> {

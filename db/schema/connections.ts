@@ -24,6 +24,13 @@ export const qboConnections = pgTable(
     refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
     /** Bumped on every token exchange; a refresh that finds it changed knows another process already refreshed. */
     tokenVersion: integer("token_version").notNull().default(0),
+    /**
+     * A short lease on refreshing the tokens (lib/qbo/tokens.ts): whoever holds it (until the database
+     * clock passes `refresh_lease_until`) calls Intuit; others wait for the token it stores. No
+     * transaction is held across that call.
+     */
+    refreshLeaseId: text("refresh_lease_id"),
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
     timeTrackingEnabled: boolean("time_tracking_enabled"),
     payrollEnabled: boolean("payroll_enabled"),
     /** QBO closed-books date, if any: writes dated on or before it are refused (Fault 6210). */

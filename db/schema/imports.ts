@@ -22,6 +22,13 @@ export const imports = pgTable(
     connectionId: uuid("connection_id")
       .notNull()
       .references(() => qboConnections.id, { onDelete: "cascade" }),
+    /**
+     * The QuickBooks company it writes to, set when it starts: one realm may be connected from several
+     * accounts, and imports_one_active_per_realm keeps all but one of them from writing at once.
+     */
+    realmId: text("realm_id"),
+    /** Bumped by every change to a draft (selection, mapping, preview); Start starts only the revision it was shown. */
+    draftRevision: integer("draft_revision").notNull().default(0),
     createdByAdminId: uuid("created_by_admin_id")
       .notNull()
       .references(() => admins.id, { onDelete: "restrict" }),
@@ -57,6 +64,9 @@ export const imports = pgTable(
     // Only one import runs per company at a time: the database, not the UI, is the arbiter.
     uniqueIndex("imports_one_active_per_connection")
       .on(t.connectionId)
+      .where(sql`${t.status} in ('running', 'interrupting')`),
+    uniqueIndex("imports_one_active_per_realm")
+      .on(t.realmId)
       .where(sql`${t.status} in ('running', 'interrupting')`),
     index("imports_connection_created_idx").on(t.connectionId, t.createdAt),
     index("imports_account_status_idx").on(t.accountId, t.status),

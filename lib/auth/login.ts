@@ -3,7 +3,7 @@
 // never echo the password.
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { upsertAccountAndAdmin } from "@/db/queries/accounts";
+import { accountBaseUrlFor, upsertAccountAndAdmin } from "@/db/queries/accounts";
 import { ActitimeError, checkAdminAccess, createActitimeClient, normalizeActitimeBaseUrl } from "@/lib/actitime";
 
 export const loginInputSchema = z.object({
@@ -39,7 +39,7 @@ export async function verifyLogin(db: Db, raw: unknown, deps: { fetch?: typeof f
   if (!parsed.success) throw new LoginError(parsed.error.issues[0]?.message ?? "Fill in every field.", "invalid_input");
   const input = parsed.data;
   try {
-    const baseUrl = normalizeActitimeBaseUrl(input.actitimeUrl);
+    const baseUrl = await accountBaseUrlFor(db, normalizeActitimeBaseUrl(input.actitimeUrl));
     const client = createActitimeClient({ baseUrl, username: input.username, password: input.password, fetch: deps.fetch });
     const access = await checkAdminAccess(client);
     if (!access.ok) {

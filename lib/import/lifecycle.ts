@@ -3,8 +3,8 @@
 // admin who started an import may interrupt it.
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { admins, imports } from "@/db/schema";
-import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
+import { admins, imports, qboConnections } from "@/db/schema";
+import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
 
 export class ImportRuleError extends Error {
@@ -29,8 +29,12 @@ export async function createDraft(db: Db, actor: Actor, connectionId: string): P
   return row!;
 }
 
-async function runningMessage(db: Db, connectionId: string): Promise<string> {
+async function runningMessage(db: Db, connectionId: string, realmId?: string): Promise<string> {
   const active = await getActiveImport(db, connectionId);
+  if (!active && realmId) {
+    // The same QuickBooks company, connected from another actiTIME account: who runs it is not ours to show.
+    return "Another actiTIME account is importing into this QuickBooks company right now. Only one import writes to a company at a time; try again when it has finished.";
+  }
   if (!active) return "Another import is running for this company. Try again when it has finished.";
   const [admin] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, active.createdByAdminId));
   return `${admin?.name ?? "Another admin"} is running an import for this company. Only one import runs per company at a time; try again when it has finished.`;
@@ -38,9 +42,10 @@ async function runningMessage(db: Db, connectionId: string): Promise<string> {
 
 /**
  * Start Import. Refused when the preview is missing or out of date (another import changed this
- * company's QuickBooks data since it was made), the company is not usable, or an import runs.
+ * company's QuickBooks data since it was made, or the draft changed after the revision the admin was
+ * shown, `expectedRevision`), the company is not usable, or an import runs on it (from any account).
  */
-export async function startImport(db: Db, actor: Actor, importId: string, now = new Date()): Promise<ImportRow> {
+export async function startImport(db: Db, actor: Actor, importId: string, now = new Date(), expectedRevision?: number): Promise<ImportRow> {
   const imp = await getImport(db, actor.accountId, importId, actor.adminId);
   if (!imp || imp.createdByAdminId !== actor.adminId) throw new ImportRuleError("not_found", "This import does not exist or belongs to someone else.");
   if (imp.status !== "draft" || imp.step !== "preview" || !imp.summary) throw new ImportRuleError("not_ready", "Preview the import before starting it.");
@@ -56,16 +61,25 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
     .where(and(eq(imports.connectionId, imp.connectionId), inArray(imports.status, ["completed", "interrupted", "error"]), gt(imports.finishedAt, previewedAt)))
     .limit(1);
   if (changedSince) throw new ImportRuleError("stale_preview", "Another import changed this company's QuickBooks data after this preview. Open the preview again to refresh it.");
+  // Serialised with draft changes (the revision) and with Disconnect (the connection row's lock).
+  const revision = expectedRevision ?? imp.draftRevision;
   try {
-    const [row] = await db
-      .update(imports)
-      .set({ status: "running", startedAt: now, heartbeatAt: now, updatedAt: now })
-      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
-      .returning();
-    if (!row) throw new ImportRuleError("not_ready", "This import has already been started.");
-    return row;
+    return await db.transaction(async (tx) => {
+      const [company] = await tx.select({ status: qboConnections.status }).from(qboConnections).where(eq(qboConnections.id, imp.connectionId)).for("share");
+      if (company?.status !== "connected") throw new ImportRuleError("not_connected", "This QuickBooks company needs to be connected again before importing.");
+      const [row] = await tx
+        .update(imports)
+        .set({ status: "running", realmId: connection.realmId, startedAt: now, heartbeatAt: now, updatedAt: now })
+        .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, revision)))
+        .returning();
+      if (row) return row;
+      const [current] = await tx.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+      if (current?.status === "draft") throw new ImportRuleError("stale_preview", "This preview changed after it was shown (it was refreshed or edited elsewhere). Review it again, then start it.");
+      throw new ImportRuleError("not_ready", "This import has already been started.");
+    });
   } catch (error) {
     if (isUniqueViolation(error, ONE_ACTIVE_IMPORT_CONSTRAINT)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId));
+    if (isUniqueViolation(error, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId, connection.realmId));
     throw error;
   }
 }

@@ -17,6 +17,7 @@ import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, 
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
 import { readSource, type SourceData } from "./source";
+import { lockDraft, nextRevision } from "./wizard";
 import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
 const ITEM_INSERT_CHUNK_ROWS = 500;
@@ -285,7 +286,10 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;
+  // Everything above read actiTIME and QBO without a transaction; the write re-checks that the import
+  // is still the draft revision the preview was computed from, so a started import's items never change.
   await db.transaction(async (tx) => {
+    await lockDraft(tx, imp.id, imp.draftRevision);
     await tx.delete(importItems).where(eq(importItems.importId, imp.id));
     const all = [...entityItems, ...activityItems];
     for (let i = 0; i < all.length; i += ITEM_INSERT_CHUNK_ROWS) await tx.insert(importItems).values(all.slice(i, i + ITEM_INSERT_CHUNK_ROWS));
@@ -304,6 +308,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
         // Billed activities are known now; execution adds those that get billed before they are reached.
         skippedBilledCount: diff.totals.counts.skipped_billed,
         hours: String(summary.hours),
+        draftRevision: nextRevision,
         updatedAt: now(),
       })
       .where(eq(imports.id, imp.id));

@@ -10,7 +10,7 @@ import { ACTIVE_IMPORT_STATUSES, getImportById, type ImportRow } from "@/db/quer
 import type { QboConnection } from "@/db/queries/connections";
 import { imports, qboConnections } from "@/db/schema";
 import { inngest } from "@/inngest/client";
-import { importInterruptRequested, importRunRequested, type ImportEventData } from "@/inngest/events";
+import { importInterruptEventId, importInterruptRequested, importRunEventId, importRunRequested, type ImportEventData } from "@/inngest/events";
 import { getEnv } from "@/lib/env";
 import type { QboClient } from "@/lib/qbo/client";
 import { qboClientFor } from "@/lib/qbo/connect";
@@ -219,7 +219,7 @@ export function isRunningInline(importId: string): boolean {
  */
 export async function requestImportRun(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
   if (usesInngest(deps)) {
-    await sendImportEvent(deps, importRunRequested.create(data));
+    await sendImportEvent(deps, importRunRequested.create(data, { id: importRunEventId(data.importId) }));
     return;
   }
   void runImportInline(data.importId, deps);
@@ -233,7 +233,7 @@ export async function requestImportRun(data: ImportEventData, deps: ImportDriver
  */
 export async function requestImportInterrupt(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
   if (usesInngest(deps)) {
-    await sendImportEvent(deps, importInterruptRequested.create(data));
+    await sendImportEvent(deps, importInterruptRequested.create(data, { id: importInterruptEventId(data.importId) }));
     return;
   }
   void runImportInline(data.importId, deps);

@@ -1,7 +1,7 @@
 // The New Import wizard's rules, outside React: Select data → Map → Preview → Start. Each step saves
 // to the draft in the database, so a reload or a second tab loses nothing. Drafts are private to
 // their author.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { importItems, imports } from "@/db/schema";
@@ -78,6 +78,33 @@ export function checkSelection(raw: unknown): SelectionInput {
   return s;
 }
 
+/** A draft change refused because the draft was started, or changed by another request meanwhile. */
+export class DraftChangedError extends WizardError {
+  constructor(readonly reason: "started" | "changed") {
+    super(
+      reason === "started"
+        ? "This import has already been started; its settings can no longer change."
+        : "This draft was changed elsewhere (another tab?) while this was being prepared. Open it again to see the latest.",
+    );
+    this.name = "DraftChangedError";
+  }
+}
+
+/**
+ * Every change to a draft goes through here, inside the transaction that writes it: the import row is
+ * locked (Start's conditional update waits for it, and vice versa), and the change is refused unless
+ * the row is still a draft, at `revision` when the change was computed from that revision. The caller
+ * then writes and bumps the revision with `nextRevision`. Never called around HTTP: compute first.
+ */
+export async function lockDraft(tx: Db, importId: string, revision?: number): Promise<ImportRow> {
+  const [row] = await tx.select().from(imports).where(eq(imports.id, importId)).for("update");
+  if (!row || row.status !== "draft") throw new DraftChangedError("started");
+  if (revision !== undefined && row.draftRevision !== revision) throw new DraftChangedError("changed");
+  return row;
+}
+
+export const nextRevision = sql`${imports.draftRevision} + 1`;
+
 /** The author's draft, or a clear refusal (another admin's draft is as good as missing). */
 export async function getOwnDraft(db: Db, actor: Actor, importId: string): Promise<ImportRow> {
   const imp = await getImport(db, actor.accountId, importId, actor.adminId);
@@ -92,10 +119,11 @@ export async function saveSelection(db: Db, actor: Actor, importId: string, raw:
   const s = checkSelection(raw);
   const selection: ImportSelection = { userIds: s.userIds, projectIds: s.projectIds, leaveTypeIds: s.leaveTypeIds, approvedOnly: s.approvedOnly };
   return db.transaction(async (tx) => {
+    await lockDraft(tx, imp.id);
     await tx.delete(importItems).where(eq(importItems.importId, imp.id));
     const [row] = await tx
       .update(imports)
-      .set({ dateFrom: s.dateFrom, dateTo: s.dateTo, selection, step: "map", summary: null, progressTotal: 0, updatedAt: new Date() })
+      .set({ dateFrom: s.dateFrom, dateTo: s.dateTo, selection, step: "map", summary: null, progressTotal: 0, draftRevision: nextRevision, updatedAt: new Date() })
       .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
       .returning();
     return row!;
@@ -162,9 +190,12 @@ export async function saveMapping(db: Db, actor: Actor, importId: string, rules:
   const imp = await getOwnDraft(db, actor, importId);
   if (imp.step === "select" || !imp.dateFrom) throw new WizardError("Choose the data to import first.");
   const draft: MapDraft = { rules: rules.map(snapshotFromRule), errors: errors.length > 0 ? errors : undefined };
-  await db
-    .update(imports)
-    .set({ mappingSnapshot: draft, step: errors.length > 0 ? "map" : "preview", updatedAt: new Date() })
-    .where(eq(imports.id, imp.id));
+  await db.transaction(async (tx) => {
+    await lockDraft(tx, imp.id);
+    await tx
+      .update(imports)
+      .set({ mappingSnapshot: draft, step: errors.length > 0 ? "map" : "preview", draftRevision: nextRevision, updatedAt: new Date() })
+      .where(eq(imports.id, imp.id));
+  });
   return errors.length === 0;
 }

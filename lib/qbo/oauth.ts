@@ -88,21 +88,60 @@ export async function exchangeCode(callbackUrl: string, intuit: IntuitConfig = g
   }
 }
 
-export async function refreshTokens(refreshToken: string, intuit: IntuitConfig = getEnv().intuit): Promise<TokenSet> {
+/** Token-endpoint calls wait at most this long: a refresh or revoke never hangs what waits for it. */
+export const OAUTH_REQUEST_TIMEOUT_MS = 15_000;
+
+export interface OAuthCallOptions {
+  /** Aborts the call (a timeout of OAUTH_REQUEST_TIMEOUT_MS applies as well). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+function basicAuth(intuit: IntuitConfig): string {
+  return `Basic ${Buffer.from(`${intuit.clientId}:${intuit.clientSecret}`, "utf8").toString("base64")}`;
+}
+
+/**
+ * One POST to Intuit's token or revoke endpoint, with a timeout and no retry (intuit-oauth's own
+ * requests have neither a timeout nor a way to abort, so refresh and revoke are made here).
+ */
+async function postToIntuit(url: string, init: { body: string; contentType: string }, intuit: IntuitConfig, options: OAuthCallOptions): Promise<Response> {
+  const timeoutMs = options.timeoutMs ?? OAUTH_REQUEST_TIMEOUT_MS;
+  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
   try {
-    const response = await makeClient(intuit).refreshUsingToken(refreshToken);
-    return toTokenSet(response.json);
+    return await (options.fetch ?? fetch)(url, {
+      method: "POST",
+      headers: { Authorization: basicAuth(intuit), Accept: "application/json", "Content-Type": init.contentType },
+      body: init.body,
+      signal,
+      redirect: "error",
+    });
   } catch (error) {
-    if (error instanceof OAuthExchangeError) throw error;
-    throw toExchangeError(error);
+    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    throw new OAuthExchangeError("unreachable", timedOut ? `Intuit's sign-in service did not answer within ${Math.round(timeoutMs / 1000)} s` : "Could not reach Intuit's sign-in service");
   }
 }
 
-/** Best effort: a disconnect goes ahead locally even when Intuit cannot be reached. */
-export async function revokeToken(token: string, intuit: IntuitConfig = getEnv().intuit): Promise<boolean> {
+export async function refreshTokens(refreshToken: string, intuit: IntuitConfig = getEnv().intuit, options: OAuthCallOptions = {}): Promise<TokenSet> {
+  const body = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }).toString();
+  const response = await postToIntuit(intuit.tokenUrl, { body, contentType: "application/x-www-form-urlencoded" }, intuit, options);
+  let json: unknown;
   try {
-    await makeClient(intuit).revoke({ refresh_token: token });
-    return true;
+    json = await response.json();
+  } catch {
+    throw new OAuthExchangeError(response.ok ? "malformed" : "other", response.ok ? "Intuit sent a token answer we could not read" : "Intuit refused the token request");
+  }
+  if (!response.ok) throw toExchangeError(json);
+  return toTokenSet(json);
+}
+
+/** Best effort, within a timeout: a disconnect goes ahead locally even when Intuit cannot be reached. */
+export async function revokeToken(token: string, intuit: IntuitConfig = getEnv().intuit, options: OAuthCallOptions = {}): Promise<boolean> {
+  try {
+    const response = await postToIntuit(intuit.revokeUrl, { body: JSON.stringify({ token }), contentType: "application/json" }, intuit, options);
+    await response.body?.cancel().catch(() => undefined);
+    return response.ok;
   } catch {
     return false;
   }

@@ -98,8 +98,9 @@ describe(`schema on ${testDatabaseKind()}`, () => {
     await expect(t.db.insert(ledger).values({ ...row, connectionId: other.connection.id })).resolves.toBeDefined();
   });
 
-  it("identifies an account by its base URL only once", async () => {
+  it("identifies an account by its base URL only once, however it is spelt", async () => {
     await t.db.insert(accounts).values({ baseUrl: "https://online.actitime.com/dup" });
-    expect(await violation(t.db.insert(accounts).values({ baseUrl: "https://online.actitime.com/dup" }))).toBe("accounts_base_url_unique");
+    expect(await violation(t.db.insert(accounts).values({ baseUrl: "https://online.actitime.com/dup" }))).toBe("accounts_account_key_unique");
+    expect(await violation(t.db.insert(accounts).values({ baseUrl: "http://online.actitime.com./Dup" }))).toBe("accounts_account_key_unique");
   });
 });

@@ -649,11 +649,13 @@ async function startServer() {
   dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-data-"));
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^(DATABASE_URL|INTUIT_|QBO_API|INNGEST_|NEXTAUTH_|ENCRYPTION_KEY)/.test(key)) delete env[key];
+    if (/^(DATABASE_URL|INTUIT_|QBO_API|INNGEST_|IMPORT_RUNNER|NEXTAUTH_|ENCRYPTION_KEY)/.test(key)) delete env[key];
   }
   Object.assign(env, {
     NODE_ENV: "production",
     SANDBOX: "1",
+    // One long-running server: imports run in its process.
+    IMPORT_RUNNER: "inline",
     DATA_DIR: dataDir,
     NEXTAUTH_URL: base,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),

@@ -7,6 +7,7 @@ const productionSecrets = {
   ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
   INTUIT_CLIENT_ID: "client",
   INTUIT_CLIENT_SECRET: "secret",
+  IMPORT_RUNNER: "inline",
 } as const;
 
 describe("loadEnv", () => {
@@ -75,7 +76,7 @@ describe("loadEnv", () => {
   });
 
   it("turns the demo on in production only when SANDBOX=1 is explicit", () => {
-    const env = loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: productionSecrets.ENCRYPTION_KEY, SANDBOX: "1" });
+    const env = loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: productionSecrets.ENCRYPTION_KEY, SANDBOX: "1", IMPORT_RUNNER: "inline" });
     expect(env.sandbox.enabled).toBe(true);
     expect(env.intuit.clientId).toBe("sandbox-client-id");
   });
@@ -89,6 +90,38 @@ describe("loadEnv", () => {
     [{ INTUIT_CLIENT_ID: "id" }, "INTUIT_CLIENT_SECRET is required when INTUIT_CLIENT_ID is set"],
   ])("rejects %o with a message naming the variable", (input, expected) => {
     expect(() => loadEnv(input)).toThrow(expected);
+  });
+
+  describe("the import runner is an explicit choice in production", () => {
+    const { IMPORT_RUNNER: _inline, ...withoutRunner } = productionSecrets;
+
+    it("refuses to start without Inngest keys unless IMPORT_RUNNER=inline, naming the variable", () => {
+      expect(() => loadEnv(withoutRunner)).toThrow(EnvError);
+      expect(() => loadEnv(withoutRunner)).toThrow("IMPORT_RUNNER=inline is required to run imports inside the web process in production without Inngest");
+      expect(() => loadEnv({ ...withoutRunner, SANDBOX: "1" })).toThrow("IMPORT_RUNNER=inline");
+      expect(() => loadEnv({ ...withoutRunner, IMPORT_RUNNER: "inline" })).not.toThrow();
+      expect(loadEnv({ ...withoutRunner, IMPORT_RUNNER: "inline" }).inngest.enabled).toBe(false);
+    });
+
+    it("needs no IMPORT_RUNNER when Inngest is configured, and runs imports through it", () => {
+      const env = loadEnv({ ...withoutRunner, INNGEST_EVENT_KEY: "evt", INNGEST_SIGNING_KEY: "signkey-prod-123" });
+      expect(env.inngest.enabled).toBe(true);
+      expect(loadEnv({ ...withoutRunner, INNGEST_EVENT_KEY: "evt", INNGEST_SIGNING_KEY: "signkey-prod-123", IMPORT_RUNNER: "inngest" }).inngest.enabled).toBe(true);
+    });
+
+    it("IMPORT_RUNNER=inline wins over configured Inngest keys", () => {
+      expect(loadEnv({ ...withoutRunner, INNGEST_EVENT_KEY: "evt", INNGEST_SIGNING_KEY: "signkey-prod-123", IMPORT_RUNNER: "inline" }).inngest.enabled).toBe(false);
+    });
+
+    it("refuses IMPORT_RUNNER=inngest without Inngest, and anything else than inline/inngest", () => {
+      expect(() => loadEnv({ IMPORT_RUNNER: "inngest" })).toThrow("IMPORT_RUNNER=inngest needs INNGEST_EVENT_KEY");
+      expect(() => loadEnv({ IMPORT_RUNNER: "threads" })).toThrow("IMPORT_RUNNER");
+    });
+
+    it("development and `next build` need no choice", () => {
+      expect(loadEnv({}).inngest.enabled).toBe(false);
+      expect(() => loadEnv({ NODE_ENV: "production", NEXT_PHASE: "phase-production-build" })).not.toThrow();
+    });
   });
 
   it("accepts a hex key and previous keys for rotation", () => {

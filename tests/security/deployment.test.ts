@@ -27,6 +27,7 @@ const PRODUCTION = {
   INTUIT_CLIENT_ID: "prod-client-id",
   INTUIT_CLIENT_SECRET: "prod-client-secret",
   SANDBOX: "",
+  IMPORT_RUNNER: "inline",
 };
 
 async function freshModules(env: Record<string, string>) {

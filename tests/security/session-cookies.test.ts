@@ -53,6 +53,7 @@ const PRODUCTION = {
   INTUIT_CLIENT_ID: "prod-client-id",
   INTUIT_CLIENT_SECRET: "prod-client-secret",
   SANDBOX: "",
+  IMPORT_RUNNER: "inline",
 };
 
 /** A fresh module graph under this environment (lib/env reads process.env once per graph). */

@@ -5,11 +5,10 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { getConnection, markDisconnected, tokenContext, updateCompanyFacts } from "@/db/queries/connections";
+import { getConnection, updateCompanyFacts } from "@/db/queries/connections";
 import { CURRENT_COMPANY_COOKIE, currentCompanyCookie, requireSession } from "@/lib/auth/session";
-import { open } from "@/lib/crypto";
 import { readCompanyFacts } from "@/lib/qbo/connect";
-import { revokeToken } from "@/lib/qbo/oauth";
+import { disconnectConnection, DisconnectRefusedError } from "@/lib/qbo/disconnect";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 
 const connectionIdSchema = z.object({ connectionId: z.uuid() });
@@ -33,13 +32,18 @@ export async function switchCompany(formData: FormData) {
   redirect("/imports");
 }
 
-/** Revokes Intuit's tokens and forgets them; rules, settings and history stay for a later reconnect. */
+/**
+ * Forgets Intuit's tokens and revokes them; rules, settings and history stay for a later reconnect.
+ * Refused while an import runs on the company (the page names it and who started it).
+ */
 export async function disconnectCompany(formData: FormData) {
   const { db, session, connection } = await ownedConnection(formData);
-  if (connection.sealedRefreshToken) {
-    await revokeToken(open(connection.sealedRefreshToken, tokenContext(connection.id, "refresh")));
+  try {
+    await disconnectConnection(db, session.accountId, connection.id);
+  } catch (error) {
+    if (error instanceof DisconnectRefusedError) redirect(`/companies?error=import_running&company=${connection.id}`);
+    throw error;
   }
-  await markDisconnected(db, session.accountId, connection.id);
   const jar = await cookies();
   if (jar.get(CURRENT_COMPANY_COOKIE)?.value === connection.id) jar.delete(CURRENT_COMPANY_COOKIE);
   revalidatePath("/", "layout");

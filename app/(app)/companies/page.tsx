@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { Alert, Badge, Button, Card, EmptyState } from "@/app/_components/ui";
+import { getDb } from "@/db/client";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { runningImportNotice } from "@/lib/qbo/disconnect";
 import { disconnectCompany, refreshCompany, switchCompany } from "./actions";
 
 export const metadata: Metadata = { title: "QuickBooks Companies" };
@@ -26,6 +28,9 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
   const session = await requireSession();
   const { current, all } = await getCurrentCompany(session);
   const connectedNow = params.connected ? all.find((c) => c.id === params.connected) : undefined;
+  // A refused Disconnect: say which import runs and who started it (or that it has ended meanwhile).
+  const refusedFor = params.error === "import_running" ? all.find((c) => c.id === params.company) : undefined;
+  const running = refusedFor ? await runningImportNotice(await getDb(), refusedFor.id) : undefined;
   return (
     <>
       <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
@@ -38,7 +43,13 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
         </a>
       </div>
       <div className="space-y-3">
-        {params.error ? <Alert tone="error">{ERRORS[params.error] ?? "Something went wrong. Please try again."}</Alert> : null}
+        {params.error === "import_running" ? (
+          <Alert tone={running ? "error" : "info"}>
+            {running ? running.message : "The import that was running on this company has ended: you can disconnect it now."}
+          </Alert>
+        ) : params.error ? (
+          <Alert tone="error">{ERRORS[params.error] ?? "Something went wrong. Please try again."}</Alert>
+        ) : null}
         {connectedNow ? <Alert tone="success">Connected to {connectedNow.companyName}.</Alert> : null}
         {params.disconnected ? <Alert tone="success">Disconnected. Its mapping rules, settings and history are kept if you connect it again.</Alert> : null}
         {params.refreshed ? <Alert tone="success">Company details refreshed from QuickBooks.</Alert> : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { sameActitimeAccount } from "@/lib/actitime/account-key";
 import { getAppSession } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { DEMO_CREDENTIALS } from "@/lib/sandbox/demo-credentials";
@@ -12,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const session = await getAppSession();
   // Signed in already: go on, unless the deep link names another actiTIME account (then sign in to that one).
-  if (session && (!params.actitime || params.actitime === session.accountUrl)) redirect("/imports");
+  if (session && (!params.actitime || sameActitimeAccount(params.actitime, session.accountUrl))) redirect("/imports");
   const env = getEnv();
   const demo = env.sandbox.enabled ? { url: env.sandbox.actitimeUrl, ...DEMO_CREDENTIALS } : null;
   const defaultUrl = params.actitime ?? demo?.url ?? "";

@@ -9,7 +9,7 @@ import { listSavedRules } from "@/lib/import/mapping-step";
 import { preparePreview, scopeOf } from "@/lib/import/prepare";
 import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
-import { rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
+import { DraftChangedError, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { loadDraft, loadImport } from "../_lib/context";
 
@@ -17,6 +17,13 @@ import { loadDraft, loadImport } from "../_lib/context";
 async function descriptionSettings(db: Db, connectionId: string) {
   const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
   return { importTaskNames, importComments };
+}
+
+/** A draft change refused under the draft's lock: a started import's page, or the draft as it now is. */
+function afterDraftChanged(importId: string, error: unknown, step: "map" | "preview"): never {
+  if (!(error instanceof DraftChangedError)) throw error;
+  if (error.reason === "started") redirect(`/imports/${importId}`);
+  redirect(`/imports/${importId}/${step}?error=${encodeURIComponent(error.message)}`);
 }
 
 function ids(form: FormData, name: string, allName: string): number[] | null {
@@ -38,6 +45,7 @@ export async function saveSelectionAction(importId: string, form: FormData) {
   try {
     await saveSelection(db, actor, importId, raw);
   } catch (error) {
+    if (error instanceof DraftChangedError) afterDraftChanged(importId, error, "map");
     if (!(error instanceof WizardError)) throw error;
     const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo });
     redirect(`/imports/${importId}/select?${back}`);
@@ -55,10 +63,12 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   const entities = mapStepEntities(source, saved, directory);
   const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
   const { rules, errors } = rulesFromForm(form, names, directory, saved);
-  const ok = await saveMapping(db, actor, importId, rules, errors);
+  const ok = await saveMapping(db, actor, importId, rules, errors).catch((error: unknown) => afterDraftChanged(importId, error, "map"));
   if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
   const fresh = (await loadDraft(importId)).imp;
-  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id));
+  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id)).catch((error: unknown) =>
+    afterDraftChanged(importId, error, "map"),
+  );
   redirect(`/imports/${importId}/preview`);
 }
 
@@ -74,16 +84,18 @@ export async function refreshPreviewAction(importId: string) {
   if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const directory = await loadQboDirectory(db, connection.id, qbo);
-  await preparePreview({ db, qbo, actitime, directory }, imp, await descriptionSettings(db, connection.id));
+  await preparePreview({ db, qbo, actitime, directory }, imp, await descriptionSettings(db, connection.id)).catch((error: unknown) =>
+    afterDraftChanged(importId, error, "preview"),
+  );
   redirect(`/imports/${importId}/preview?refreshed=1`);
 }
 
-/** Step 3 → Step 4: Start Import. */
-export async function startImportAction(importId: string) {
+/** Step 3 → Step 4: Start Import, of the draft revision the preview page showed. */
+export async function startImportAction(importId: string, revision?: number) {
   const { db, actor } = await loadDraft(importId);
   let row;
   try {
-    row = await startImport(db, actor, importId);
+    row = await startImport(db, actor, importId, new Date(), revision === undefined || Number.isSafeInteger(revision) ? revision : -1);
   } catch (error) {
     if (error instanceof ImportRuleError) redirect(`/imports/${importId}/preview?error=${encodeURIComponent(error.message)}`);
     throw error;

@@ -75,6 +75,7 @@ export default async function MapStep({ params, searchParams }: { params: Promis
         }
       />
       <div className="mb-4 space-y-3">
+        {query.error ? <Alert tone="error">{query.error}</Alert> : null}
         {query.invalid ? <Alert tone="error" title="Some rules need attention">Fix the fields marked below, then confirm again. Nothing has been sent to QuickBooks.</Alert> : null}
         {query.refreshed ? <Alert tone="success">QuickBooks lists refreshed.</Alert> : null}
         {directory.payrollEnabled ? <Alert tone="info">QuickBooks Payroll is on in {connection.companyName}: employees must already exist in QuickBooks, so users can only be linked or not imported.</Alert> : null}

@@ -31,7 +31,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
   const names = new Map([...refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(summary.names ?? {})]);
   const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
-  const start = startImportAction.bind(null, importId);
+  const start = startImportAction.bind(null, importId, imp.draftRevision);
   const refresh = refreshPreviewAction.bind(null, importId);
   const base = `/imports/${importId}/preview`;
   return (
