@@ -19,6 +19,8 @@ import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { sleep } from "@/lib/qbo/pace";
 import { resolveNewRefs } from "./plan/keys";
 import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
+import { importEnding } from "./outcome";
+import { refusalAfterReread, rereadAfterRefusal } from "./refusal";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
 
 /** At most this many operations per slice (one Inngest step, or one turn of the in-process runner); see also SLICE_MAX_MS. */
@@ -282,14 +284,16 @@ export function createExecutor(deps: ExecuteDeps) {
       if (item.operation === "delete") {
         if (!ta) return { item, status: "deleted" };
         if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
-        if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this delete." }) };
+        const refusedDelete = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "delete");
+        if (refusedDelete) return { item, status: "failed", fault: refusedDelete };
         return { item, status: "pending", syncToken: ta.SyncToken };
       }
       const activity = resolveNewRefs(payload.activity!, refs);
       if (!ta) return { item, status: "pending", recreate: true };
       if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
       if (qboActivityMatches(ta, activity)) return { item, status: "updated", activity, ta };
-      if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this update." }) };
+      const refusedUpdate = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "update");
+      if (refusedUpdate) return { item, status: "failed", fault: refusedUpdate };
       return { item, status: "pending", syncToken: ta.SyncToken };
     });
   }
@@ -419,7 +423,7 @@ export function createExecutor(deps: ExecuteDeps) {
     }
     const fault = result.fault;
     // An update or delete refused for its state (stale SyncToken, billed, gone) is decided from QBO's current copy.
-    if (item.operation !== "create" && fault.kind === "validation") return "reread";
+    if (item.operation !== "create" && fault.kind === "validation" && rereadAfterRefusal(item, fault)) return "reread";
     if (fault.kind === "throttle" || fault.kind === "server") return { item, status: "pending" };
     return { item, status: "failed", fault };
   }
@@ -554,7 +558,7 @@ export function createExecutor(deps: ExecuteDeps) {
     return limit ? query.limit(limit) : query;
   }
 
-  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string) {
+  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string, ranToEnd = status === "completed") {
     await db.transaction(async (tx) => {
       if (status === "interrupted") {
         await tx
@@ -568,7 +572,7 @@ export function createExecutor(deps: ExecuteDeps) {
         .set({ status, errorMessage: errorMessage ?? null, finishedAt: now(), updatedAt: now(), runnerId: null })
         .where(and(eq(imports.id, imp.id), inArray(imports.status, ["running", "interrupting"])))
         .returning({ id: imports.id });
-      if (finished && status === "completed") await saveRulesOfImport(tx as unknown as Db, imp, now());
+      if (finished && ranToEnd) await saveRulesOfImport(tx as unknown as Db, imp, now());
     });
   }
 
@@ -663,8 +667,9 @@ export function createExecutor(deps: ExecuteDeps) {
         if (stillSending.length > 0) return await waitForSettling(stillSending);
         const [anyPending] = await itemsWithStatus(imp.id, "pending", "TimeActivity", 1);
         if (anyPending) return { done: false, status: "running" };
-        await finish(imp, "completed");
-        return { done: true, status: "completed" };
+        const ending = await importEnding(db, imp.id); // Error when any item failed (lib/import/outcome)
+        await finish(imp, ending.status, ending.message, true);
+        return { done: true, status: ending.status };
       }
 
       // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
