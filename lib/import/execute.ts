@@ -19,6 +19,7 @@ import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { sleep } from "@/lib/qbo/pace";
 import { resolveNewRefs } from "./plan/keys";
 import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
+import { saveRuleForCreatedEntity, storedRuleAfterImport } from "./created-rules";
 import { importEnding } from "./outcome";
 import { refusalAfterReread, rereadAfterRefusal } from "./refusal";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
@@ -380,11 +381,8 @@ export function createExecutor(deps: ExecuteDeps) {
           await tx.update(importItems).set({ status: "created", qboId, updatedAt: now() }).where(eq(importItems.id, item.id));
           // The cached QBO lists no longer hold every entity: the next mapping reads them again.
           await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
-          // The rule now points at the entity, so the next import links instead of creating again.
-          await tx
-            .update(mappingRules)
-            .set({ targetQboId: qboId, updatedAt: now() })
-            .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, payload.category), inArray(mappingRules.sourceId, payload.sourceIds), eq(mappingRules.kind, "create")));
+          // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
+          await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId, now());
         } else {
           await tx.update(importItems).set({ status: "failed", ...faultColumns(fault!), updatedAt: now() }).where(eq(importItems.id, item.id));
         }
@@ -753,12 +751,7 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
               .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
           )[0]?.qboId
         : undefined;
-    const next = {
-      kind: rule.kind,
-      targetQboId: rule.targetQboId ?? created ?? existing?.targetQboId ?? null,
-      targetName: rule.targetName ?? null,
-      createOptions: rule.createOptions ?? null,
-    };
+    const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
     const before = existing ? { kind: existing.kind, targetQboId: existing.targetQboId, targetName: existing.targetName, createOptions: existing.createOptions } : null;
     if (before && JSON.stringify(before) === JSON.stringify(next)) continue;
     const [saved] = existing

@@ -11,6 +11,7 @@ import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
+import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
 import { loadDraft, loadImport } from "../_lib/context";
 
 /** The company's Time Description Settings as the planner takes them. */
@@ -74,7 +75,8 @@ export async function refreshPreviewAction(importId: string) {
   if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const directory = await loadQboDirectory(db, connection.id, qbo);
-  await preparePreview({ db, qbo, actitime, directory }, imp, await descriptionSettings(db, connection.id));
+  const current = await bringDraftUpToDate(db, imp);
+  await preparePreview({ db, qbo, actitime, directory }, current, await descriptionSettings(db, connection.id));
   redirect(`/imports/${importId}/preview?refreshed=1`);
 }
 

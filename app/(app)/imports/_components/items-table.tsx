@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
 import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
 import { Badge } from "@/app/_components/ui";
+import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
 
 export const ITEMS_PAGE_SIZE = 100;
 
@@ -89,17 +90,24 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
   );
 }
 
-/** A failed or billed item's reason; QuickBooks' message and code open on click. */
+/** A failed or billed item's reason: QuickBooks' own Message and Detail, its code and intuit_tid, and what to do. */
 function ItemError({ item }: { item: ImportItemRow }) {
   if (!item.errorMessage) return null;
   if (item.status !== "failed") return <p className="mt-1 max-w-xs text-xs text-amber-800">{item.errorMessage}</p>;
+  const advice = adviceForFault(item.errorCode);
   return (
-    <details className="mt-1 max-w-xs text-xs text-red-800">
-      <summary className="cursor-pointer underline">Why it failed</summary>
-      <p className="mt-1">{item.errorMessage}</p>
-      {item.errorDetail ? <p className="mt-1 text-red-700">{item.errorDetail}</p> : null}
-      {item.errorCode ? <p className="mt-1 text-red-700">QuickBooks code {item.errorCode}{item.intuitTid ? ` · intuit_tid ${item.intuitTid}` : ""}</p> : null}
-    </details>
+    <div className="mt-1 max-w-sm space-y-1 text-xs text-red-800" data-testid="qbo-reason">
+      <p><span className="font-semibold">QuickBooks said:</span> {item.errorMessage}</p>
+      {item.errorDetail ? <p className="text-red-700">{item.errorDetail}</p> : null}
+      {isQboCode(item.errorCode) || item.intuitTid ? (
+        <p className="text-red-700">
+          {isQboCode(item.errorCode) ? `Code ${item.errorCode}` : null}
+          {isQboCode(item.errorCode) && item.intuitTid ? " · " : null}
+          {item.intuitTid ? <>intuit_tid <span className="font-mono">{item.intuitTid}</span></> : null}
+        </p>
+      ) : null}
+      {advice ? <p className="text-slate-800"><span className="font-semibold">What to do:</span> {advice}</p> : null}
+    </div>
   );
 }
 

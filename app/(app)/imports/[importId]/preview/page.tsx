@@ -4,6 +4,8 @@ import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/execute";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { deliberateCreates } from "@/lib/import/created-rules";
+import { listSavedRules } from "@/lib/import/mapping-step";
 import { loadDraft } from "../../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
@@ -28,7 +30,9 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
-  const names = new Map([...refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(summary.names ?? {})]);
+  const snapshotRules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
+  const secondEntities = deliberateCreates(snapshotRules, await listSavedRules(db, connection.id));
   const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
   const start = startImportAction.bind(null, importId);
   const refresh = refreshPreviewAction.bind(null, importId);
@@ -48,6 +52,17 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       <div className="mb-6 space-y-3">
         {query.error ? <Alert tone="error" title="The import was not started">{query.error}</Alert> : null}
         {query.refreshed ? <Alert tone="success">Preview rebuilt from the current actiTIME and QuickBooks data.</Alert> : null}
+        {secondEntities.length > 0 ? (
+          <Alert tone="warning" title="Another QuickBooks entity will be created">
+            <ul className="list-disc pl-5">
+              {secondEntities.map((d) => (
+                <li key={`${d.category}:${d.sourceName}`}>
+                  {d.sourceName} already goes to <strong>{d.currentName}</strong> in QuickBooks. This import creates a second one, <strong>{d.newName}</strong>, and moves {d.sourceName}&apos;s time in this range to it. To keep {d.currentName}, go back to Map and choose Link to.
+                </li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
         {summary.unmapped.length > 0 ? (
           <Alert tone="warning" title="Some time has no rule and will not be imported">
             {summary.unmapped.map((u) => `${u.name ?? "Unknown"} (${u.hours} h)`).join(", ")}. Go back to Map to choose a rule.
