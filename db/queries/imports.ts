@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importItems, imports } from "@/db/schema";
+import { progressWords } from "@/lib/import/progress-words";
 import { isUuid } from "./connections";
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -97,5 +98,6 @@ export function importProgress(imp: ImportRow) {
     failed: imp.failedCount,
     skippedBilled: imp.skippedBilledCount,
     errorMessage: imp.errorMessage,
+    ...progressWords(imp, new Date()),
   };
 }

@@ -21,6 +21,7 @@ import { resolveNewRefs } from "./plan/keys";
 import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
 import { saveRuleForCreatedEntity, storedRuleAfterImport } from "./created-rules";
 import { importEnding } from "./outcome";
+import { phaseReporter } from "./progress";
 import { refusalAfterReread, rereadAfterRefusal } from "./refusal";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
 
@@ -590,10 +591,11 @@ export function createExecutor(deps: ExecuteDeps) {
     try {
       // A sign of life for recovery and for the interrupt finisher, even before anything is committed.
       await db.update(imports).set({ heartbeatAt: now() }).where(eq(imports.id, imp.id));
+      const phase = phaseReporter(db, imp.id, qbo.pacer, now); // progress wording (lib/import/progress)
       const refs = await loadRefs(imp.id);
       const sending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
       const lost = sending.filter(settled);
-      if (lost.length > 0) await reconcile(imp, lost, refs);
+      if (lost.length > 0) await phase.set("rechecking").then(() => reconcile(imp, lost, refs));
       const unsettled = sending.filter((item) => !settled(item));
 
       if (imp.status === "interrupting") {
@@ -606,6 +608,7 @@ export function createExecutor(deps: ExecuteDeps) {
       if (sendingEntities.some((item) => !settled(item))) return await waitForSettling(sendingEntities.filter((item) => !settled(item)));
       const lostEntities = sendingEntities;
       const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
+      if (lostEntities.length + pendingEntities.length > 0) await phase.set("entities");
       await createEntities(imp, [...lostEntities, ...pendingEntities]);
       const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
       if (afterEntities?.status !== "running") return { done: false, status: afterEntities?.status ?? "error" };
@@ -659,6 +662,7 @@ export function createExecutor(deps: ExecuteDeps) {
         return fromEnd ? queue.splice(-Math.min(n, queue.length)) : queue.splice(0, n);
       };
 
+      await phase.set("writing");
       await refill();
       if (queue.length === 0 && exhausted && fetchedInSlice < sliceOps) {
         const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
@@ -712,7 +716,7 @@ export function createExecutor(deps: ExecuteDeps) {
           await sendSingles(imp, items, resolvedRefs);
         }
       };
-      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]);
+      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]).finally(phase.watch());
       return { done: false, status: "running" };
     } catch (error) {
       if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {

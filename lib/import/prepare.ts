@@ -15,6 +15,7 @@ import { planImport, type PlanResult } from "./plan";
 import { activityInScope, compileScope } from "./plan/scope";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
+import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
@@ -49,6 +50,8 @@ export interface PreviewSummary {
   ratesVisible: boolean;
   /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
   names: Record<string, string>;
+  /** The same per role, including refs only the activities' before side uses (correction rows). */
+  namesByRole?: NamesByRole;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -257,6 +260,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     },
     ratesVisible: source.ratesVisible,
     names: Object.fromEntries(names),
+    namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], rules, deps.directory),
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;

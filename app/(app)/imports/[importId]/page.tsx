@@ -76,7 +76,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 className="px-4 pt-4 text-base font-semibold">Activities and entities</h2>
         <ItemFilters base={base} current={filter} filters={FILTERS} />
-        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} />}
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} byRole={summary?.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">

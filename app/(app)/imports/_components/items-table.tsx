@@ -3,6 +3,9 @@ import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
 import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
 import { Badge } from "@/app/_components/ui";
 import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
+import type { NamesByRole } from "@/lib/import/ref-names";
+import type { WrittenActivity } from "@/lib/import/types";
+import { CorrectionCells, roleNames } from "./correction-row";
 
 export const ITEMS_PAGE_SIZE = 100;
 
@@ -32,8 +35,9 @@ const OPERATION_TEXT = { create: "Create", update: "Update", delete: "Delete" } 
 
 const hours = (h: number, m: number) => Math.round((h + m / 60) * 100) / 100;
 
-export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; names: Map<string, string>; preview: boolean }) {
+export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemRow[]; names: Map<string, string>; preview: boolean; byRole?: NamesByRole }) {
   const label = (ref: string | null | undefined, fallback = "—") => (ref ? (names.get(ref) ?? fallback) : fallback);
+  const roleName = roleNames(byRole, names);
   return (
     <table className="min-w-full text-sm">
       <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
@@ -46,6 +50,7 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           <th scope="col" className="px-3 py-2">Billable</th>
           <th scope="col" className="px-3 py-2 text-right">Hours before</th>
           <th scope="col" className="px-3 py-2 text-right">Hours after</th>
+          <th scope="col" className="px-3 py-2">Description</th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -55,7 +60,7 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
             return (
               <tr key={item.id}>
                 <td className="px-3 py-2"><Badge tone={preview ? "blue" : STATUS_TONE[item.status]!}>{preview ? "Create" : STATUS_TEXT[item.status]}</Badge></td>
-                <td className="px-3 py-2 text-slate-500" colSpan={7}>
+                <td className="px-3 py-2 text-slate-500" colSpan={8}>
                   New QuickBooks {item.entity === "Item" ? "service item" : item.entity.toLowerCase()}: <span className="font-medium text-slate-900">{entity.name}</span>
                   <ItemError item={item} />
                 </td>
@@ -69,6 +74,21 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           const afterHours = item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
           const tone = preview ? (item.status === "skipped_billed" ? "amber" : item.status === "unchanged" ? "neutral" : "blue") : STATUS_TONE[item.status]!;
           const text = preview ? (item.status === "skipped_billed" ? "Billed: left alone" : item.status === "unchanged" ? "Unchanged" : OPERATION_TEXT[item.operation]) : STATUS_TEXT[item.status];
+          const statusCell = (
+            <>
+              <Badge tone={tone}>{text}</Badge>
+              <ItemError item={item} />
+            </>
+          );
+          if (before?.written && item.operation !== "create") {
+            // A correction: before → after for every field (correction-row.tsx).
+            const sides = { before: before.written as WrittenActivity, after: item.operation === "delete" ? null : ((activity ?? before.written) as WrittenActivity) };
+            return (
+              <tr key={item.id} data-correction={item.operation} className={item.status === "failed" ? "bg-red-50/50" : undefined}>
+                <CorrectionCells sides={sides} name={roleName} status={statusCell} />
+              </tr>
+            );
+          }
           return (
             <tr key={item.id} className={item.status === "failed" ? "bg-red-50/50" : undefined}>
               <td className="px-3 py-2 align-top">
@@ -82,6 +102,7 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
               <td className="px-3 py-2 align-top">{shown?.billableStatus === "Billable" ? "Billable" : "Not billable"}</td>
               <td className="px-3 py-2 text-right align-top tabular-nums">{before?.hours ?? (item.operation === "create" ? 0 : "—")}</td>
               <td className="px-3 py-2 text-right align-top tabular-nums">{afterHours ?? "—"}</td>
+              <td className="max-w-xs px-3 py-2 align-top text-slate-700">{activity?.description ?? <span className="text-slate-400">—</span>}</td>
             </tr>
           );
         })}

@@ -116,7 +116,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <ItemFilters base={base} current={filter} filters={FILTERS} />
-        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview />}
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview byRole={summary.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
 
