@@ -190,3 +190,24 @@ describe("Import History", () => {
     expect((await listDrafts(w.db, w.actor.accountId, w.connection.id, w.actor.adminId)).map((d) => d.id)).toEqual([b.id]);
   });
 });
+
+describe("company facts before Start", () => {
+  it("are re-read at the start of a preview, and what QuickBooks would refuse is said before Start", async () => {
+    const { refreshFactsForPreview, refusalsBeforeStart } = await import("@/lib/import/company-check");
+    const { getConnection } = await import("@/db/queries/connections");
+    const w = await world();
+    const first = await w.preview(MARCH);
+    // Turned off in QuickBooks after connecting: the stored facts still say On until re-read.
+    w.qbo.setTimeTracking(SANDBOX_REALM, false);
+    w.qbo.setBookCloseDate(SANDBOX_REALM, "2025-03-10");
+    expect((await getConnection(w.db, w.actor.accountId, w.connection.id))!.timeTrackingEnabled).toBe(true);
+    const facts = await refreshFactsForPreview(w.db, w.connection.id, w.client);
+    expect(facts).toMatchObject({ timeTrackingEnabled: false, booksClosedDate: "2025-03-10" });
+    const stored = (await getConnection(w.db, w.actor.accountId, w.connection.id))!;
+    expect(stored.timeTrackingEnabled).toBe(false);
+    const refusals = await refusalsBeforeStart(w.db, first.importId, stored);
+    expect(refusals.find((r) => r.blocking)?.message).toMatch(/Time tracking is off/);
+    expect(refusals.find((r) => !r.blocking)?.title).toMatch(/^QuickBooks would refuse \d+ changes in the closed period/);
+    await expect(startImport(w.db, w.actor, first.importId)).rejects.toMatchObject({ code: "time_tracking_off" });
+  });
+});

@@ -12,6 +12,7 @@ import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
+import { refreshFactsForPreview } from "@/lib/import/company-check";
 import { loadDraft, loadImport } from "../_lib/context";
 
 /** The company's Time Description Settings as the planner takes them. */
@@ -52,7 +53,7 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   if (!imp.dateFrom) redirect(`/imports/${importId}/select`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const scope = scopeOf(imp);
-  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id)]);
+  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id), refreshFactsForPreview(db, connection.id, qbo)]);
   const entities = mapStepEntities(source, saved, directory);
   const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
   const { rules, errors } = rulesFromForm(form, names, directory, saved);
@@ -74,7 +75,7 @@ export async function refreshPreviewAction(importId: string) {
   const { db, imp, actor, connection, qbo } = await loadDraft(importId);
   if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
-  const directory = await loadQboDirectory(db, connection.id, qbo);
+  const [directory] = await Promise.all([loadQboDirectory(db, connection.id, qbo), refreshFactsForPreview(db, connection.id, qbo)]);
   const current = await bringDraftUpToDate(db, imp);
   await preparePreview({ db, qbo, actitime, directory }, current, await descriptionSettings(db, connection.id));
   redirect(`/imports/${importId}/preview?refreshed=1`);
