@@ -41,7 +41,9 @@ export async function saveSelectionAction(importId: string, form: FormData) {
     await saveSelection(db, actor, importId, raw);
   } catch (error) {
     if (!(error instanceof WizardError)) throw error;
-    const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo });
+    // The admin's choices come back with the message, so nothing ticked is lost (long lists beyond a URL's reach excepted).
+    const list = (v: number[] | null) => (v === null ? "all" : v.slice(0, 500).join(","));
+    const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo, users: list(raw.userIds), projects: list(raw.projectIds), leaveTypes: list(raw.leaveTypeIds), approved: raw.approvedOnly ? "1" : "0" });
     redirect(`/imports/${importId}/select?${back}`);
   }
   redirect(`/imports/${importId}/map`);

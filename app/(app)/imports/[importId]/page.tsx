@@ -63,7 +63,9 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       {summary ? (
         <>
           <p className="mt-4 text-sm text-slate-600">
-            {summary.activities.toLocaleString("en-US")} activities, {formatHours(summary.hours)} in this range after the import; {summary.counts.unchanged.toLocaleString("en-US")} were already right.
+            {imp.status === "completed"
+              ? `${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range after the import; ${summary.counts.unchanged.toLocaleString("en-US")} were already right.`
+              : `The preview planned ${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range; ${(imp.createdCount + imp.updatedCount + imp.deletedCount).toLocaleString("en-US")} changes were written${imp.status === "running" || imp.status === "interrupting" ? " so far" : " before it ended"} (${imp.createdCount.toLocaleString("en-US")} created, ${imp.updatedCount.toLocaleString("en-US")} updated, ${imp.deletedCount.toLocaleString("en-US")} deleted). The charts show the plan.`}
           </p>
           <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
             <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />
