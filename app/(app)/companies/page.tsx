@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { Alert, Badge, Button, Card, EmptyState } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -89,7 +90,10 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
                     ) : company.status === "needs_reconnect" ? (
                       <p className="mt-2 text-sm text-amber-900">QuickBooks needs you to sign in again for this company (its authorization expired or was revoked).</p>
                     ) : (
-                      <p className="mt-2 text-sm text-slate-600">Disconnected. Connect it again to bring back its rules, settings and history.</p>
+                      <p className="mt-2 text-sm text-slate-600">
+                        Disconnected. Connect it again to bring back its rules, settings and history.{" "}
+                        <Link className="text-brand-700 underline" href={`/imports?company=${company.id}`}>View its import history</Link> (read-only).
+                      </p>
                     )}
                   </div>
                   <div className="flex flex-wrap gap-2">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { getConnection } from "@/db/queries/connections";
 import { listDrafts, listImports, type ImportSort } from "@/db/queries/imports";
 import { Alert, Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -17,10 +18,14 @@ const SORTS: { key: ImportSort; label: string }[] = [
   { key: "user", label: "User" },
 ];
 
-export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string; discarded?: string }> }) {
+export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string; discarded?: string; company?: string }> }) {
   const params = await searchParams;
   const session = await requireSession();
-  const { current } = await getCurrentCompany(session);
+  const { current: currentCompany } = await getCurrentCompany(session);
+  // A disconnected company's history stays readable (read-only): /imports?company=<id>, of this account only.
+  const disconnected = params.company ? await getConnection(await getDb(), session.accountId, params.company) : undefined;
+  const readOnly = disconnected?.status === "disconnected";
+  const current = readOnly ? disconnected! : currentCompany;
   if (!current) {
     return (
       <>
@@ -33,7 +38,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
   }
   const sort = SORTS.find((s) => s.key === params.sort)?.key ?? "newest";
   const db = await getDb();
-  const [rows, drafts] = await Promise.all([listImports(db, session.accountId, current.id, sort), listDrafts(db, session.accountId, current.id, session.adminId)]);
+  const [rows, drafts] = await Promise.all([listImports(db, session.accountId, current.id, sort), readOnly ? [] : listDrafts(db, session.accountId, current.id, session.adminId)]);
   const running = rows.some((r) => r.import.status === "running" || r.import.status === "interrupting");
   const canImport = current.status === "connected";
   return (
@@ -50,7 +55,11 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
         }
       />
       {running ? <AutoRefresh intervalMs={3000} /> : null}
-      {!canImport ? (
+      {readOnly ? (
+        <p role="status" className="mb-4 rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-700">
+          {current.companyName} is disconnected: its history is shown read-only. <Link className="underline" href="/companies">Connect it again</Link> to import.
+        </p>
+      ) : !canImport ? (
         <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           {current.companyName} needs to be reconnected before importing. <Link className="underline" href="/companies">Go to QuickBooks Companies</Link>
         </p>
@@ -67,7 +76,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
           <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-2 text-sm">
             <span className="text-slate-500">Sort by:</span>
             {SORTS.map((s) => (
-              <Link key={s.key} href={`/imports?sort=${s.key}`} aria-current={s.key === sort ? "true" : undefined} className={`rounded px-2 py-1 ${s.key === sort ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+              <Link key={s.key} href={`/imports?sort=${s.key}${readOnly ? `&company=${current.id}` : ""}`} aria-current={s.key === sort ? "true" : undefined} className={`rounded px-2 py-1 ${s.key === sort ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
                 {s.label}
               </Link>
             ))}
