@@ -32,7 +32,7 @@ export function DraftsList({ drafts }: { drafts: ImportRow[] }) {
                 <td className="px-4 py-3 text-slate-600">{formatDateTime(d.updatedAt)}</td>
                 <td className="px-4 py-3">
                   <div className="flex justify-end gap-2">
-                    <Link href={draftHref(d)} aria-label={`Continue draft ${range}`} className="rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+                    <Link href={draftHref(d)} aria-label={`Continue draft ${range}`} className="inline-flex items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
                       Continue
                     </Link>
                     <form action={discardDraftAction.bind(null, d.id)}>
