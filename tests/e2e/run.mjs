@@ -107,6 +107,8 @@ async function shot(page, name) {
 
 /** Contexts opened by the running scenario; closed after it (and screenshotted on failure) unless kept. */
 const sessions = [];
+/** Same-origin paths the browser got a 404 for (reported at the end). */
+const notFound = new Set();
 
 async function newSession({ keep = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC" });
@@ -114,6 +116,10 @@ async function newSession({ keep = false } = {}) {
   context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.log(`  [browser error] ${error.message.split("\n")[0]}`));
+  // Issue 14: no 404 in the console on every page (a missing icon was one).
+  page.on("response", (response) => {
+    if (response.status() === 404 && response.url().startsWith(base) && !/\/sandbox\//.test(response.url())) notFound.add(new URL(response.url()).pathname);
+  });
   sessions.push({ context, page, keep });
   return { context, page };
 }
@@ -732,7 +738,8 @@ async function scenarioRemapCorrections() {
   // One activity per actiTIME record (task names as descriptions), so a re-mapping is an update of the same activity.
   await setTaskNames(page, true);
   try {
-    const month = monthRange(5);
+    // Ten days the demo has time for (it holds the last three months), imported again one activity per record.
+    const month = monthRange(2);
     const range = { from: month.from, to: iso(new Date(Date.parse(`${month.from}T00:00:00Z`) + 9 * 86_400_000)) };
     await newImport(page);
     await selectRange(page, range);
@@ -1007,6 +1014,7 @@ async function main() {
   }
   if (results.some((r) => !r.ok)) console.log(`Server log tail:\n${serverLog.split("\n").slice(-30).join("\n")}`);
   console.log(`Screenshots: ${path.relative(ROOT, OUT)}/ (${shotCount})`);
+  console.log(notFound.size === 0 ? "No 404s in the browser." : `404s in the browser: ${[...notFound].slice(0, 10).join(", ")}`);
   finish(0);
 }
 
