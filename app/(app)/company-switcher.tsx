@@ -13,7 +13,7 @@ export function CompanySwitcher({ current, companies }: { current: CompanyOption
   return (
     // Keyed by the company so the menu closes once a switch has landed (the layout is kept across navigations).
     <details key={current?.id ?? "none"} className="group relative">
-      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 hover:bg-slate-100" aria-label="QuickBooks company">
+      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1.5 hover:bg-slate-100" aria-label={`QuickBooks company: ${current ? current.name : "none connected"}`}>
         <span className="inline-flex h-7 w-7 items-center justify-center rounded bg-emerald-600 text-xs font-bold text-white" aria-hidden>
           qb
         </span>

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importItems, imports } from "@/db/schema";
+import { progressWords } from "@/lib/import/progress-words";
 import { isUuid } from "./connections";
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -28,16 +29,30 @@ export async function getImportById(db: Db, importId: string): Promise<ImportRow
 
 export type ImportSort = "newest" | "status" | "user";
 
-/** Import History: started imports of one company (drafts of others stay private), newest first by default. */
+/** When an import started (a row started before `startedAt` existed falls back to its creation): what "newest" means. */
+const startedOrder = [desc(sql`coalesce(${imports.startedAt}, ${imports.createdAt})`), desc(imports.id)];
+
+/**
+ * Import History: started imports of one company (drafts are listed apart, by listDrafts), newest
+ * start first by default. Every order ends on the start time and the id, so equal keys never swap.
+ */
 export async function listImports(db: Db, accountId: string, connectionId: string, sort: ImportSort = "newest") {
-  const order =
-    sort === "status" ? [asc(imports.status), desc(imports.createdAt)] : sort === "user" ? [asc(admins.fullName), desc(imports.createdAt)] : [desc(imports.createdAt)];
+  const order = sort === "status" ? [asc(imports.status), ...startedOrder] : sort === "user" ? [asc(admins.fullName), ...startedOrder] : startedOrder;
   return db
     .select({ import: imports, adminName: admins.fullName })
     .from(imports)
     .innerJoin(admins, eq(admins.id, imports.createdByAdminId))
     .where(and(eq(imports.accountId, accountId), eq(imports.connectionId, connectionId), sql`${imports.status} <> 'draft'`))
     .orderBy(...order);
+}
+
+/** The signed-in admin's own drafts for one company (nobody else's), last changed first. */
+export async function listDrafts(db: Db, accountId: string, connectionId: string, adminId: string) {
+  return db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.accountId, accountId), eq(imports.connectionId, connectionId), eq(imports.createdByAdminId, adminId), eq(imports.status, "draft")))
+    .orderBy(desc(imports.updatedAt), desc(imports.id));
 }
 
 export async function getActiveImport(db: Db, connectionId: string): Promise<ImportRow | undefined> {
@@ -66,7 +81,8 @@ export async function listImportItems(db: Db, importId: string, filter: ItemFilt
   if (filter === "entities") conditions.push(sql`${importItems.entity} <> 'TimeActivity'`);
   const where = and(...conditions);
   const [rows, [count]] = await Promise.all([
-    db.select().from(importItems).where(where).orderBy(asc(importItems.seq)).offset(offset).limit(limit),
+    // Failed items first (what needs the bookkeeper), then execution order.
+    db.select().from(importItems).where(where).orderBy(desc(sql`(${importItems.status} = 'failed')`), asc(importItems.seq)).offset(offset).limit(limit),
     db.select({ n: sql<number>`count(*)::int` }).from(importItems).where(where),
   ]);
   return { rows, total: count?.n ?? 0 };
@@ -84,5 +100,6 @@ export function importProgress(imp: ImportRow) {
     failed: imp.failedCount,
     skippedBilled: imp.skippedBilledCount,
     errorMessage: imp.errorMessage,
+    ...progressWords(imp, new Date()),
   };
 }

@@ -52,6 +52,9 @@ export const imports = pgTable(
     skippedBilledCount: integer("skipped_billed_count").notNull().default(0),
     hours: numeric("hours", { precision: 12, scale: 2 }).notNull().default("0"),
     errorMessage: text("error_message"),
+    /** What a running import is doing now (lib/import/progress.ts phases), and until when for a wait. */
+    progressPhase: text("progress_phase"),
+    progressPhaseUntil: timestamp("progress_phase_until", { withTimezone: true }),
     /** Which process runs it (inline runner) or the Inngest run id; lets a restart find orphans. */
     runnerId: text("runner_id"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),

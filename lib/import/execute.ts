@@ -19,6 +19,10 @@ import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { sleep } from "@/lib/qbo/pace";
 import { resolveNewRefs } from "./plan/keys";
 import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
+import { saveRuleForCreatedEntity, storedRuleAfterImport } from "./created-rules";
+import { importEnding } from "./outcome";
+import { phaseReporter } from "./progress";
+import { refusalAfterReread, rereadAfterRefusal } from "./refusal";
 import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
 
 /** At most this many operations per slice (one Inngest step, or one turn of the in-process runner); see also SLICE_MAX_MS. */
@@ -282,14 +286,16 @@ export function createExecutor(deps: ExecuteDeps) {
       if (item.operation === "delete") {
         if (!ta) return { item, status: "deleted" };
         if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
-        if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this delete." }) };
+        const refusedDelete = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "delete");
+        if (refusedDelete) return { item, status: "failed", fault: refusedDelete };
         return { item, status: "pending", syncToken: ta.SyncToken };
       }
       const activity = resolveNewRefs(payload.activity!, refs);
       if (!ta) return { item, status: "pending", recreate: true };
       if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
       if (qboActivityMatches(ta, activity)) return { item, status: "updated", activity, ta };
-      if (item.attempts >= retryLimit) return { item, status: "failed", fault: new QboFault({ kind: "validation", status: 400, message: "QuickBooks kept refusing this update." }) };
+      const refusedUpdate = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "update");
+      if (refusedUpdate) return { item, status: "failed", fault: refusedUpdate };
       return { item, status: "pending", syncToken: ta.SyncToken };
     });
   }
@@ -376,11 +382,8 @@ export function createExecutor(deps: ExecuteDeps) {
           await tx.update(importItems).set({ status: "created", qboId, updatedAt: now() }).where(eq(importItems.id, item.id));
           // The cached QBO lists no longer hold every entity: the next mapping reads them again.
           await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
-          // The rule now points at the entity, so the next import links instead of creating again.
-          await tx
-            .update(mappingRules)
-            .set({ targetQboId: qboId, updatedAt: now() })
-            .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, payload.category), inArray(mappingRules.sourceId, payload.sourceIds), eq(mappingRules.kind, "create")));
+          // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
+          await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId, now());
         } else {
           await tx.update(importItems).set({ status: "failed", ...faultColumns(fault!), updatedAt: now() }).where(eq(importItems.id, item.id));
         }
@@ -419,7 +422,7 @@ export function createExecutor(deps: ExecuteDeps) {
     }
     const fault = result.fault;
     // An update or delete refused for its state (stale SyncToken, billed, gone) is decided from QBO's current copy.
-    if (item.operation !== "create" && fault.kind === "validation") return "reread";
+    if (item.operation !== "create" && fault.kind === "validation" && rereadAfterRefusal(item, fault)) return "reread";
     if (fault.kind === "throttle" || fault.kind === "server") return { item, status: "pending" };
     return { item, status: "failed", fault };
   }
@@ -554,7 +557,7 @@ export function createExecutor(deps: ExecuteDeps) {
     return limit ? query.limit(limit) : query;
   }
 
-  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string) {
+  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string, ranToEnd = status === "completed") {
     await db.transaction(async (tx) => {
       if (status === "interrupted") {
         await tx
@@ -568,7 +571,7 @@ export function createExecutor(deps: ExecuteDeps) {
         .set({ status, errorMessage: errorMessage ?? null, finishedAt: now(), updatedAt: now(), runnerId: null })
         .where(and(eq(imports.id, imp.id), inArray(imports.status, ["running", "interrupting"])))
         .returning({ id: imports.id });
-      if (finished && status === "completed") await saveRulesOfImport(tx as unknown as Db, imp, now());
+      if (finished && ranToEnd) await saveRulesOfImport(tx as unknown as Db, imp, now());
     });
   }
 
@@ -588,10 +591,11 @@ export function createExecutor(deps: ExecuteDeps) {
     try {
       // A sign of life for recovery and for the interrupt finisher, even before anything is committed.
       await db.update(imports).set({ heartbeatAt: now() }).where(eq(imports.id, imp.id));
+      const phase = phaseReporter(db, imp.id, qbo.pacer, now); // progress wording (lib/import/progress)
       const refs = await loadRefs(imp.id);
       const sending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
       const lost = sending.filter(settled);
-      if (lost.length > 0) await reconcile(imp, lost, refs);
+      if (lost.length > 0) await phase.set("rechecking").then(() => reconcile(imp, lost, refs));
       const unsettled = sending.filter((item) => !settled(item));
 
       if (imp.status === "interrupting") {
@@ -604,6 +608,7 @@ export function createExecutor(deps: ExecuteDeps) {
       if (sendingEntities.some((item) => !settled(item))) return await waitForSettling(sendingEntities.filter((item) => !settled(item)));
       const lostEntities = sendingEntities;
       const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
+      if (lostEntities.length + pendingEntities.length > 0) await phase.set("entities");
       await createEntities(imp, [...lostEntities, ...pendingEntities]);
       const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
       if (afterEntities?.status !== "running") return { done: false, status: afterEntities?.status ?? "error" };
@@ -657,14 +662,16 @@ export function createExecutor(deps: ExecuteDeps) {
         return fromEnd ? queue.splice(-Math.min(n, queue.length)) : queue.splice(0, n);
       };
 
+      await phase.set("writing");
       await refill();
       if (queue.length === 0 && exhausted && fetchedInSlice < sliceOps) {
         const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
         if (stillSending.length > 0) return await waitForSettling(stillSending);
         const [anyPending] = await itemsWithStatus(imp.id, "pending", "TimeActivity", 1);
         if (anyPending) return { done: false, status: "running" };
-        await finish(imp, "completed");
-        return { done: true, status: "completed" };
+        const ending = await importEnding(db, imp.id); // Error when any item failed (lib/import/outcome)
+        await finish(imp, ending.status, ending.message, true);
+        return { done: true, status: ending.status };
       }
 
       // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
@@ -709,7 +716,7 @@ export function createExecutor(deps: ExecuteDeps) {
           await sendSingles(imp, items, resolvedRefs);
         }
       };
-      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]);
+      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]).finally(phase.watch());
       return { done: false, status: "running" };
     } catch (error) {
       if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {
@@ -748,12 +755,7 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
               .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
           )[0]?.qboId
         : undefined;
-    const next = {
-      kind: rule.kind,
-      targetQboId: rule.targetQboId ?? created ?? existing?.targetQboId ?? null,
-      targetName: rule.targetName ?? null,
-      createOptions: rule.createOptions ?? null,
-    };
+    const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
     const before = existing ? { kind: existing.kind, targetQboId: existing.targetQboId, targetName: existing.targetName, createOptions: existing.createOptions } : null;
     if (before && JSON.stringify(before) === JSON.stringify(next)) continue;
     const [saved] = existing

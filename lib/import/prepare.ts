@@ -16,6 +16,7 @@ import { compileScope } from "./plan/scope";
 import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo } from "./qbo-activity";
+import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
@@ -53,6 +54,8 @@ export interface PreviewSummary {
   ratesVisible: boolean;
   /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
   names: Record<string, string>;
+  /** The same per role, including refs only the activities' before side uses (correction rows). */
+  namesByRole?: NamesByRole;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -283,6 +286,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     },
     ratesVisible: source.ratesVisible,
     names: Object.fromEntries(names),
+    namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], rules, deps.directory),
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;

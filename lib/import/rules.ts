@@ -35,6 +35,10 @@ export function ruleFromSnapshot(rule: SnapshotRule): RuleForEntity {
 }
 
 export function snapshotFromRow(row: RuleRow): SnapshotRule {
+  // A create rule whose entity exists (rows saved before such rules became links) reads as the link it is.
+  if (row.kind === "create" && row.targetQboId) {
+    return { category: row.category, sourceId: row.sourceId, sourceName: row.sourceName, kind: "link", targetQboId: row.targetQboId, targetName: row.targetName, createOptions: null };
+  }
   return {
     category: row.category,
     sourceId: row.sourceId,

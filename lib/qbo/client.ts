@@ -82,6 +82,9 @@ export function qboQuote(value: string): string {
 
 export type QboClient = ReturnType<typeof createQboClient>;
 
+/** The `intuit_tid` header of each parsed answer, so faults inside a batch answer can name it. */
+const responseIntuitTid = new WeakMap<object, string>();
+
 export function createQboClient(options: QboClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const pacer = options.pacer ?? getRealmPacer(options.realmId);
@@ -128,7 +131,9 @@ export function createQboClient(options: QboClientOptions) {
     }
     if (!response.ok) throw faultFromResponse(response.status, text, intuitTid);
     try {
-      return JSON.parse(text) as unknown;
+      const parsed = JSON.parse(text) as unknown;
+      if (intuitTid && parsed && typeof parsed === "object") responseIntuitTid.set(parsed, intuitTid);
+      return parsed;
     } catch {
       throw new QboFault({ kind: "malformed", status: response.status, message: "QuickBooks sent an answer that is not JSON", intuitTid });
     }
@@ -228,15 +233,13 @@ export function createQboClient(options: QboClientOptions) {
     const BatchItemRequest = ops.map((op) =>
       "query" in op ? { bId: op.bId, Query: op.query } : { bId: op.bId, operation: op.operation, [op.entity]: op.body },
     );
-    const envelope = parse(
-      batchResponseSchema,
-      await send({ method: "POST", path: "batch", body: { BatchItemRequest }, requestId, batchItems: ops.length, ...opts }),
-      "batch response",
-    );
+    const raw = await send({ method: "POST", path: "batch", body: { BatchItemRequest }, requestId, batchItems: ops.length, ...opts });
+    const envelope = parse(batchResponseSchema, raw, "batch response");
+    const intuitTid = raw && typeof raw === "object" ? responseIntuitTid.get(raw) : undefined; // a batch item's Fault carries the batch's intuit_tid
     const results = new Map<string, BatchResult>();
     for (const item of envelope.BatchItemResponse) {
       if (item.Fault) {
-        results.set(item.bId, { bId: item.bId, ok: false, fault: faultFromBody(400, item.Fault) });
+        results.set(item.bId, { bId: item.bId, ok: false, fault: faultFromBody(400, item.Fault, intuitTid) });
         continue;
       }
       const op = ops.find((o) => o.bId === item.bId);

@@ -151,6 +151,12 @@ export class Pacer {
     return true;
   }
 
+  /** How long a request of this kind would wait for the rate windows now (0: it could leave); for progress wording. */
+  waitMs(permit: PermitRequest = {}): number {
+    const now = this.now();
+    return Math.max(0, this.pausedUntil - now, this.requests.waitFor(now, this.cost(permit), this.requestsPerMinute), permit.batch ? this.batches.waitFor(now, 1, this.batchRequestsPerMinute) : 0);
+  }
+
   /** After a 429: nothing leaves for this realm until the pause is over. */
   pause(ms: number) {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);

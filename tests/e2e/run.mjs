@@ -107,6 +107,8 @@ async function shot(page, name) {
 
 /** Contexts opened by the running scenario; closed after it (and screenshotted on failure) unless kept. */
 const sessions = [];
+/** Same-origin paths the browser got a 404 for (reported at the end). */
+const notFound = new Set();
 
 async function newSession({ keep = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC" });
@@ -114,6 +116,10 @@ async function newSession({ keep = false } = {}) {
   context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.log(`  [browser error] ${error.message.split("\n")[0]}`));
+  // Issue 14: no 404 in the console on every page (a missing icon was one).
+  page.on("response", (response) => {
+    if (response.status() === 404 && response.url().startsWith(base) && !/\/sandbox\//.test(response.url())) notFound.add(new URL(response.url()).pathname);
+  });
   sessions.push({ context, page, keep });
   return { context, page };
 }
@@ -126,11 +132,11 @@ async function login(page, user) {
   await page.waitForURL(/\/imports(\?|$)/);
 }
 
-const companyMenu = (page) => page.locator('header summary[aria-label="QuickBooks company"]');
+const companyMenu = (page) => page.locator('header summary[aria-label^="QuickBooks company"]');
 
 /** Opens the company switcher (upper left) unless it is open already. */
 async function openCompanyMenu(page) {
-  const details = page.locator('header details:has(> summary[aria-label="QuickBooks company"])');
+  const details = page.locator('header details:has(> summary[aria-label^="QuickBooks company"])');
   if ((await details.getAttribute("open")) === null) await companyMenu(page).click();
   await page.getByRole("list", { name: "Switch company" }).or(page.locator("header").getByRole("link", { name: "+ Connect to another QuickBooks" })).first().waitFor();
 }
@@ -144,7 +150,7 @@ async function ensureCompany(page, name) {
   if ((await currentCompany(page)).includes(name)) return;
   await openCompanyMenu(page);
   await page.getByRole("list", { name: "Switch company" }).getByRole("button", { name }).click();
-  await page.waitForFunction((n) => document.querySelector('header summary[aria-label="QuickBooks company"]')?.textContent?.includes(n), name);
+  await page.waitForFunction((n) => document.querySelector('header summary[aria-label^="QuickBooks company"]')?.textContent?.includes(n), name);
 }
 
 /** The value shown under a summary label (`<dt>label</dt><dd>value</dd>`). */
@@ -197,11 +203,11 @@ async function startImport(page) {
   await page.waitForURL(/\/imports\/[^/?]+(\?.*)?$/, { timeout: NAV_TIMEOUT_MS });
 }
 
+const END_HEADING = /^Import (completed|interrupted|stopped with an error|ended with errors)$/;
+
 async function waitForEnd(page, heading = "Import completed") {
-  await page
-    .getByRole("heading", { name: /^Import (completed|interrupted|stopped with an error)$/ })
-    .waitFor({ timeout: IMPORT_TIMEOUT_MS });
-  const shown = (await page.getByRole("heading", { name: /^Import (completed|interrupted|stopped with an error)$/ }).innerText()).trim();
+  await page.getByRole("heading", { name: END_HEADING }).waitFor({ timeout: IMPORT_TIMEOUT_MS });
+  const shown = (await page.getByRole("heading", { name: END_HEADING }).innerText()).trim();
   if (shown !== heading) {
     const error = await page.locator('section[aria-live] [role="alert"]').allInnerTexts();
     throw new AssertionError(`the import ended as "${shown}", expected "${heading}"${error.length ? `: ${error.join(" ")}` : ""}`);
@@ -280,10 +286,10 @@ async function scenarioSignIn() {
   await switchList.waitFor();
   await shot(page, "company-switcher-open");
   await switchList.getByRole("button", { name: SANDBOX_COMPANY }).click();
-  await page.waitForFunction((n) => document.querySelector('header summary[aria-label="QuickBooks company"]')?.textContent?.includes(n), SANDBOX_COMPANY);
+  await page.waitForFunction((n) => document.querySelector('header summary[aria-label^="QuickBooks company"]')?.textContent?.includes(n), SANDBOX_COMPANY);
   await openCompanyMenu(page);
   await switchList.getByRole("button", { name: PAYROLL_COMPANY }).click();
-  await page.waitForFunction((n) => document.querySelector('header summary[aria-label="QuickBooks company"]')?.textContent?.includes(n), PAYROLL_COMPANY);
+  await page.waitForFunction((n) => document.querySelector('header summary[aria-label^="QuickBooks company"]')?.textContent?.includes(n), PAYROLL_COMPANY);
   await ensureCompany(page, SANDBOX_COMPANY);
 
   // Log out.
@@ -394,6 +400,7 @@ async function scenarioFirstImport() {
   await shot(page, "import-detail");
 
   state.linkedProject = { name: linked.name, customer: linkedCustomer };
+  state.createdCustomer = { project: projectName, customer: newCustomer };
   state.firstImport = { range, skippedUser, employees: new Map(rules.filter((r) => r[0] === "Users" && r[2] !== "Do not import").map((r) => [r[1], r[3]])) };
 }
 
@@ -545,6 +552,13 @@ async function scenarioTwoAdmins() {
   await owner.goto(state.rerun.previewUrl);
   await startImport(owner);
   await owner.getByRole("heading", { name: "Importing…" }).waitFor();
+  // Issue 14 item 7: progress says what it is doing and how long is left.
+  const phase = owner.getByTestId("progress-phase");
+  await phase.waitFor();
+  const phaseText = (await phase.innerText()).replace(/\s+/g, " ");
+  assert(/(Writing activities to QuickBooks|Waiting for QuickBooks' rate limit until \d\d:\d\d:\d\d|Creating employees, customers and service items|Re-checking writes)/.test(phaseText), `progress reads "${phaseText}"`);
+  assert(/(left|Estimating the time left)/.test(phaseText), `progress gives no time left: "${phaseText}"`);
+  await shot(owner, "progress-phase");
   // ...and the second cannot start while it runs, and is told why.
   await page.getByRole("button", { name: "Start Import" }).click();
   await page.waitForURL(/preview\?error=/);
@@ -636,6 +650,220 @@ async function scenarioSettings() {
   await shot(page, "settings-history");
 }
 
+
+// ------------------------------------------------------------------ issue 14: what a bookkeeper meets
+
+const mapRow = (page, category, name) =>
+  page.locator(`section[aria-labelledby="section-${category}"] > ul > li`, { has: page.locator("p.font-medium", { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) }) }).first();
+
+/** Import History's "Your drafts" rows as [range, reached, last change, actions]. */
+async function draftRows(page) {
+  const section = page.locator('section[aria-labelledby="drafts-title"]');
+  if ((await section.count()) === 0) return [];
+  return tableRows(page, section);
+}
+
+/** Import History's imports table (not the drafts): its rows' cell texts. */
+const historyRows = (page) =>
+  page
+    .getByRole("table", { name: /^Imports,/ })
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("th,td")].map((c) => c.textContent.trim())));
+
+async function scenarioSavedRuleIsLinkAndDrafts() {
+  assert(state.createdCustomer, "skipped: needs the customer created by scenario 2");
+  const { project, customer } = state.createdCustomer;
+  const { page } = await newSession();
+  await login(page, ADMIN);
+  await ensureCompany(page, SANDBOX_COMPANY);
+  // Item 3: the project whose customer the first import created is a link to it, not "Create new".
+  const draftId = await newImport(page);
+  await selectRange(page, monthRange(1), { quickPick: "Last month" });
+  const row = mapRow(page, "project", project);
+  assert((await row.getByLabel(`Rule for ${project}`).inputValue()) === "link", `the rule for ${project} is "${await row.getByLabel(`Rule for ${project}`).inputValue()}", not Link to`);
+  const chosen = await row.getByLabel("QuickBooks customer").evaluate((el) => el.options[el.selectedIndex]?.textContent ?? "");
+  assert(chosen === customer, `the rule for ${project} links to "${chosen}", expected ${customer}`);
+  await shot(page, "i14-map-saved-rule-is-link");
+
+  // Item 5: the draft left at Map is listed in Import History (only to its author) with Continue and Discard.
+  await page.goto(`${base}/imports`);
+  let drafts = await draftRows(page);
+  assert(drafts.length === 1 && drafts[0][0] === `${monthRange(1).from} – ${monthRange(1).to}` && drafts[0][1] === "Map", `Your drafts lists ${JSON.stringify(drafts)}`);
+  await shot(page, "i14-drafts-list");
+  await page.screenshot({ path: path.join(OUT, "i14-drafts-list-view.png"), timeout: STEP_TIMEOUT_MS });
+  const other = await newSession();
+  await login(other.page, SECOND_ADMIN);
+  await ensureCompany(other.page, SANDBOX_COMPANY);
+  assert((await other.page.locator(`[data-draft="${draftId}"]`).count()) === 0, "another admin sees this draft");
+  await other.context.close();
+
+  // Continue leads back to the step it reached; a deliberate Create new is stated by the Preview.
+  await page.getByRole("link", { name: `Continue draft ${monthRange(1).from} – ${monthRange(1).to}` }).click();
+  await page.waitForURL(new RegExp(`/imports/${draftId}/map`));
+  const again = mapRow(page, "project", project);
+  await again.getByLabel(`Rule for ${project}`).selectOption("create");
+  const second = `E2E Second ${stamp}`;
+  await again.getByLabel("New customer name").fill(second);
+  await again.getByLabel(/^Parent customer/).selectOption("");
+  await confirmMapping(page);
+  const stated = page.getByRole("status").filter({ hasText: "Another QuickBooks entity will be created" });
+  await stated.waitFor();
+  const statedText = await stated.innerText();
+  assert(statedText.includes(customer) && statedText.includes(second), `the Preview says "${statedText}"`);
+  await shot(page, "i14-preview-second-entity");
+
+  // Discard: gone from the list, nothing written.
+  await page.goto(`${base}/imports`);
+  drafts = await draftRows(page);
+  assert(drafts.length === 1 && drafts[0][1] === "Preview", `after Continue the draft reads ${JSON.stringify(drafts)}`);
+  await page.getByRole("button", { name: `Discard draft ${monthRange(1).from} – ${monthRange(1).to}` }).click();
+  await page.waitForURL(/discarded=1/);
+  await page.getByText("Draft discarded.").waitFor();
+  assert((await draftRows(page)).length === 0, "the discarded draft is still listed");
+}
+
+async function setTaskNames(page, on) {
+  await page.goto(`${base}/settings`);
+  const box = page.getByLabel("Import task names");
+  if ((await box.isChecked()) !== on) await box.setChecked(on);
+  await page.locator('form[aria-labelledby="time-description"]').getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(/descriptionSaved/);
+}
+
+async function scenarioRemapCorrections() {
+  assert(state.firstImport, "skipped: needs the rules of scenario 2");
+  const { page } = await newSession();
+  await login(page, ADMIN);
+  await ensureCompany(page, SANDBOX_COMPANY);
+  // One activity per actiTIME record (task names as descriptions), so a re-mapping is an update of the same activity.
+  await setTaskNames(page, true);
+  try {
+    // Ten days the demo has time for (it holds the last three months), imported again one activity per record.
+    const month = monthRange(2);
+    const range = { from: month.from, to: iso(new Date(Date.parse(`${month.from}T00:00:00Z`) + 9 * 86_400_000)) };
+    await newImport(page);
+    await selectRange(page, range);
+    // Saved rules cover most entities; suggestions for the rest, when there are any.
+    const accept = page.getByRole("button", { name: "Accept all suggestions" });
+    if ((await accept.count()) > 0) await accept.click();
+    await confirmMapping(page);
+    await startImport(page);
+    const first = await waitForEnd(page);
+    assert(first.failed === 0 && first.created > 0, `the import to re-map did ${JSON.stringify(first)}`);
+
+    const importId = await newImport(page);
+    await selectRange(page, range);
+    // Re-map: a project linked to a customer goes to another customer.
+    const projects = page.locator('section[aria-labelledby="section-project"] > ul > li');
+    let row;
+    for (let i = 0; i < (await projects.count()) && !row; i++) {
+      if ((await projects.nth(i).locator("select").first().inputValue()) === "link") row = projects.nth(i);
+    }
+    assert(row, "no linked project to re-map");
+    const name = (await row.locator("p.font-medium").innerText()).trim();
+    const customerSelect = row.getByLabel("QuickBooks customer");
+    const customer = await customerSelect.evaluate((el) => el.options[el.selectedIndex]?.textContent ?? "");
+    const target = (await customerSelect.locator("option").allInnerTexts()).find((o) => o !== "Choose…" && o !== customer && !o.includes(":"));
+    await customerSelect.selectOption({ label: target });
+    // And one type of work set to Do not import: its activities are deleted, with their service item named.
+    const works = page.locator('section[aria-labelledby="section-type_of_work"] > ul > li');
+    const work = works.last();
+    const workName = (await work.locator("p.font-medium").innerText()).trim();
+    await work.getByLabel(`Rule for ${workName}`).selectOption("skip");
+    await confirmMapping(page);
+    await page.getByRole("link", { name: "Corrections" }).click();
+    await page.waitForURL(/filter=corrections/);
+    const remapped = page.locator('tr[data-correction="update"]', { has: page.locator('[data-changed="Customer"]') }).first();
+    await remapped.waitFor();
+    const change = (await remapped.locator('[data-changed="Customer"] .sr-only').innerText()).trim();
+    assert(change === `Customer changes from ${customer} to ${target}:`, `the re-mapping row of ${name} says "${change}"`);
+    const cells = await remapped.locator("td").allInnerTexts();
+    assert(cells[6] === cells[7], `a re-mapping with unchanged hours shows ${cells[6]} → ${cells[7]}`);
+    assert((await remapped.locator("mark").count()) === 1, "not exactly the changed customer is highlighted");
+    assert((await remapped.locator('[data-changed="Employee"]').count()) === 0, "an unchanged employee is marked as changed");
+    const deletes = await page.locator('tr[data-correction="delete"]').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((c) => c.textContent.trim())));
+    assert(deletes.length > 0, `Do not import for ${workName} plans no deletes`);
+    assert(deletes.every((d) => d[4] !== "—" && d[4] !== "" && d[7] === "0"), `deletes read ${JSON.stringify(deletes.slice(0, 2))}`);
+    await shot(page, "i14-remap-correction-row");
+    await remapped.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, "i14-remap-row-closeup.png"), timeout: STEP_TIMEOUT_MS });
+    // Leave QuickBooks as it is: discard the draft.
+    await page.goto(`${base}/imports`);
+    await page.locator(`[data-draft="${importId}"]`).getByRole("button", { name: /^Discard draft/ }).click();
+    await page.waitForURL(/discarded=1/);
+  } finally {
+    await setTaskNames(page, false);
+  }
+}
+
+async function scenarioErrorWithReason() {
+  assert(state.firstImport, "skipped: needs the import of scenario 2");
+  const { range } = state.firstImport;
+  const { page } = await newSession();
+  await login(page, ADMIN);
+  await ensureCompany(page, SANDBOX_COMPANY);
+
+  // Item 9: time tracking turned off in QuickBooks is known at the next preview, and Start is refused before it is pressed.
+  await control("qbo-settings", { realmId: SANDBOX_REALM, timeTracking: false });
+  await newImport(page);
+  await selectRange(page, range, { quickPick: "Last month" });
+  await confirmMapping(page);
+  const refused = page.getByRole("alert").filter({ hasText: "QuickBooks would refuse this import" });
+  await refused.waitFor();
+  assert(await page.getByRole("button", { name: "Start Import" }).isDisabled(), "Start Import is enabled with time tracking off");
+  await shot(page, "i14-preview-time-tracking-off");
+  await page.goto(`${base}/companies`);
+  const companiesText = await page.locator("main").innerText();
+  assert(companiesText.includes("Off. Imports are refused"), "the Companies page still shows time tracking On after the preview re-read it");
+  await control("qbo-settings", { realmId: SANDBOX_REALM, timeTracking: true });
+
+  // Items 1 and 2: books closed inside the range, one correction inside the closed period.
+  const closeDate = iso(new Date(Date.parse(`${range.from}T00:00:00Z`) + 9 * 86_400_000));
+  const { data: tt } = await control("actitime-time-track", { from: range.from, to: closeDate, limit: 1000 });
+  const inClosed = tt.records.find((r) => r.minutes < 1200 && !r.user.includes(state.firstImport.skippedUser));
+  assert(inClosed, "no record inside the closed period");
+  await control("actitime-save-time-track", { userId: inClosed.userId, date: inClosed.date, taskId: inClosed.taskId, minutes: inClosed.minutes + 15, comment: inClosed.comment });
+  await control("qbo-settings", { realmId: SANDBOX_REALM, bookCloseDate: closeDate });
+  try {
+    await page.goto(`${base}/imports`);
+    await newImport(page);
+    await selectRange(page, range, { quickPick: "Last month" });
+    await confirmMapping(page);
+    const warning = page.getByRole("status").filter({ hasText: /QuickBooks would refuse \d+ changes? in the closed period/ });
+    await warning.waitFor();
+    await startImport(page);
+    const counts = await waitForEnd(page, "Import ended with errors");
+    assert(counts.failed >= 1, `the import shows ${counts.failed} failed`);
+    await page.getByText(/ · finished /).waitFor();
+    const header = await page.locator("h1 + p").first().innerText();
+    assert(header.includes("Error"), `the status reads "${header}"`);
+    // Failed items first, with QuickBooks' own words, code, intuit_tid and what to do.
+    const itemsSection = page.locator("section", { has: page.getByRole("heading", { name: "Activities and entities" }) });
+    const firstStatus = (await itemsSection.locator("tbody tr").first().locator("td").first().innerText()).trim();
+    assert(firstStatus.startsWith("Failed"), `the first item listed is "${firstStatus}", not a failed one`);
+    const reasonBox = itemsSection.locator("tbody tr").nth(1).getByTestId("qbo-reason");
+    const reason = (await reasonBox.innerText()).replace(/\s+/g, " ");
+    assert(reason.includes("QuickBooks said: Account Period Closed"), `the first row's reason reads "${reason}"`);
+    assert(reason.includes(`books are closed as of ${closeDate}`), `QuickBooks' Detail is missing: "${reason}"`);
+    assert(/Code 6210 · intuit_tid [0-9a-f-]{36}/.test(reason), `code and intuit_tid are missing: "${reason}"`);
+    assert(reason.includes("What to do: The books are closed for this date"), `no advice: "${reason}"`);
+    await shot(page, "i14-error-import-with-reason");
+    await reasonBox.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, "i14-error-reason-closeup.png"), timeout: STEP_TIMEOUT_MS });
+
+    // History: Error with the counts beside it; newest start first (item 8).
+    await page.getByRole("link", { name: "Done" }).click();
+    await page.waitForURL(/\/imports(\?|$)/);
+    const rows = await historyRows(page);
+    assert(rows[0][0].startsWith("Error") && rows[0][0].includes(`${counts.failed} failed`), `history's newest row is ${JSON.stringify(rows[0])}`);
+    const started = rows.map((r) => Date.parse(r[3].replace(" UTC", " GMT")));
+    assert(started.every((t, i) => i === 0 || t <= started[i - 1]), `history is not newest-start first: ${JSON.stringify(rows.map((r) => r[3]))}`);
+    await shot(page, "i14-history-error");
+  } finally {
+    await control("qbo-settings", { realmId: SANDBOX_REALM, bookCloseDate: null });
+  }
+}
+
 // ------------------------------------------------------------------ server and main
 
 async function startServer() {
@@ -644,7 +872,8 @@ async function startServer() {
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const port = await freePort();
+  // E2E_PORT: a fixed port (engineers sharing a machine each have their own range).
+  const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-data-"));
   const env = { ...process.env };
@@ -776,6 +1005,9 @@ async function main() {
     await run("5. Second admin: cannot start while one runs, no Interrupt on another's import (issue 7)", scenarioTwoAdmins, 90_000);
     await run("4b. The re-run after the interrupt completes (issue 7)", scenarioRerunCompletes, 180_000);
     await run("6. Settings: edit a Projects rule, colon refused, history (issue 5)", scenarioSettings, 60_000);
+    await run("7. A created entity's rule is a link; drafts listed with Continue and Discard; a second entity is stated (issue 14: 3, 5)", scenarioSavedRuleIsLinkAndDrafts, 150_000);
+    await run("8. Re-mapping and Do not import corrections show before → after (issue 14: 6)", scenarioRemapCorrections, 150_000);
+    await run("9. Time tracking off refused before Start; closed books end the import as Error with QuickBooks' reason; history order (issue 14: 1, 2, 8, 9)", scenarioErrorWithReason, 240_000);
   } catch (error) {
     results.push({ name: "setup", ok: false });
     console.log(`FAIL setup: ${error.stack ?? error}`);
@@ -784,6 +1016,7 @@ async function main() {
   }
   if (results.some((r) => !r.ok)) console.log(`Server log tail:\n${serverLog.split("\n").slice(-30).join("\n")}`);
   console.log(`Screenshots: ${path.relative(ROOT, OUT)}/ (${shotCount})`);
+  console.log(notFound.size === 0 ? "No 404s in the browser." : `404s in the browser: ${[...notFound].slice(0, 10).join(", ")}`);
   finish(0);
 }
 

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { Alert, Badge, Button, Card, EmptyState } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
@@ -100,7 +101,10 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
                     ) : company.status === "needs_reconnect" ? (
                       <p className="mt-2 text-sm text-amber-900">QuickBooks needs you to sign in again for this company (its authorization expired or was revoked).</p>
                     ) : (
-                      <p className="mt-2 text-sm text-slate-600">Disconnected. Connect it again to bring back its rules, settings and history.</p>
+                      <p className="mt-2 text-sm text-slate-600">
+                        Disconnected. Connect it again to bring back its rules, settings and history.{" "}
+                        <Link className="text-brand-700 underline" href={`/imports?company=${company.id}`}>View its import history</Link> (read-only).
+                      </p>
                     )}
                   </div>
                   <div className="flex flex-wrap gap-2">
@@ -121,10 +125,21 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
                       </a>
                     )}
                     {company.status !== "disconnected" ? (
-                      <form action={disconnectCompany}>
-                        <input type="hidden" name="connectionId" value={company.id} />
-                        <Button variant="danger" type="submit">Disconnect</Button>
-                      </form>
+                      <details className="relative">
+                        <summary className="inline-flex cursor-pointer list-none items-center rounded-md border border-red-300 bg-white px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50" aria-label={`Disconnect ${company.companyName}…`}>
+                          Disconnect…
+                        </summary>
+                        <div role="group" aria-label={`Disconnect ${company.companyName}?`} className="absolute right-0 z-10 mt-2 w-80 rounded-md border border-slate-200 bg-white p-4 text-sm shadow-lg">
+                          <p className="font-semibold">Disconnect {company.companyName}?</p>
+                          <p className="mt-1 text-slate-600">
+                            Nothing is deleted in QuickBooks. Its mapping rules, settings and import history stay here (history stays readable) and come back if you connect it again. No import can run until then.
+                          </p>
+                          <form action={disconnectCompany} className="mt-3 flex justify-end">
+                            <input type="hidden" name="connectionId" value={company.id} />
+                            <Button variant="danger" type="submit">Disconnect</Button>
+                          </form>
+                        </div>
+                      </details>
                     ) : null}
                   </div>
                 </div>

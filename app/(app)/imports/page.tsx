@@ -1,12 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { listImports, type ImportSort } from "@/db/queries/imports";
-import { Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
+import { getConnection } from "@/db/queries/connections";
+import { listDrafts, listImports, type ImportSort } from "@/db/queries/imports";
+import { Alert, Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { newImport } from "./actions";
 import { formatDateTime, formatHours, STATUS_LABEL } from "./_components/steps";
 import { AutoRefresh } from "./_components/auto-refresh";
+import { DraftsList } from "./drafts-list";
 
 export const metadata: Metadata = { title: "Import History" };
 
@@ -16,10 +18,14 @@ const SORTS: { key: ImportSort; label: string }[] = [
   { key: "user", label: "User" },
 ];
 
-export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string }> }) {
+export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string; discarded?: string; company?: string }> }) {
   const params = await searchParams;
   const session = await requireSession();
-  const { current } = await getCurrentCompany(session);
+  const { current: currentCompany } = await getCurrentCompany(session);
+  // A disconnected company's history stays readable (read-only): /imports?company=<id>, of this account only.
+  const disconnected = params.company ? await getConnection(await getDb(), session.accountId, params.company) : undefined;
+  const readOnly = disconnected?.status === "disconnected";
+  const current = readOnly ? disconnected! : currentCompany;
   if (!current) {
     return (
       <>
@@ -31,7 +37,8 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
     );
   }
   const sort = SORTS.find((s) => s.key === params.sort)?.key ?? "newest";
-  const rows = await listImports(await getDb(), session.accountId, current.id, sort);
+  const db = await getDb();
+  const [rows, drafts] = await Promise.all([listImports(db, session.accountId, current.id, sort), readOnly ? [] : listDrafts(db, session.accountId, current.id, session.adminId)]);
   const running = rows.some((r) => r.import.status === "running" || r.import.status === "interrupting");
   const canImport = current.status === "connected";
   return (
@@ -48,11 +55,18 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
         }
       />
       {running ? <AutoRefresh intervalMs={3000} /> : null}
-      {!canImport ? (
+      {readOnly ? (
+        <p role="status" className="mb-4 rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-700">
+          {current.companyName} is disconnected: its history is shown read-only. <Link className="underline" href="/companies">Connect it again</Link> to import.
+        </p>
+      ) : !canImport ? (
         <p role="alert" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           {current.companyName} needs to be reconnected before importing. <Link className="underline" href="/companies">Go to QuickBooks Companies</Link>
         </p>
       ) : null}
+      {params.error ? <div className="mb-4"><Alert tone="error">{params.error}</Alert></div> : null}
+      {params.discarded ? <div className="mb-4"><Alert tone="success">Draft discarded. Nothing had been written to QuickBooks.</Alert></div> : null}
+      <DraftsList drafts={drafts} />
       {rows.length === 0 ? (
         <EmptyState title="No imports yet" action={canImport ? <form action={newImport}><Button type="submit">New Import</Button></form> : undefined}>
           Choose a date range, map your people, projects and types of work once, preview, and import. Re-running the same range later applies corrections without duplicating anything.
@@ -62,7 +76,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
           <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-2 text-sm">
             <span className="text-slate-500">Sort by:</span>
             {SORTS.map((s) => (
-              <Link key={s.key} href={`/imports?sort=${s.key}`} aria-current={s.key === sort ? "true" : undefined} className={`rounded px-2 py-1 ${s.key === sort ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
+              <Link key={s.key} href={`/imports?sort=${s.key}${readOnly ? `&company=${current.id}` : ""}`} aria-current={s.key === sort ? "true" : undefined} className={`rounded px-2 py-1 ${s.key === sort ? "bg-slate-900 text-white" : "text-slate-700 hover:bg-slate-100"}`}>
                 {s.label}
               </Link>
             ))}
@@ -78,6 +92,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                 <th scope="col" className="px-4 py-2 text-right">Created</th>
                 <th scope="col" className="px-4 py-2 text-right">Updated</th>
                 <th scope="col" className="px-4 py-2 text-right">Deleted</th>
+                <th scope="col" className="px-4 py-2 text-right">Left alone</th>
                 <th scope="col" className="px-4 py-2 text-right">Failed</th>
                 <th scope="col" className="px-4 py-2 text-right">Hours</th>
               </tr>
@@ -88,10 +103,11 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                 const active = imp.status === "running" || imp.status === "interrupting";
                 const percent = imp.progressTotal > 0 ? Math.round((imp.progressDone / imp.progressTotal) * 100) : 0;
                 return (
-                  <tr key={imp.id} className="hover:bg-slate-50">
+                  <tr key={imp.id} data-import={imp.id} className="hover:bg-slate-50">
                     <td className="px-4 py-3">
                       <Link href={`/imports/${imp.id}`} className="flex flex-col gap-1 focus:outline-none">
                         <Badge tone={status.tone}>{status.label}</Badge>
+                        {imp.status === "error" && imp.failedCount > 0 ? <span className="text-xs text-red-700">{imp.failedCount} failed</span> : null}
                         {active ? (
                           <span className="block h-1.5 w-24 overflow-hidden rounded bg-slate-200" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label="Import progress">
                             <span className="block h-full bg-brand-600" style={{ width: `${percent}%` }} />
@@ -109,6 +125,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                     <td className="px-4 py-3 text-right tabular-nums">{imp.createdCount}</td>
                     <td className="px-4 py-3 text-right tabular-nums">{imp.updatedCount}</td>
                     <td className="px-4 py-3 text-right tabular-nums">{imp.deletedCount}</td>
+                    <td className="px-4 py-3 text-right tabular-nums" title="Billed in QuickBooks: left as it is">{imp.skippedBilledCount}</td>
                     <td className={`px-4 py-3 text-right tabular-nums ${imp.failedCount > 0 ? "font-semibold text-red-700" : ""}`}>{imp.failedCount}</td>
                     <td className="px-4 py-3 text-right tabular-nums">{formatHours(imp.hours)}</td>
                   </tr>

@@ -11,6 +11,8 @@ import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { DraftChangedError, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
+import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
+import { refreshFactsForPreview } from "@/lib/import/company-check";
 import { loadDraft, loadImport } from "../_lib/context";
 
 /** The company's Time Description Settings as the planner takes them. */
@@ -47,7 +49,9 @@ export async function saveSelectionAction(importId: string, form: FormData) {
   } catch (error) {
     if (error instanceof DraftChangedError) afterDraftChanged(importId, error, "map");
     if (!(error instanceof WizardError)) throw error;
-    const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo });
+    // The admin's choices come back with the message, so nothing ticked is lost (long lists beyond a URL's reach excepted).
+    const list = (v: number[] | null) => (v === null ? "all" : v.slice(0, 500).join(","));
+    const back = new URLSearchParams({ error: error.message, field: error.field ?? "", from: raw.dateFrom, to: raw.dateTo, users: list(raw.userIds), projects: list(raw.projectIds), leaveTypes: list(raw.leaveTypeIds), approved: raw.approvedOnly ? "1" : "0" });
     redirect(`/imports/${importId}/select?${back}`);
   }
   redirect(`/imports/${importId}/map`);
@@ -59,7 +63,7 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   if (!imp.dateFrom) redirect(`/imports/${importId}/select`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const scope = scopeOf(imp);
-  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id)]);
+  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id), refreshFactsForPreview(db, connection.id, qbo)]);
   const entities = mapStepEntities(source, saved, directory);
   const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
   const { rules, errors } = rulesFromForm(form, names, directory, saved);
@@ -83,10 +87,13 @@ export async function refreshPreviewAction(importId: string) {
   const { db, imp, actor, connection, qbo } = await loadDraft(importId);
   if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
-  const directory = await loadQboDirectory(db, connection.id, qbo);
-  await preparePreview({ db, qbo, actitime, directory }, imp, await descriptionSettings(db, connection.id)).catch((error: unknown) =>
-    afterDraftChanged(importId, error, "preview"),
-  );
+  const [directory] = await Promise.all([loadQboDirectory(db, connection.id, qbo), refreshFactsForPreview(db, connection.id, qbo)]);
+  try {
+    const current = await bringDraftUpToDate(db, imp);
+    await preparePreview({ db, qbo, actitime, directory }, current, await descriptionSettings(db, connection.id));
+  } catch (error) {
+    afterDraftChanged(importId, error, "preview");
+  }
   redirect(`/imports/${importId}/preview?refreshed=1`);
 }
 

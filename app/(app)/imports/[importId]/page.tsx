@@ -64,7 +64,9 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       {summary ? (
         <>
           <p className="mt-4 text-sm text-slate-600">
-            {summary.activities.toLocaleString("en-US")} activities, {formatHours(summary.hours)} in this range after the import; {summary.counts.unchanged.toLocaleString("en-US")} were already right.
+            {imp.status === "completed"
+              ? `${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range after the import; ${summary.counts.unchanged.toLocaleString("en-US")} were already right.`
+              : `The preview planned ${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range; ${(imp.createdCount + imp.updatedCount + imp.deletedCount).toLocaleString("en-US")} changes were written${imp.status === "running" || imp.status === "interrupting" ? " so far" : " before it ended"} (${imp.createdCount.toLocaleString("en-US")} created, ${imp.updatedCount.toLocaleString("en-US")} updated, ${imp.deletedCount.toLocaleString("en-US")} deleted). The charts show the plan.`}
             {billedSummaryText(summary.billed) ? ` ${billedSummaryText(summary.billed)}` : ""}
           </p>
           <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
@@ -78,7 +80,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 className="px-4 pt-4 text-base font-semibold">Activities and entities</h2>
         <ItemFilters base={base} current={filter} filters={FILTERS} />
-        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} />}
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} byRole={summary?.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
       <section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">

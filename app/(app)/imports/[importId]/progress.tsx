@@ -14,6 +14,9 @@ export interface ProgressState {
   failed: number;
   skippedBilled: number;
   errorMessage: string | null;
+  /** What it is doing now, and the estimated time left (lib/import/progress), while it runs. */
+  phase?: string | null;
+  timeLeft?: string | null;
 }
 
 const POLL_INTERVAL_MS = 1500;
@@ -43,12 +46,18 @@ export function ImportProgress({ importId, initial, canInterrupt, interrupt }: {
     <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-live="polite">
       <div className="flex items-center justify-between gap-4">
         <h2 className="text-base font-semibold">
-          {state.status === "running" ? "Importing…" : state.status === "interrupting" ? "Interrupting…" : state.status === "completed" ? "Import completed" : state.status === "interrupted" ? "Import interrupted" : "Import stopped with an error"}
+          {state.status === "running" ? "Importing…" : state.status === "interrupting" ? "Interrupting…" : state.status === "completed" ? "Import completed" : state.status === "interrupted" ? "Import interrupted" : state.failed > 0 ? "Import ended with errors" : "Import stopped with an error"}
         </h2>
         <span className="tabular-nums text-sm text-slate-600">
           {state.done.toLocaleString("en-US")} of {state.total.toLocaleString("en-US")} ({percent}%)
         </span>
       </div>
+      {active && (state.phase || state.timeLeft) ? (
+        <p className="mt-2 flex flex-wrap justify-between gap-2 text-sm text-slate-700" data-testid="progress-phase">
+          <span>{state.phase}</span>
+          {state.timeLeft ? <span className="text-slate-500">{state.timeLeft}</span> : null}
+        </p>
+      ) : null}
       <div className="mt-3 h-3 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <div className={`h-full transition-all ${state.status === "error" ? "bg-red-600" : state.status === "interrupted" ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
       </div>

@@ -1,7 +1,12 @@
 import Link from "next/link";
+import { Fragment } from "react";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
 import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
 import { Badge } from "@/app/_components/ui";
+import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
+import type { NamesByRole } from "@/lib/import/ref-names";
+import type { WrittenActivity } from "@/lib/import/types";
+import { CorrectionCells, roleNames } from "./correction-row";
 
 export const ITEMS_PAGE_SIZE = 100;
 
@@ -31,8 +36,9 @@ const OPERATION_TEXT = { create: "Create", update: "Update", delete: "Delete" } 
 
 const hours = (h: number, m: number) => Math.round((h + m / 60) * 100) / 100;
 
-export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; names: Map<string, string>; preview: boolean }) {
+export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemRow[]; names: Map<string, string>; preview: boolean; byRole?: NamesByRole }) {
   const label = (ref: string | null | undefined, fallback = "—") => (ref ? (names.get(ref) ?? fallback) : fallback);
+  const roleName = roleNames(byRole, names);
   return (
     <table className="min-w-full text-sm">
       <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
@@ -45,6 +51,7 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           <th scope="col" className="px-3 py-2">Billable</th>
           <th scope="col" className="px-3 py-2 text-right">Hours before</th>
           <th scope="col" className="px-3 py-2 text-right">Hours after</th>
+          <th scope="col" className="px-3 py-2">Description</th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -52,13 +59,15 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           if (item.entity !== "TimeActivity") {
             const entity = item.desired as EntityItemPayload;
             return (
-              <tr key={item.id}>
-                <td className="px-3 py-2"><Badge tone={preview ? "blue" : STATUS_TONE[item.status]!}>{preview ? "Create" : STATUS_TEXT[item.status]}</Badge></td>
-                <td className="px-3 py-2 text-slate-500" colSpan={7}>
-                  New QuickBooks {item.entity === "Item" ? "service item" : item.entity.toLowerCase()}: <span className="font-medium text-slate-900">{entity.name}</span>
-                  <ItemError item={item} />
-                </td>
-              </tr>
+              <Fragment key={item.id}>
+                <tr className={item.status === "failed" ? "bg-red-50/50" : undefined}>
+                  <td className="px-3 py-2"><Badge tone={preview ? "blue" : STATUS_TONE[item.status]!}>{preview ? "Create" : STATUS_TEXT[item.status]}</Badge></td>
+                  <td className="px-3 py-2 text-slate-500" colSpan={8}>
+                    New QuickBooks {item.entity === "Item" ? "service item" : item.entity.toLowerCase()}: <span className="font-medium text-slate-900">{entity.name}</span>
+                  </td>
+                </tr>
+                <FailedReasonRow item={item} />
+              </Fragment>
             );
           }
           const payload = (item.desired ?? {}) as ActivityItemPayload;
@@ -70,12 +79,28 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
           const afterHours = billed ? hours(0, billed.afterMinutes) : item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
           const tone = preview ? (item.status === "skipped_billed" ? "amber" : item.status === "unchanged" ? "neutral" : "blue") : STATUS_TONE[item.status]!;
           const text = preview ? (item.status === "skipped_billed" ? "Billed: left alone" : item.status === "unchanged" ? "Unchanged" : OPERATION_TEXT[item.operation]) : STATUS_TEXT[item.status];
+          const statusCell = (
+            <>
+              <Badge tone={tone}>{text}</Badge>
+              <BilledNote item={item} />
+            </>
+          );
+          if (before?.written && item.operation !== "create") {
+            // A correction: before → after for every field (correction-row.tsx).
+            const sides = { before: before.written as WrittenActivity, after: item.operation === "delete" ? null : ((activity ?? before.written) as WrittenActivity) };
+            return (
+              <Fragment key={item.id}>
+                <tr data-correction={item.operation} className={item.status === "failed" ? "bg-red-50/50" : undefined}>
+                  <CorrectionCells sides={sides} name={roleName} status={statusCell} />
+                </tr>
+                <FailedReasonRow item={item} />
+              </Fragment>
+            );
+          }
           return (
-            <tr key={item.id} className={item.status === "failed" ? "bg-red-50/50" : undefined}>
-              <td className="px-3 py-2 align-top">
-                <Badge tone={tone}>{text}</Badge>
-                <ItemError item={item} />
-              </td>
+            <Fragment key={item.id}>
+            <tr className={item.status === "failed" ? "bg-red-50/50" : undefined}>
+              <td className="px-3 py-2 align-top">{statusCell}</td>
               <td className="whitespace-nowrap px-3 py-2 align-top tabular-nums">{shown?.txnDate ?? "—"}</td>
               <td className="px-3 py-2 align-top">{label(shown?.employeeRef)}</td>
               <td className="px-3 py-2 align-top">{label(shown?.customerRef, "No customer")}</td>
@@ -83,7 +108,10 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
               <td className="px-3 py-2 align-top">{shown?.billableStatus === "Billable" ? "Billable" : "Not billable"}</td>
               <td className="px-3 py-2 text-right align-top tabular-nums">{before?.hours ?? (item.operation === "create" ? 0 : "—")}</td>
               <td className="px-3 py-2 text-right align-top tabular-nums">{afterHours ?? "—"}</td>
+              <td className="max-w-xs px-3 py-2 align-top text-slate-700">{activity?.description ?? <span className="text-slate-400">—</span>}</td>
             </tr>
+            <FailedReasonRow item={item} />
+            </Fragment>
           );
         })}
       </tbody>
@@ -91,17 +119,36 @@ export function ItemsTable({ rows, names, preview }: { rows: ImportItemRow[]; na
   );
 }
 
-/** A failed or billed item's reason; QuickBooks' message and code open on click. */
-function ItemError({ item }: { item: ImportItemRow }) {
-  if (!item.errorMessage) return null;
-  if (item.status !== "failed") return <p className="mt-1 max-w-xs text-xs text-amber-800">{item.errorMessage}</p>;
+/** A billed item's note, under its status. */
+function BilledNote({ item }: { item: ImportItemRow }) {
+  if (!item.errorMessage || item.status === "failed") return null;
+  return <p className="mt-1 max-w-xs text-xs text-amber-800">{item.errorMessage}</p>;
+}
+
+/**
+ * A failed item's reason, on its own row under the item: QuickBooks' own Message and Detail, its
+ * code and intuit_tid, and one sentence of what to do for the codes we know.
+ */
+function FailedReasonRow({ item }: { item: ImportItemRow }) {
+  if (item.status !== "failed" || !item.errorMessage) return null;
+  const advice = adviceForFault(item.errorCode);
+  const code = isQboCode(item.errorCode) ? item.errorCode : null;
   return (
-    <details className="mt-1 max-w-xs text-xs text-red-800">
-      <summary className="cursor-pointer underline">Why it failed</summary>
-      <p className="mt-1">{item.errorMessage}</p>
-      {item.errorDetail ? <p className="mt-1 text-red-700">{item.errorDetail}</p> : null}
-      {item.errorCode ? <p className="mt-1 text-red-700">QuickBooks code {item.errorCode}{item.intuitTid ? ` · intuit_tid ${item.intuitTid}` : ""}</p> : null}
-    </details>
+    <tr className="bg-red-50/50">
+      <td colSpan={9} className="px-3 pb-3 pt-0">
+        <div className="space-y-1 rounded-md border border-red-200 bg-white px-3 py-2 text-xs text-red-800" data-testid="qbo-reason">
+          <p><span className="font-semibold">QuickBooks said:</span> {item.errorMessage}{item.errorDetail ? <span className="text-red-700"> — {item.errorDetail}</span> : null}</p>
+          {code || item.intuitTid ? (
+            <p className="text-red-700">
+              {code ? `Code ${code}` : null}
+              {code && item.intuitTid ? " · " : null}
+              {item.intuitTid ? <>intuit_tid <span className="font-mono">{item.intuitTid}</span></> : null}
+            </p>
+          ) : null}
+          {advice ? <p className="text-slate-800"><span className="font-semibold">What to do:</span> {advice}</p> : null}
+        </div>
+      </td>
+    </tr>
   );
 }
 

@@ -3,6 +3,7 @@ import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
 import { scopeOf } from "@/lib/import/prepare";
 import { ruleFromSnapshot } from "@/lib/import/rules";
+import { describeDraftChange, savedRuleRows, upToDateDraftRules } from "@/lib/import/created-rules";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import type { MapDraft } from "@/lib/import/wizard";
 import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
@@ -36,7 +37,9 @@ export default async function MapStep({ params, searchParams }: { params: Promis
   }
   const entities = mapStepEntities(source, saved, directory);
   const draft = (imp.mappingSnapshot ?? {}) as Partial<MapDraft>;
-  const drafted = new Map((draft.rules ?? []).map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r).rule]));
+  // An older draft follows the company's rules changed since (Settings, or an import that created the entity), and says so.
+  const upToDate = upToDateDraftRules(draft.rules ?? [], await savedRuleRows(db, connection.id), imp.updatedAt);
+  const drafted = new Map(upToDate.rules.map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r).rule]));
   const errors = draft.errors ?? [];
   const rows: MapRow[] = entities.map((e) => {
     const key = `${e.category}:${e.sourceId}`;
@@ -78,6 +81,11 @@ export default async function MapStep({ params, searchParams }: { params: Promis
         {query.error ? <Alert tone="error">{query.error}</Alert> : null}
         {query.invalid ? <Alert tone="error" title="Some rules need attention">Fix the fields marked below, then confirm again. Nothing has been sent to QuickBooks.</Alert> : null}
         {query.refreshed ? <Alert tone="success">QuickBooks lists refreshed.</Alert> : null}
+        {upToDate.changes.length > 0 ? (
+          <Alert tone="info" title="Brought up to date with the company's rules">
+            <ul className="list-disc pl-5">{upToDate.changes.map((c) => <li key={`${c.category}:${c.sourceId}`}>{describeDraftChange(c)}</li>)}</ul>
+          </Alert>
+        ) : null}
         {directory.payrollEnabled ? <Alert tone="info">QuickBooks Payroll is on in {connection.companyName}: employees must already exist in QuickBooks, so users can only be linked or not imported.</Alert> : null}
       </div>
       {rows.length === 0 ? (

@@ -5,6 +5,9 @@ import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/execute";
 import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { deliberateCreates } from "@/lib/import/created-rules";
+import { refusalsBeforeStart } from "@/lib/import/company-check";
+import { listSavedRules } from "@/lib/import/mapping-step";
 import { loadDraft } from "../../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
@@ -29,7 +32,12 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
-  const names = new Map([...refNames(((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(summary.names ?? {})]);
+  const snapshotRules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
+  const secondEntities = deliberateCreates(snapshotRules, await listSavedRules(db, connection.id));
+  // The company's facts were re-read when this preview was built (lib/import/company-check).
+  const refusals = await refusalsBeforeStart(db, imp.id, connection);
+  const blocked = refusals.some((r) => r.blocking);
   const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
   const start = startImportAction.bind(null, importId, imp.draftRevision);
   const refresh = refreshPreviewAction.bind(null, importId);
@@ -49,6 +57,20 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       <div className="mb-6 space-y-3">
         {query.error ? <Alert tone="error" title="The import was not started">{query.error}</Alert> : null}
         {query.refreshed ? <Alert tone="success">Preview rebuilt from the current actiTIME and QuickBooks data.</Alert> : null}
+        {refusals.map((r) => (
+          <Alert key={r.title} tone={r.blocking ? "error" : "warning"} title={r.title}>{r.message}</Alert>
+        ))}
+        {secondEntities.length > 0 ? (
+          <Alert tone="warning" title="Another QuickBooks entity will be created">
+            <ul className="list-disc pl-5">
+              {secondEntities.map((d) => (
+                <li key={`${d.category}:${d.sourceName}`}>
+                  {d.sourceName} already goes to <strong>{d.currentName}</strong> in QuickBooks. This import creates a second one, <strong>{d.newName}</strong>, and moves {d.sourceName}&apos;s time in this range to it. To keep {d.currentName}, go back to Map and choose Link to.
+                </li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
         {summary.unmapped.length > 0 ? (
           <Alert tone="warning" title="Some time has no rule and will not be imported">
             {summary.unmapped.map((u) => `${u.name ?? "Unknown"} (${u.hours} h)`).join(", ")}. Go back to Map to choose a rule.
@@ -106,14 +128,15 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <ItemFilters base={base} current={filter} filters={FILTERS} />
-        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview />}
+        {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview byRole={summary.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
 
       <div className="sticky bottom-0 mt-6 flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
         <p className="text-sm text-slate-600">{writes === 0 ? "QuickBooks already matches actiTIME for this range: nothing to write." : `${writes.toLocaleString("en-US")} changes will be written to ${connection.companyName}.`}</p>
         <form action={start}>
-          <Button type="submit">Start Import</Button>
+          <Button type="submit" disabled={blocked} aria-describedby={blocked ? "start-blocked" : undefined}>Start Import</Button>
+          {blocked ? <span id="start-blocked" className="sr-only">Start Import is unavailable: QuickBooks would refuse this import (see above).</span> : null}
         </form>
       </div>
     </>

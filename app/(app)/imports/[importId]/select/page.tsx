@@ -34,10 +34,21 @@ export default async function SelectStep({ params, searchParams }: { params: Pro
   const { importId } = await params;
   const query = await searchParams;
   const { db, imp, actor, connection } = await loadDraft(importId);
-  const scope = imp.dateFrom ? scopeOf(imp) : null;
+  const saved = imp.dateFrom ? scopeOf(imp) : null;
+  // After a refused Continue, the choices the admin had made (sent back in the URL) win over the draft's.
+  const posted = (v: string | undefined) => (v === undefined ? undefined : v === "all" ? null : v.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0));
+  const scope =
+    query.error && query.users !== undefined
+      ? {
+          userIds: posted(query.users) ?? null,
+          projectIds: posted(query.projects) ?? null,
+          leaveTypeIds: posted(query.leaveTypes) ?? null,
+          approvedOnly: query.approved === "1",
+        }
+      : saved;
   const picks = quickPicks();
-  const dateFrom = query.from ?? scope?.dateFrom ?? picks[1]!.from;
-  const dateTo = query.to ?? scope?.dateTo ?? picks[1]!.to;
+  const dateFrom = query.from ?? saved?.dateFrom ?? picks[1]!.from;
+  const dateTo = query.to ?? saved?.dateTo ?? picks[1]!.to;
 
   let lists: Awaited<ReturnType<typeof readLists>> | null = null;
   let readError: string | null = null;

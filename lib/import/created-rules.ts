@@ -1,0 +1,134 @@
+// Rules for entities an import created. Once QuickBooks has the entity, the rule is a link to it
+// everywhere (Map, Settings, later snapshots): it is saved the moment the entity exists, in the same
+// transaction that records the create, so an interrupted or failed run leaves the company's rules
+// pointing at what it made and the same configuration runs again without a name clash. Creating a
+// second entity for the same actiTIME entity is a deliberate choice, and the Preview says so.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { mappingHistory, mappingRules } from "@/db/schema";
+import type { ImportRow } from "@/db/queries/imports";
+import type { StoredRuleState } from "@/lib/mapping/history";
+import type { EntityItemPayload, SnapshotRule } from "./execute";
+
+type RuleRow = typeof mappingRules.$inferSelect;
+
+const stateOf = (row: Pick<RuleRow, "kind" | "targetQboId" | "targetName" | "createOptions">): StoredRuleState => ({
+  kind: row.kind,
+  targetQboId: row.targetQboId,
+  targetName: row.targetName,
+  createOptions: (row.createOptions as Record<string, unknown> | null) ?? null,
+});
+
+/** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */
+export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRuleState {
+  const targetQboId = rule.targetQboId ?? createdQboId ?? (rule.kind === "skip" ? null : existingTargetQboId);
+  if (rule.kind === "create" && targetQboId) return { kind: "link", targetQboId, targetName: rule.targetName ?? rule.sourceName, createOptions: null };
+  return { kind: rule.kind, targetQboId: targetQboId ?? null, targetName: rule.targetName ?? null, createOptions: rule.createOptions ?? null };
+}
+
+/**
+ * The entity of a create rule exists in QuickBooks (created now, or found by name after a lost answer
+ * or a 6240): the company's rule for every actiTIME entity it stands for becomes a link to it, with a
+ * mapping-history row. Runs inside the transaction that marks the entity item created.
+ */
+export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id" | "connectionId" | "createdByAdminId" | "mappingSnapshot">, payload: EntityItemPayload, qboId: string, at: Date): Promise<void> {
+  const snapshot = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  for (const sourceId of payload.sourceIds) {
+    const rule = snapshot.find((r) => r.category === payload.category && r.sourceId === sourceId);
+    const next: StoredRuleState = { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null };
+    const [existing] = await tx
+      .select()
+      .from(mappingRules)
+      .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, payload.category), eq(mappingRules.sourceId, sourceId)));
+    const before = existing ? stateOf(existing) : null;
+    if (before && before.kind === "link" && before.targetQboId === qboId) continue;
+    const sourceName = rule?.sourceName ?? existing?.sourceName ?? payload.name;
+    const [saved] = existing
+      ? await tx.update(mappingRules).set({ ...next, updatedByAdminId: imp.createdByAdminId, updatedAt: at }).where(eq(mappingRules.id, existing.id)).returning()
+      : await tx
+          .insert(mappingRules)
+          .values({ connectionId: imp.connectionId, category: payload.category, sourceId, sourceName, ...next, updatedByAdminId: imp.createdByAdminId, updatedAt: at })
+          .returning();
+    await tx.insert(mappingHistory).values({
+      connectionId: imp.connectionId,
+      ruleId: saved!.id,
+      category: payload.category,
+      sourceId,
+      sourceName,
+      changedByAdminId: imp.createdByAdminId,
+      importId: imp.id,
+      before,
+      after: next,
+      changedAt: at,
+    });
+  }
+}
+
+export interface DraftRuleChange {
+  category: SnapshotRule["category"];
+  sourceId: number;
+  sourceName: string;
+  before: SnapshotRule;
+  after: SnapshotRule;
+}
+
+/**
+ * A draft's rules against the company's rules as they are now. A saved rule changed after the draft
+ * was last changed (by Settings, or by an import that created the entity) replaces the draft's
+ * choice, and the change is reported so the page can say so: an older draft never fails validation
+ * for a name its own configuration already created.
+ */
+export function upToDateDraftRules(
+  draftRules: readonly SnapshotRule[],
+  savedRows: readonly Pick<RuleRow, "category" | "sourceId" | "sourceName" | "kind" | "targetQboId" | "targetName" | "createOptions" | "updatedAt">[],
+  draftChangedAt: Date,
+): { rules: SnapshotRule[]; changes: DraftRuleChange[] } {
+  const savedByKey = new Map(savedRows.map((r) => [`${r.category}:${r.sourceId}`, r]));
+  const changes: DraftRuleChange[] = [];
+  const rules = draftRules.map((rule) => {
+    const row = savedByKey.get(`${rule.category}:${rule.sourceId}`);
+    if (!row || row.updatedAt.getTime() <= draftChangedAt.getTime()) return rule;
+    const after: SnapshotRule = { category: row.category, sourceId: row.sourceId, sourceName: rule.sourceName, ...stateOf(row) };
+    if (sameRule(rule, after)) return rule;
+    changes.push({ category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, before: rule, after });
+    return after;
+  });
+  return { rules, changes };
+}
+
+function sameRule(a: SnapshotRule, b: SnapshotRule): boolean {
+  return a.kind === b.kind && (a.targetQboId ?? null) === (b.targetQboId ?? null) && (a.kind === "skip" || (a.targetName ?? null) === (b.targetName ?? null));
+}
+
+/** Words for a brought-up-to-date rule, for the Map and Preview pages. */
+export function describeDraftChange(change: DraftRuleChange): string {
+  const what = change.after.kind === "skip" ? "Do not import" : change.after.kind === "link" ? `Link to ${change.after.targetName ?? "a QuickBooks entry"}` : `Create new ${change.after.targetName ?? change.sourceName}`;
+  return `${change.sourceName}: now "${what}" (the company's rule changed after this draft was mapped).`;
+}
+
+export interface DeliberateCreate {
+  category: SnapshotRule["category"];
+  sourceName: string;
+  newName: string;
+  /** The entity the company's rule links to now (usually one an earlier import created). */
+  currentName: string;
+}
+
+/**
+ * Creates that replace a saved link: the admin chose to create another entity for an actiTIME entity
+ * that already has one. The Preview states each, with the entity its time moves away from.
+ */
+export function deliberateCreates(snapshot: readonly SnapshotRule[], saved: readonly SnapshotRule[]): DeliberateCreate[] {
+  const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, r]));
+  return snapshot.flatMap((rule) => {
+    if (rule.kind !== "create" || rule.targetQboId) return [];
+    const current = savedByKey.get(`${rule.category}:${rule.sourceId}`);
+    if (!current || current.kind !== "link" || !current.targetQboId) return [];
+    return [{ category: rule.category, sourceName: rule.sourceName, newName: rule.targetName ?? rule.sourceName, currentName: current.targetName ?? "its current QuickBooks entry" }];
+  });
+}
+
+/** The saved rule rows of a company (with their last change), for upToDateDraftRules. */
+export function savedRuleRows(db: Db, connectionId: string) {
+  return db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
+}

@@ -1,0 +1,42 @@
+// Names of the QuickBooks entities an import's activities refer to, per role (employee, customer,
+// item): QBO numbers Ids per entity type, so "41" may be an employee and a service item at once.
+// Correction rows show the names of both sides, including entities the rules no longer use (a
+// re-mapped project's old customer, the service item of time now set to Do not import).
+import type { QboDirectory } from "@/lib/mapping/directory";
+import type { SnapshotRule } from "./execute";
+import type { WrittenActivity } from "./types";
+
+export interface NamesByRole {
+  employee: Record<string, string>;
+  customer: Record<string, string>;
+  item: Record<string, string>;
+}
+
+const ROLE_OF_CATEGORY = { user: "employee", project: "customer", type_of_work: "item", leave_type: "item" } as const;
+
+/** Names of every ref the activities use (before and after), from the directory and the rules. */
+export function namesByRole(activities: Iterable<Pick<WrittenActivity, "employeeRef" | "customerRef" | "itemRef"> | null | undefined>, rules: readonly SnapshotRule[], directory: QboDirectory | null): NamesByRole {
+  const out: NamesByRole = { employee: {}, customer: {}, item: {} };
+  const employees = new Map((directory?.employees ?? []).map((e) => [e.id, e.name]));
+  const customers = new Map((directory?.customers ?? []).map((c) => [c.id, c.fullyQualifiedName]));
+  const items = new Map((directory?.items ?? []).map((i) => [i.id, i.fullyQualifiedName]));
+  for (const rule of rules) {
+    if (rule.kind === "skip") continue;
+    const role = ROLE_OF_CATEGORY[rule.category];
+    const name = rule.targetName ?? rule.sourceName;
+    if (rule.targetQboId) out[role][`qbo:${rule.targetQboId}`] = name;
+    if (rule.kind === "create") out[role][`new:${rule.category}:${rule.sourceId}`] = name;
+  }
+  const put = (role: keyof NamesByRole, ref: string | null | undefined, list: Map<string, string>) => {
+    if (!ref?.startsWith("qbo:")) return;
+    const known = list.get(ref.slice(4));
+    if (known) out[role][ref] = known;
+  };
+  for (const a of activities) {
+    if (!a) continue;
+    put("employee", a.employeeRef, employees);
+    put("customer", a.customerRef, customers);
+    put("item", a.itemRef, items);
+  }
+  return out;
+}
