@@ -24,6 +24,8 @@ export const qboConnections = pgTable(
     refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
     /** Bumped on every token exchange; a refresh that finds it changed knows another process already refreshed. */
     tokenVersion: integer("token_version").notNull().default(0),
+    /** Bumped by every ledger write of this company: a plan runs only against the version it was computed from. */
+    ledgerVersion: integer("ledger_version").notNull().default(0),
     timeTrackingEnabled: boolean("time_tracking_enabled"),
     payrollEnabled: boolean("payroll_enabled"),
     /** QBO closed-books date, if any: writes dated on or before it are refused (Fault 6210). */

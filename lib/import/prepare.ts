@@ -10,13 +10,16 @@ import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
-import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
+import { ledgerVersionOf } from "@/db/queries/import-run";
+import { getEnv } from "@/lib/env";
+import { RECONCILE_AFTER_MS } from "./outcomes";
+import { reconcileLeftovers } from "./reconcile";
 import { planImport, type PlanResult } from "./plan";
 import { activityInScope, compileScope } from "./plan/scope";
 import { newRef, qboRef } from "./plan/keys";
-import { activityStateFromQbo } from "./qbo-activity";
+import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { readSource, type SourceData } from "./source";
-import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import type { ActivityItemPayload, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
 const ITEM_INSERT_CHUNK_ROWS = 500;
 
@@ -169,6 +172,8 @@ export interface PrepareDeps {
   /** Pre-read actiTIME data (the wizard reads it once for the map step); read here when absent. */
   source?: SourceData;
   now?: () => Date;
+  /** Age at which an ended import's unknown outcomes are looked up (default RECONCILE_AFTER_MS). */
+  reconcileAfterMs?: number;
 }
 
 /** Builds the preview of a draft and stores it as the import's items. Returns the summary it stored. */
@@ -182,6 +187,10 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const plan = planImport({ ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly });
 
   const compiled = compileScope(scope);
+  // Writes ended imports left with an unknown outcome are settled first, and the ledger version is
+  // read before the ledger: Start refuses the plan if anything writes the ledger after this point.
+  await reconcileLeftovers(db, deps.qbo, imp.connectionId, { reconcileAfterMs: deps.reconcileAfterMs ?? getEnv().importTimings.reconcileAfterMs ?? RECONCILE_AFTER_MS, excludeImportId: imp.id });
+  const ledgerVersion = await ledgerVersionOf(db, imp.connectionId);
   const ledgerRows = await listLedgerInRange(db, imp.connectionId, scope.dateFrom, scope.dateTo);
   const desiredKeys = new Set(plan.activities.map((a) => a.key));
   // Every ledger activity this import may update, delete or leave alone is re-read, so billed and
@@ -269,6 +278,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
       .set({
         step: "preview",
         summary,
+        ledgerVersionSeen: ledgerVersion,
         timeDescriptionSnapshot: settings,
         progressTotal: executable,
         progressDone: 0,

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
-import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
+import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/types";
 import { Badge } from "@/app/_components/ui";
 
 export const ITEMS_PAGE_SIZE = 100;
