@@ -9,6 +9,7 @@ import type { ImportItemRow, ImportRow } from "@/db/queries/imports";
 import { mappingRules, qboEntityCache } from "@/db/schema";
 import { abortableSleep, QboRequestNotSent, qboQuote, type QboClient } from "@/lib/qbo/client";
 import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
+import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import type { EntityItemPayload } from "./types";
 
 /** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
@@ -79,6 +80,10 @@ export async function createEntities(ctx: EntityContext, items: ImportItemRow[])
         if (error instanceof QboRequestNotSent) {
           await commitOutcomes(db, { lease: ctx.lease }, imp, [{ item, status: "pending", keepRequestId: true }], ctx.now());
           return;
+        }
+        if (error instanceof ConnectionUnavailableError) {
+          await commitOutcomes(db, { lease: ctx.lease }, imp, [{ item, status: "pending" }], ctx.now());
+          throw error;
         }
         if (!(error instanceof QboFault)) throw error;
         // The name was taken since the preview (or by our own lost create): reuse it when it is the same entity (reference §5.3).

@@ -182,6 +182,11 @@ export function createExecutor(deps: ExecuteDeps) {
       results = await qbo.batch(items.map((i) => operationOf(i, refs)), requestId, { signal, notAfter });
     } catch (error) {
       if (error instanceof QboRequestNotSent) return notSent(lease, imp, items);
+      if (error instanceof ConnectionUnavailableError) {
+        // No usable token (a refused refresh after a 401, or none to send with): nothing was processed.
+        await commitOutcomes(db, { lease }, imp, items.map((item) => ({ item, status: "pending" as const })), now());
+        throw error;
+      }
       if (!(error instanceof QboFault)) throw error;
       const failure = decideRequestFailure(error, authTolerated);
       if (failure === "unknown") return; // stays `sending`: reconciled once settled
@@ -196,7 +201,7 @@ export function createExecutor(deps: ExecuteDeps) {
     await commitDecisions(lease, imp, items, (item) => decideAnswer(item, refs, results.get(item.seq.toString(36))), refs, signal);
   }
 
-  type SingleAnswer = ItemAnswer | "unknown" | "pending" | "not_sent" | { stop: QboFault };
+  type SingleAnswer = ItemAnswer | "unknown" | "pending" | "not_sent" | { stop: QboFault | ConnectionUnavailableError };
 
   /** One activity operation as its own request (the item is already claimed). */
   async function sendOne(item: ImportItemRow, refs: Map<TargetRef, string>, signal: AbortSignal): Promise<SingleAnswer> {
@@ -213,6 +218,7 @@ export function createExecutor(deps: ExecuteDeps) {
       return { ok: true, entity: entity as Record<string, unknown> };
     } catch (error) {
       if (error instanceof QboRequestNotSent) return "not_sent";
+      if (error instanceof ConnectionUnavailableError) return { stop: error };
       if (!(error instanceof QboFault)) throw error;
       if (error.kind === "validation" || error.kind === "not_found" || error.kind === "malformed") return { ok: false, fault: error };
       const failure = decideRequestFailure(error, authTolerated);
@@ -229,7 +235,7 @@ export function createExecutor(deps: ExecuteDeps) {
     const answered = new Map((await Promise.all(items.map(async (item) => [item.id, await sendOne(item, refs, signal)] as const))));
     const unsent = items.filter((i) => answered.get(i.id) === "not_sent");
     if (unsent.length > 0) await notSent(lease, imp, unsent);
-    let stop: QboFault | undefined;
+    let stop: QboFault | ConnectionUnavailableError | undefined;
     await commitDecisions(
       lease,
       imp,
