@@ -153,11 +153,6 @@ export interface CommitResult {
 export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pick<ImportRow, "id" | "connectionId">, outcomes: CommittableOutcome[], now = new Date()): Promise<CommitResult> {
   if (outcomes.length === 0) return { committed: [], ledgerWrites: 0 };
   return db.transaction(async (tx) => {
-    // The lease check takes the import row's lock: a takeover waits for this commit, or this commit sees it.
-    if ("lease" in authority) {
-      const held = await tx.update(imports).set({ heartbeatAt: now }).where(ownedBy(authority.lease)).returning({ id: imports.id });
-      if (held.length === 0) throw new LeaseLostError(authority.lease);
-    }
     const fence = (list: CommittableOutcome[]) =>
       and(
         // Still `sending` under the claim it was read with: same attempt, same lease generation.
@@ -269,9 +264,13 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
     }
     const done = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
     if (ledgerWrites > 0) await bumpLedgerVersion(tx, imp.connectionId);
-    await tx
+    // The lease is checked last, by the UPDATE that takes the import row's lock: a takeover committed
+    // before it makes this commit roll back; one after it waits for this commit. Taking the lock only
+    // here means an instance frozen mid-commit does not block a takeover (PostgreSQL ends its session).
+    const held = await tx
       .update(imports)
       .set({
+        ...("lease" in authority ? { heartbeatAt: now } : {}),
         createdCount: sql`${imports.createdCount} + ${counts.created ?? 0}`,
         updatedCount: sql`${imports.updatedCount} + ${counts.updated ?? 0}`,
         deletedCount: sql`${imports.deletedCount} + ${counts.deleted ?? 0}`,
@@ -282,7 +281,9 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
         ...("lease" in authority && ledgerWrites > 0 ? { ledgerVersionSeen: sql`${imports.ledgerVersionSeen} + 1` } : {}),
         updatedAt: now,
       })
-      .where(eq(imports.id, imp.id));
+      .where("lease" in authority ? ownedBy(authority.lease) : eq(imports.id, imp.id))
+      .returning({ id: imports.id });
+    if ("lease" in authority && held.length === 0) throw new LeaseLostError(authority.lease);
     return { committed: [...committed], ledgerWrites };
   });
 }
@@ -304,8 +305,6 @@ export async function commitEntityOutcome(
   now = new Date(),
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const held = await tx.update(imports).set({ heartbeatAt: now }).where(ownedBy(lease)).returning({ id: imports.id });
-    if (held.length === 0) throw new LeaseLostError(lease);
     const set =
       "qboId" in outcome
         ? { status: "created" as const, qboId: outcome.qboId, updatedAt: now }
@@ -315,12 +314,18 @@ export async function commitEntityOutcome(
       .set(set)
       .where(and(eq(importItems.id, item.id), eq(importItems.status, "sending"), eq(importItems.attempts, item.attempts), sql`coalesce(${importItems.leaseGeneration}, -1) = ${item.leaseGeneration ?? -1}`))
       .returning({ id: importItems.id });
-    if (landed.length === 0) return false;
+    if (landed.length === 0) {
+      if (!(await renewLease(tx, lease, now))) throw new LeaseLostError(lease);
+      return false;
+    }
     if ("qboId" in outcome) await extra(tx);
-    await tx
+    // The lease, checked last (see commitOutcomes).
+    const held = await tx
       .update(imports)
-      .set({ progressDone: sql`${imports.progressDone} + 1`, failedCount: sql`${imports.failedCount} + ${"qboId" in outcome ? 0 : 1}` })
-      .where(eq(imports.id, imp.id));
+      .set({ heartbeatAt: now, progressDone: sql`${imports.progressDone} + 1`, failedCount: sql`${imports.failedCount} + ${"qboId" in outcome ? 0 : 1}` })
+      .where(ownedBy(lease))
+      .returning({ id: imports.id });
+    if (held.length === 0) throw new LeaseLostError(lease);
     return true;
   });
 }

@@ -33,27 +33,25 @@ export async function resolveAgainstCurrent(qbo: QboClient, items: ImportItemRow
 export async function decideUnknown(db: Db, qbo: QboClient, connectionId: string, items: ImportItemRow[], refs: Map<TargetRef, string>, signal?: AbortSignal): Promise<CommittableOutcome[]> {
   const creates = items.filter((i) => i.operation === "create");
   const outcomes = await resolveAgainstCurrent(qbo, items.filter((i) => i.operation !== "create"), refs, signal);
-  const byDate = new Map<string, ImportItemRow[]>();
-  for (const item of creates) {
-    const date = payloadOf(item).activity!.txnDate;
-    byDate.set(date, [...(byDate.get(date) ?? []), item]);
+  if (creates.length === 0) return outcomes;
+  // One query for all of them (paged): their dates' activities created since shortly before the
+  // oldest was sent. Never one query per date: a takeover may find hundreds of dates in flight.
+  const dates = creates.map((i) => payloadOf(i).activity!.txnDate).sort();
+  const since = new Date(Math.min(...creates.map((i) => (i.sentAt ?? new Date()).getTime())) - RECONCILE_CLOCK_SKEW_MS);
+  const candidates = await qbo.query(
+    "TimeActivity",
+    `TxnDate >= ${qboQuote(dates[0]!)} AND TxnDate <= ${qboQuote(dates[dates.length - 1]!)} AND MetaData.CreateTime >= ${qboQuote(isoInstant(since))}`,
+    "Id",
+    { signal },
+  );
+  // An activity already in the ledger belongs to another key: never adopt it twice.
+  const known = new Set<string>();
+  for (let i = 0; i < candidates.length; i += 500) {
+    const ids = candidates.slice(i, i + 500).map((c) => c.Id);
+    const rows = await db.select({ qboId: ledger.qboId }).from(ledger).where(and(eq(ledger.connectionId, connectionId), inArray(ledger.qboId, ids)));
+    for (const r of rows) known.add(r.qboId);
   }
-  for (const [date, dateItems] of byDate) {
-    const since = new Date(Math.min(...dateItems.map((i) => (i.sentAt ?? new Date()).getTime())) - RECONCILE_CLOCK_SKEW_MS);
-    const candidates = await qbo.query("TimeActivity", `TxnDate = ${qboQuote(date)} AND MetaData.CreateTime >= ${qboQuote(isoInstant(since))}`, "Id", { signal });
-    // An activity already in the ledger belongs to another key: never adopt it twice.
-    const known = new Set(
-      candidates.length === 0
-        ? []
-        : (
-            await db
-              .select({ qboId: ledger.qboId })
-              .from(ledger)
-              .where(and(eq(ledger.connectionId, connectionId), inArray(ledger.qboId, candidates.map((c) => c.Id))))
-          ).map((r) => r.qboId),
-    );
-    outcomes.push(...matchUnknownCreates(dateItems, refs, candidates.filter((c) => !known.has(c.Id))));
-  }
+  outcomes.push(...matchUnknownCreates(creates, refs, candidates.filter((c) => !known.has(c.Id))));
   return outcomes;
 }
 
