@@ -236,7 +236,12 @@ async function scenario(signal: "SIGSTOP" | "SIGKILL", cleanups: (() => Promise<
   const takeoverMs = Date.now() - frozenAt;
   await until("B to write", () => written(w.qbo, w.activitiesBefore) > atFreeze + 60 || undefined);
   const firstWriteMs = Date.now() - frozenAt;
-  if (signal === "SIGSTOP") process.kill(-a.child.pid!, "SIGCONT");
+  if (signal === "SIGSTOP") {
+    // Resumed only once B may have reconciled what A left in flight (the hardest moment: A still holds
+    // claimed items and answers in memory, B has already decided about them).
+    await sleep(Math.max(0, frozenAt + RECONCILE_AFTER_MS + 2_000 - Date.now()));
+    process.kill(-a.child.pid!, "SIGCONT");
+  }
   const finished = await until("the import to finish", async () => {
     const row = await importRow();
     return row.status !== "running" && row.status !== "interrupting" ? row : undefined;
