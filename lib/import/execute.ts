@@ -377,15 +377,17 @@ export function createExecutor(deps: ExecuteDeps) {
       return { done: true, status: "error" };
     }
     // What ended imports left in flight on this company is settled before this one sends anything.
-    try {
-      if ((await reconcileLeftovers(db, qbo, imp.connectionId, { reconcileAfterMs, now: now(), excludeImportId: imp.id })) > 0 && imp.ledgerVersionSeen !== null) {
-        await finish(lease, imp, "error", LEDGER_MOVED_MESSAGE);
-        return { done: true, status: "error" };
+    if (imp.status === "running") {
+      try {
+        if ((await reconcileLeftovers(db, qbo, imp.connectionId, { reconcileAfterMs, now: now(), excludeImportId: imp.id })) > 0 && imp.ledgerVersionSeen !== null) {
+          await finish(lease, imp, "error", LEDGER_MOVED_MESSAGE);
+          return { done: true, status: "error" };
+        }
+      } catch (error) {
+        if (!(error instanceof LeftoversUnsettledError)) throw error;
+        await abortableSleep(Math.min(SETTLE_WAIT_MAX_MS, error.retryAfterMs), signal).catch(() => {});
+        return { done: false, status: imp.status };
       }
-    } catch (error) {
-      if (!(error instanceof LeftoversUnsettledError)) throw error;
-      await abortableSleep(Math.min(SETTLE_WAIT_MAX_MS, error.retryAfterMs), signal).catch(() => {});
-      return { done: false, status: imp.status };
     }
 
     const refs = await createdEntityRefs(db, imp.id);
