@@ -15,6 +15,7 @@
 // `sending` (timeout, lost answer, crash, takeover) is reconciled against QBO once its request can no
 // longer land, and re-sent with the same requestid when it did not.
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
@@ -307,6 +308,7 @@ export function createExecutor(deps: ExecuteDeps) {
    */
   function watch(lease: Lease, startedAs: ImportRow["status"]) {
     const controller = new AbortController();
+    setMaxListeners(1_000, controller.signal); // the lanes' requests and waits listen to it, many at once
     const parent = deps.signal;
     const onParent = () => controller.abort(parent?.reason);
     if (parent?.aborted) controller.abort(parent.reason);

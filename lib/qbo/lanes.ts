@@ -2,6 +2,7 @@
 // import, issue 12). Lanes run together under one AbortController: the first lane that fails aborts
 // the others (no new request leaves, every wait ends), all of them are waited for
 // (Promise.allSettled) so what they learned is committed, and only then the failure is reported.
+import { setMaxListeners } from "node:events";
 import { QBO_BATCH_MAX_OPS, QboRequestNotSent } from "./client";
 import type { Pacer } from "./pace";
 
@@ -30,6 +31,8 @@ export type Lane = (signal: AbortSignal) => Promise<void>;
  */
 export async function runLanes(lanes: Lane[], parent?: AbortSignal): Promise<void> {
   const controller = new AbortController();
+  // Every lane's request and wait listens to it (many at once, each removed when it ends).
+  setMaxListeners(1_000, controller.signal);
   const onParentAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener("abort", onParentAbort, { once: true });

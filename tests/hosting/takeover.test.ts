@@ -234,6 +234,10 @@ async function scenario(signal: "SIGSTOP" | "SIGKILL", cleanups: (() => Promise<
     return row.leaseGeneration > heldByA.leaseGeneration && pidOf(row.runnerId) !== pidOf(heldByA.runnerId) ? row : undefined;
   });
   const takeoverMs = Date.now() - frozenAt;
+  const trace = setInterval(() => {
+    void importRow().then((r) => process.env.HOSTING_TRACE && console.info(`[trace +${((Date.now() - frozenAt) / 1000).toFixed(1)}s] written ${written(w.qbo, w.activitiesBefore)} gen ${r.leaseGeneration} done ${r.progressDone} status ${r.status}`));
+  }, 2_000);
+  cleanups.push(async () => clearInterval(trace));
   await until("B to write", () => written(w.qbo, w.activitiesBefore) > atFreeze + 60 || undefined);
   const firstWriteMs = Date.now() - frozenAt;
   if (signal === "SIGSTOP") {
@@ -254,6 +258,7 @@ async function scenario(signal: "SIGSTOP" | "SIGKILL", cleanups: (() => Promise<
     `[hosting ${signal}] ${w.summary.activities} activities; A wrote ${atFreeze} before ${signal}; B took the lease over after ${(takeoverMs / 1000).toFixed(1)} s ` +
       `(generation ${heldByA.leaseGeneration} → ${takenOver.leaseGeneration}), wrote 60 more by ${(firstWriteMs / 1000).toFixed(1)} s, finished ${(doneMs / 1000).toFixed(1)} s after the ${signal}`,
   );
+  if (process.env.HOSTING_TRACE) console.info(`[B log]\n${b.log().slice(-4000)}\n[A log]\n${a.log().slice(-2000)}`);
   expect(finished.status, `${a.log()}\n${b.log()}`).toBe("completed");
   expect(finished.failedCount).toBe(0);
   const end = await expectExactEndState({ db: w.db, qbo: w.qbo, realmId: SANDBOX_REALM, connectionId: w.connection.id, importId: w.importId, reference: w.reference, activitiesBefore: w.activitiesBefore });
