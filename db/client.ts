@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
  * rolled back). Longer than any step a transaction waits for (the token refresh still holds one across
  * its HTTP call), short enough that a frozen instance cannot block a takeover for long.
  */
-export const DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+export const DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 export type Schema = typeof schema;
 /** Both drivers' databases share this shape; queries take it as their first argument. */
