@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: ["tests/**/*.test.ts"],
-    exclude: ["tests/e2e/**", "node_modules/**"],
+    // tests/hosting needs a production build and PostgreSQL: vitest.hosting.config.ts (.ci/run).
+    exclude: ["tests/e2e/**", "tests/hosting/**", "node_modules/**"],
     setupFiles: ["tests/setup/msw.ts"],
     environment: "node",
     testTimeout: 30_000,

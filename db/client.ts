@@ -5,7 +5,15 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+
 import { getEnv } from "@/lib/env";
+
+/**
+ * PostgreSQL ends a session idle inside a transaction for this long (its locks released, its work
+ * rolled back). Longer than any step a transaction waits for (the token refresh still holds one across
+ * its HTTP call), short enough that a frozen instance cannot block a takeover for long.
+ */
+export const DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 15_000;
 
 export type Schema = typeof schema;
 /** Both drivers' databases share this shape; queries take it as their first argument. */
@@ -23,7 +31,9 @@ export async function openDatabase(options: { url?: string; pgliteDir?: string }
   if (options.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const sql = postgres(options.url, { max: 10, onnotice: () => {} });
+    // A process frozen inside a transaction (SIGSTOP, a suspended serverless instance) would hold its
+    // row locks forever and block the instance taking its import over: the server ends such sessions.
+    const sql = postgres(options.url, { max: 10, onnotice: () => {}, connection: { idle_in_transaction_session_timeout: DB_IDLE_IN_TRANSACTION_TIMEOUT_MS } });
     const db = drizzle(sql, { schema }) as unknown as Db;
     return { db, driver: "postgres", close: () => sql.end({ timeout: 5 }) };
   }

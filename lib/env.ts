@@ -49,6 +49,10 @@ const rawEnvSchema = z.object({
   /** inline = in this process (a long-running server); inngest = through Inngest. Unset: Inngest when configured. */
   IMPORT_RUNNER: z.preprocess(emptyToUndefined, z.enum(["inline", "inngest"]).optional()),
   SANDBOX: flag,
+  /** Test-only: shorter lease and reconciliation times for the multi-process tests. Refused in production unless ALLOW_TEST_KNOBS=1. */
+  IMPORT_LEASE_STALE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).optional()),
+  IMPORT_RECONCILE_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).optional()),
+  ALLOW_TEST_KNOBS: flag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
 
@@ -102,6 +106,10 @@ export function loadEnv(source: Record<string, string | undefined>) {
     if (!sandbox && (!raw.INTUIT_CLIENT_ID || !raw.INTUIT_CLIENT_SECRET)) {
       problems.push("INTUIT_CLIENT_ID and INTUIT_CLIENT_SECRET are required in production (or set SANDBOX=1 for the demo)");
     }
+  }
+  const knobs = (["IMPORT_LEASE_STALE_MS", "IMPORT_RECONCILE_AFTER_MS"] as const).filter((k) => raw[k] !== undefined);
+  if (isProduction && !isBuild && knobs.length > 0 && !raw.ALLOW_TEST_KNOBS) {
+    problems.push(`${knobs.join(" and ")} ${knobs.length > 1 ? "are" : "is"} for tests only: unset ${knobs.length > 1 ? "them" : "it"} in production (or set ALLOW_TEST_KNOBS=1 on a test deployment)`);
   }
   if (!sandbox && raw.INTUIT_CLIENT_ID && !raw.INTUIT_CLIENT_SECRET) {
     problems.push("INTUIT_CLIENT_SECRET is required when INTUIT_CLIENT_ID is set");
@@ -163,6 +171,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
       actitimeUrl: `${sandboxBase}/actitime`,
     },
     logLevel: raw.LOG_LEVEL,
+    /** Test-only timings of the executor (undefined = the production defaults in lib/import/execute). */
+    importTimings: { leaseStaleMs: raw.IMPORT_LEASE_STALE_MS, reconcileAfterMs: raw.IMPORT_RECONCILE_AFTER_MS },
   };
 }
 

@@ -31,6 +31,8 @@ export const qboConnections = pgTable(
      */
     refreshLeaseId: text("refresh_lease_id"),
     refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
+    /** Bumped by every ledger write of this company: a plan runs only against the version it was computed from. */
+    ledgerVersion: integer("ledger_version").notNull().default(0),
     timeTrackingEnabled: boolean("time_tracking_enabled"),
     payrollEnabled: boolean("payroll_enabled"),
     /** QBO closed-books date, if any: writes dated on or before it are refused (Fault 6210). */

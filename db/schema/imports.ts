@@ -57,6 +57,17 @@ export const imports = pgTable(
     progressPhaseUntil: timestamp("progress_phase_until", { withTimezone: true }),
     /** Which process runs it (inline runner) or the Inngest run id; lets a restart find orphans. */
     runnerId: text("runner_id"),
+    /**
+     * The lease: `runnerId` + this generation, bumped at every takeover. Claims, commits and heartbeats
+     * are conditional on both, so an executor that lost its lease (stalled, frozen) can do none of them.
+     */
+    leaseGeneration: integer("lease_generation").notNull().default(0),
+    /**
+     * The company's ledger version (qbo_connections.ledger_version) this import's plan was computed
+     * from, moved on by the import's own ledger writes. Start and every slice refuse when the
+     * company's version differs: someone else wrote the ledger since the preview.
+     */
+    ledgerVersionSeen: integer("ledger_version_seen"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -115,6 +126,8 @@ export const importItems = pgTable(
     /** Deterministic per (import, item, attempt), so a retry of the same send is recognisable. */
     requestId: text("request_id"),
     attempts: integer("attempts").notNull().default(0),
+    /** The lease generation the item was claimed under (with `attempts`, what a commit must still match). */
+    leaseGeneration: integer("lease_generation"),
     errorCode: text("error_code"),
     errorMessage: text("error_message"),
     errorDetail: text("error_detail"),

@@ -1,28 +1,20 @@
 // Finishes an interrupted import under Inngest. Cancelling the run (cancelOn in run-import) only stops
-// its *next* step: the slice in flight keeps going until its QBO requests have answered. Finishing
-// before that would cancel items whose requests are still out, so this waits for the import to go
-// quiet, then runs one slice, which sees `interrupting`, reconciles anything left in flight, cancels
-// the rest and ends the import as interrupted.
-import { and, eq } from "drizzle-orm";
+// its *next* step; the step in flight sees the interrupt within STATUS_CHECK_INTERVAL_MS itself (no
+// claim succeeds once the import is `interrupting`, every wait is aborted) and commits what its
+// requests in flight answer. So this checks every INTERRUPT_CHECK_INTERVAL_MS: as soon as no item is
+// `sending` the import is finished as interrupted (one conditional statement: nothing can be claimed
+// any more, and nothing is out). Items left `sending` by a run that went silent are reconciled by a
+// slice under a lease taken over from it.
 import type { Db } from "@/db/client";
-import { getImportById, type ImportRow } from "@/db/queries/imports";
-import { importItems } from "@/db/schema";
+import { acquireLease, finishImport } from "@/db/queries/import-run";
+import { getImportById } from "@/db/queries/imports";
 import { inngest } from "@/inngest/client";
 import { importEventDataSchema, importInterruptRequested } from "@/inngest/events";
-import type { SliceResult } from "@/lib/import/execute";
-import {
-  defaultImportDriverDeps,
-  failImport,
-  IMPORT_HEARTBEAT_STALE_MS,
-  runImportSlice,
-  unexpectedErrorMessage,
-  type ImportDriverDeps,
-} from "@/lib/import/runner";
+import type { SliceResult } from "@/lib/import/types";
+import { defaultImportDriverDeps, failImport, isStale, leaseStaleMs, runImportSlice, unexpectedErrorMessage, type ImportDriverDeps } from "@/lib/import/runner";
 
 export const FINISH_INTERRUPT_FUNCTION_ID = "finish-interrupted-import";
-/** No commit for this long and nothing `sending`: the slice in flight has ended. */
-export const INTERRUPT_QUIET_MS = 20_000;
-export const INTERRUPT_CHECK_INTERVAL_MS = 15_000;
+export const INTERRUPT_CHECK_INTERVAL_MS = 2_000;
 /**
  * Past any host's request limit (Vercel's longest is 800 s), so the cancelled run's last step has
  * certainly ended; after this the import is finished whatever the signs say.
@@ -30,29 +22,25 @@ export const INTERRUPT_CHECK_INTERVAL_MS = 15_000;
 export const INTERRUPT_MAX_WAIT_MS = 15 * 60_000;
 export const INTERRUPT_MAX_CHECKS = Math.ceil(INTERRUPT_MAX_WAIT_MS / INTERRUPT_CHECK_INTERVAL_MS);
 
-/** Whether the run's in-flight work has ended: no recent commit and no request out (or the runner is long dead). */
-async function isQuiet(db: Db, imp: ImportRow, now: Date): Promise<boolean> {
-  const lastSign = (imp.heartbeatAt ?? imp.startedAt)?.getTime() ?? 0;
-  const silentMs = now.getTime() - lastSign;
-  if (silentMs >= IMPORT_HEARTBEAT_STALE_MS) return true; // a runner that died mid-request: the slice reconciles its items
-  if (silentMs < INTERRUPT_QUIET_MS) return false;
-  const [inFlight] = await db
-    .select({ id: importItems.id })
-    .from(importItems)
-    .where(and(eq(importItems.importId, imp.id), eq(importItems.status, "sending")))
-    .limit(1);
-  return !inFlight;
+/** The runner id the finisher takes a silent run's lease with. */
+export function finisherRunnerId(importId: string): string {
+  return `inngest-finish:${importId}`;
 }
 
-/** One check: finishes the import when it has gone quiet (or when `force`), else says to wait. */
+/** One check: finishes the import when nothing is out (or reconciles a silent run's leftovers, or `force`), else says to wait. */
 export async function finishInterruptedImport(deps: ImportDriverDeps, importId: string, options: { force: boolean; now?: Date }): Promise<SliceResult> {
-  const db = await deps.getDb();
+  const db: Db = await deps.getDb();
+  const now = options.now ?? new Date();
   const imp = await getImportById(db, importId);
   if (!imp) return { done: true, status: "error" };
   // Already finished: the run's own next slice got there first, or it ended some other way.
   if (imp.status !== "interrupting") return { done: true, status: imp.status };
-  if (!options.force && !(await isQuiet(db, imp, options.now ?? new Date()))) return { done: false, status: imp.status };
-  return runImportSlice(deps, importId);
+  if (await finishImport(db, { unheld: true }, importId, "interrupted", { now })) return { done: true, status: "interrupted" };
+  // Items are still `sending`. A live run commits them itself; a silent one's are reconciled here.
+  if (!options.force && !isStale(imp, now)) return { done: false, status: imp.status };
+  const lease = await acquireLease(db, importId, finisherRunnerId(importId), { staleMs: leaseStaleMs(), now, force: options.force });
+  if (!lease) return { done: false, status: imp.status };
+  return runImportSlice(deps, importId, lease);
 }
 
 export function createFinishInterruptFunction(deps: ImportDriverDeps = defaultImportDriverDeps) {

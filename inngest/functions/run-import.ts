@@ -1,9 +1,7 @@
 // The durable driver: one Inngest step per slice of lib/import/execute (a bounded amount of work,
 // never one step per record), looped until the import is done. A crashed or timed-out step is retried
 // by Inngest; the slice itself reconciles whatever the dead attempt left in flight.
-import { and, eq, inArray } from "drizzle-orm";
-import { ACTIVE_IMPORT_STATUSES } from "@/db/queries/imports";
-import { imports } from "@/db/schema";
+import { getImportById } from "@/db/queries/imports";
 import { inngest } from "@/inngest/client";
 import { importEventDataSchema, importInterruptRequested, importRunRequested } from "@/inngest/events";
 import {
@@ -11,6 +9,7 @@ import {
   failImport,
   IMPORT_MAX_SLICES,
   runImportSlice,
+  takeImportLease,
   unexpectedErrorMessage,
   type ImportDriverDeps,
 } from "@/lib/import/runner";
@@ -45,15 +44,21 @@ export function createRunImportFunction(deps: ImportDriverDeps = defaultImportDr
     },
     async ({ event, step, runId }) => {
       const { importId } = event.data;
-      await step.run("claim", async () => {
+      // The same lease as the in-process runner: taking it bumps the generation, so a run (or a
+      // process) that held it before can neither claim, nor commit, nor renew any more. Memoized by
+      // Inngest: every slice of this run, retries included, works under it.
+      const lease = await step.run("claim", async () => {
         const db = await deps.getDb();
-        await db
-          .update(imports)
-          .set({ runnerId: inngestRunnerId(runId), heartbeatAt: new Date() })
-          .where(and(eq(imports.id, importId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES])));
+        const taken = await takeImportLease(db, importId, inngestRunnerId(runId));
+        if (taken) return { held: true as const, ...taken };
+        const imp = await getImportById(db, importId);
+        return { held: false as const, status: imp?.status ?? ("error" as const) };
       });
+      // Another live runner holds it (it will finish it), or it has ended.
+      if (!lease.held) return { done: lease.status !== "running" && lease.status !== "interrupting", status: lease.status };
+      const held = { importId: lease.importId, runnerId: lease.runnerId, generation: lease.generation };
       for (let slice = 1; slice <= IMPORT_MAX_SLICES; slice++) {
-        const result = await step.run(`slice-${slice}`, () => runImportSlice(deps, importId));
+        const result = await step.run(`slice-${slice}`, () => runImportSlice(deps, importId, held));
         if (result.done) return result;
       }
       await step.run("give-up", () =>

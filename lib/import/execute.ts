@@ -1,44 +1,59 @@
 // Executes the operations a preview stored as import_items: entities first, then TimeActivity
 // creates / updates / deletes in QBO batches of up to 30 (single requests when the per-minute batch
-// allowance is spent and they finish sooner). The one place that writes the ledger.
+// allowance is spent and they finish sooner). This module only orchestrates a slice; the parts are:
+//   lib/import/outcomes.ts      pure decisions: what an answer (or its absence) means for an item
+//   db/queries/import-run.ts    the lease, the claim and the fenced commit (THE ledger write)
+//   lib/qbo/lanes.ts            lanes under one AbortController, batch size and the spare allowance
+//   lib/import/reconcile.ts     unknown outcomes (own, and those ended imports left behind)
+//   lib/import/entities.ts      entity creation, matched by name and parent
 //
-// Crash safety without trusting `requestid` alone (reference qbo-api.md §6):
-//  1. items are marked `sending` (with their requestid) in a committed transaction before the request leaves;
-//  2. each item's outcome and its ledger row are committed together;
-//  3. an item found `sending` (crash, timeout, lost response) is reconciled against QBO before anything
-//     is sent again: creates are looked for by TxnDate + MetaData.CreateTime and matched by content,
-//     updates and deletes are re-read by Id.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+// Exactly once under real hosting (issue 12): a run owns its import through a lease (runner id +
+// generation). Items are claimed for sending with one conditional statement; only the returned rows
+// are sent, never after the claim's send deadline, and outcomes commit only where the item is still
+// `sending` under the claim it was read with, while the lease is held. An executor that stalled and
+// wakes up after a takeover can neither claim, nor commit, nor renew: it stops. An item left
+// `sending` (timeout, lost answer, crash, takeover) is reconciled against QBO once its request can no
+// longer land, and re-sent with the same requestid when it did not.
+import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems, imports, ledger, mappingHistory, mappingRules, qboEntityCache } from "@/db/schema";
+import {
+  acquireLease,
+  claimItems,
+  commitOutcomes,
+  finishImport,
+  LeaseLostError,
+  LEDGER_MOVED_MESSAGE,
+  ledgerMovedSincePlan,
+  renewLease,
+  type Lease,
+} from "@/db/queries/import-run";
 import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
-import { deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, qboQuote, type BatchOperation, type QboClient } from "@/lib/qbo/client";
-import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
-import type { QboTimeActivity } from "@/lib/qbo/schemas";
+import { importItems, imports, mappingHistory, mappingRules } from "@/db/schema";
+import { abortableSleep, deterministicRequestId, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
+import { QboFault } from "@/lib/qbo/faults";
+import { batchSize, runLanes, spareSingleRequests } from "@/lib/qbo/lanes";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
-import { sleep } from "@/lib/qbo/pace";
+import { createEntities } from "./entities";
+import { decideAnswer, decideBeforeSend, decideRequestFailure, payloadOf, RECONCILE_AFTER_MS, REREAD, SEND_DEADLINE_MS, settled, UNKNOWN, type CommittableOutcome, type ItemAnswer } from "./outcomes";
 import { resolveNewRefs } from "./plan/keys";
-import { qboActivityMatches, timeActivityBody } from "./qbo-activity";
-import { saveRuleForCreatedEntity, storedRuleAfterImport } from "./created-rules";
+import { timeActivityBody } from "./qbo-activity";
+import { createdEntityRefs, LeftoversUnsettledError, reconcileLeftovers, reconcileUnknown, resolveAgainstCurrent } from "./reconcile";
+import type { SliceResult, SnapshotRule, TargetRef } from "./types";
+import { storedRuleAfterImport } from "./created-rules";
 import { importEnding } from "./outcome";
 import { phaseReporter } from "./progress";
-import { refusalAfterReread, rereadAfterRefusal } from "./refusal";
-import type { DesiredActivity, MappingCategory, TargetRef } from "./types";
+
+export type { ActivityItemPayload, EntityItemPayload, SliceResult, SnapshotRule } from "./types";
+export { readActivitiesById, QBO_READ_IDS_PER_QUERY } from "./qbo-activity";
+export { batchSize } from "@/lib/qbo/lanes";
+export { RECONCILE_AFTER_MS, SEND_DEADLINE_MS } from "./outcomes";
 
 /** At most this many operations per slice (one Inngest step, or one turn of the in-process runner); see also SLICE_MAX_MS. */
 export const EXECUTE_SLICE_OPS = 3_000;
 /** Batches in flight at once for one import (Intuit allows 10 concurrent requests per realm). */
 export const EXECUTE_CONCURRENT_REQUESTS = 4;
-/** Ids per bulk read (`Id IN (…)`): one query reads this many activities. */
-export const QBO_READ_IDS_PER_QUERY = 500;
-/** How far before our own `sentAt` a lost create may have been stamped by QBO (clock skew). */
-const RECONCILE_CLOCK_SKEW_MS = 10 * 60_000;
-/**
- * A request whose answer never came may still be running at Intuit (its hard timeout is 120 s,
- * reference qbo-api.md §5.1), so an item's outcome is only looked up in QBO once it is this old:
- * reconciling sooner could miss a write that lands a moment later, and send it twice.
- */
-export const RECONCILE_AFTER_MS = 150_000;
 /** While only unsettled items remain, a slice waits at most this long before returning. */
 const SETTLE_WAIT_MAX_MS = 5_000;
 /** A slice stops taking new work after this long (one bounded Inngest step; the runner starts the next). */
@@ -46,8 +61,12 @@ export const SLICE_MAX_MS = 45_000;
 /** Fetch the next pending operations when the lanes' queue runs this low, this many at a time. */
 const QUEUE_REFILL_BELOW = 90;
 const REFILL_OPS = 300;
-/** Interrupt is noticed within this time (one status query per interval, not per request). */
-const STATUS_CHECK_INTERVAL_MS = 500;
+/** Interrupt and a lost lease are noticed within this time (one query per interval, not per request). */
+export const STATUS_CHECK_INTERVAL_MS = 500;
+/** The lease's heartbeat while a slice runs (well inside any stale-lease time). */
+export const LEASE_RENEW_INTERVAL_MS = 10_000;
+/** An active import whose lease holder has not renewed for this long may be taken over. */
+export const IMPORT_LEASE_STALE_MS = 2 * 60_000;
 /** Single-request lanes, and how many operations one lane sends at once (Intuit allows 10 concurrent). */
 const SINGLE_LANES = 3;
 const SINGLES_PER_TURN = 8;
@@ -57,30 +76,12 @@ const SINGLE_LANE_POLLS_PER_MINUTE = 120;
 const MAX_AUTH_REFUSALS_IN_A_ROW = 10;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
 export const MAX_SEND_ATTEMPTS = 8;
-/** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
-const ENTITY_RETRY_DELAY_MS = 250;
-
-/** `desired` of a TimeActivity item. */
-export interface ActivityItemPayload {
-  activity?: DesiredActivity;
-  /** The SyncToken to send with an update or delete (refreshed when QBO says it is stale). */
-  syncToken?: string;
-  /** Delete of an activity already gone from QBO: only the ledger row goes. */
-  ledgerOnly?: boolean;
-}
-
-/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
-export interface EntityItemPayload {
-  category: MappingCategory;
-  ref: TargetRef;
-  name: string;
-  sourceIds: number[];
-  body: Record<string, unknown>;
-}
 
 export interface ExecuteHooks {
   /** Crash tests: runs after QBO answered and before the outcome is committed. */
   afterQboResponse?: () => void | Promise<void>;
+  /** Fault tests: runs before each commit of sent items' outcomes (throw to inject a database error). */
+  beforeCommit?: () => void | Promise<void>;
 }
 
 export interface ExecuteDeps {
@@ -92,65 +93,20 @@ export interface ExecuteDeps {
   hooks?: ExecuteHooks;
   /** Age at which a `sending` item is reconciled (default RECONCILE_AFTER_MS; tests shorten it). */
   reconcileAfterMs?: number;
+  /** Default SEND_DEADLINE_MS; must stay well below reconcileAfterMs minus Intuit's own request timeout. */
+  sendDeadlineMs?: number;
+  /**
+   * The lease the driver holds (lib/import/runner, inngest/functions). Without one, the executor takes
+   * the import over itself on its first slice (a new executor is a new owner: tests, tools).
+   */
+  lease?: Lease;
+  /** Aborts the executor's work (the driver lost its lease, or shuts down). */
+  signal?: AbortSignal;
 }
 
-export interface SliceResult {
-  done: boolean;
-  status: ImportRow["status"];
-}
-
-type Outcome =
-  | { item: ImportItemRow; status: "created" | "updated"; activity: DesiredActivity; ta: QboTimeActivity }
-  | { item: ImportItemRow; status: "deleted" }
-  | { item: ImportItemRow; status: "skipped_billed"; note: string }
-  | { item: ImportItemRow; status: "failed"; fault: QboFault }
-  | { item: ImportItemRow; status: "pending"; syncToken?: string; recreate?: boolean };
-
-const COUNTER_BY_STATUS = {
-  created: imports.createdCount,
-  updated: imports.updatedCount,
-  deleted: imports.deletedCount,
-  failed: imports.failedCount,
-  skipped_billed: imports.skippedBilledCount,
-} as const;
-
-function payloadOf(item: ImportItemRow): ActivityItemPayload {
-  return (item.desired ?? {}) as ActivityItemPayload;
-}
-
-function isoInstant(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-/**
- * Operations per batch: 30, except when QBO counts every batch item toward its 500 requests a minute.
- * Then a size that divides that allowance (25): sixteen batches of 30 fill only 480 of a minute's 500.
- */
-export function batchSize(pacer: Pick<QboClient["pacer"], "batchCounting" | "requestsPerMinute">): number {
-  if (pacer.batchCounting !== "item") return QBO_BATCH_MAX_OPS;
-  for (let size = QBO_BATCH_MAX_OPS; size > 1; size--) if (pacer.requestsPerMinute % size === 0) return size;
-  return QBO_BATCH_MAX_OPS;
-}
-
-function chunk<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
-
-/** A fault's message for the item, with QBO's detail and code. */
-function faultColumns(fault: QboFault) {
-  return { errorCode: fault.code ?? fault.kind, errorMessage: fault.message, errorDetail: fault.detail ?? null, intuitTid: fault.intuitTid ?? null };
-}
-
-/** Current QBO copies of activities, read in bulk (`Id IN (…)`, 500 per query): never one read per activity. */
-export async function readActivitiesById(qbo: QboClient, ids: string[]): Promise<Map<string, QboTimeActivity>> {
-  const found = new Map<string, QboTimeActivity>();
-  for (const part of chunk([...new Set(ids)], QBO_READ_IDS_PER_QUERY)) {
-    const rows = await qbo.query("TimeActivity", `Id IN (${part.map(qboQuote).join(",")})`);
-    for (const row of rows) found.set(row.Id, row);
-  }
-  return found;
+/** A slice ended because the lease is lost: stop driving (another runner owns the import). */
+function leaseLost(status: ImportRow["status"] | undefined): SliceResult {
+  return { done: true, status: status ?? "error" };
 }
 
 export function createExecutor(deps: ExecuteDeps) {
@@ -159,251 +115,30 @@ export function createExecutor(deps: ExecuteDeps) {
   const sliceOps = deps.sliceOps ?? EXECUTE_SLICE_OPS;
   const concurrency = deps.concurrency ?? EXECUTE_CONCURRENT_REQUESTS;
   const reconcileAfterMs = deps.reconcileAfterMs ?? RECONCILE_AFTER_MS;
-  const settled = (item: ImportItemRow) => !item.sentAt || now().getTime() - item.sentAt.getTime() >= reconcileAfterMs;
+  const sendDeadlineMs = deps.sendDeadlineMs ?? SEND_DEADLINE_MS;
+  const isSettled = (item: ImportItemRow) => settled(item, now().getTime(), reconcileAfterMs);
+  let lease = deps.lease;
+  const ownRunnerId = `executor:${randomBytes(6).toString("hex")}`;
 
-  // ── ledger + item status, committed together ─────────────────────────────────────────────
-
-  /**
-   * Outcomes and their ledger rows, committed together. The frequent outcomes (created, updated,
-   * deleted) are written with one statement per kind for the whole chunk, not one per item: per-item
-   * round trips made the database, not QuickBooks, the bottleneck of an import.
-   */
-  async function commitOutcomes(imp: ImportRow, outcomes: Outcome[]) {
-    if (outcomes.length === 0) return;
-    await db.transaction(async (tx) => {
-      const counts: Partial<Record<keyof typeof COUNTER_BY_STATUS, number>> = {};
-      const updatedAt = now();
-      const written = outcomes.filter((o): o is Extract<Outcome, { status: "created" | "updated" }> => o.status === "created" || o.status === "updated");
-      const deleted = outcomes.filter((o) => o.status === "deleted");
-      if (written.length > 0) {
-        const rows = written.map((outcome) => {
-          const { key, sources, ...fields } = outcome.activity;
-          return { connectionId: imp.connectionId, sourceKey: key, qboId: outcome.ta.Id, syncToken: outcome.ta.SyncToken, txnDate: fields.txnDate, written: fields, sources, lastImportId: imp.id };
-        });
-        await tx
-          .insert(ledger)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [ledger.connectionId, ledger.sourceKey],
-            set: {
-              qboId: sql`excluded.qbo_id`,
-              syncToken: sql`excluded.sync_token`,
-              txnDate: sql`excluded.txn_date`,
-              written: sql`excluded.written`,
-              sources: sql`excluded.sources`,
-              lastImportId: sql`excluded.last_import_id`,
-              updatedAt,
-            },
-          });
-        const byId = (value: (o: (typeof written)[number]) => unknown, cast: string) =>
-          sql`case ${importItems.id} ${sql.join(
-            written.map((o) => sql`when ${o.item.id} then ${value(o)}::${sql.raw(cast)}`),
-            sql` `,
-          )} end`;
-        await tx
-          .update(importItems)
-          .set({
-            status: sql`${byId((o) => o.status, "import_item_status")}`,
-            qboId: sql`${byId((o) => o.ta.Id, "text")}`,
-            sourceKey: sql`${byId((o) => o.activity.key, "text")}`,
-            errorCode: null,
-            errorMessage: null,
-            errorDetail: null,
-            updatedAt,
-          })
-          .where(inArray(importItems.id, written.map((o) => o.item.id)));
-      }
-      if (deleted.length > 0) {
-        await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, deleted.map((o) => o.item.sourceKey))));
-        await tx.update(importItems).set({ status: "deleted", updatedAt }).where(inArray(importItems.id, deleted.map((o) => o.item.id)));
-      }
-      for (const outcome of outcomes) {
-        const { item } = outcome;
-        if (outcome.status === "skipped_billed") {
-          await tx.update(importItems).set({ status: "skipped_billed", errorMessage: outcome.note, updatedAt }).where(eq(importItems.id, item.id));
-        } else if (outcome.status === "failed") {
-          await tx.update(importItems).set({ status: "failed", ...faultColumns(outcome.fault), updatedAt }).where(eq(importItems.id, item.id));
-        } else if (outcome.status === "pending") {
-          const payload = payloadOf(item);
-          const desired: ActivityItemPayload = { ...payload, syncToken: outcome.syncToken ?? payload.syncToken };
-          await tx
-            .update(importItems)
-            .set({ status: "pending", desired, operation: outcome.recreate ? "create" : item.operation, updatedAt })
-            .where(eq(importItems.id, item.id));
-          continue;
-        }
-        if (outcome.status in COUNTER_BY_STATUS) {
-          const k = outcome.status as keyof typeof COUNTER_BY_STATUS;
-          counts[k] = (counts[k] ?? 0) + 1;
-        }
-      }
-      const done = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-      await tx
-        .update(imports)
-        .set({
-          createdCount: sql`${imports.createdCount} + ${counts.created ?? 0}`,
-          updatedCount: sql`${imports.updatedCount} + ${counts.updated ?? 0}`,
-          deletedCount: sql`${imports.deletedCount} + ${counts.deleted ?? 0}`,
-          failedCount: sql`${imports.failedCount} + ${counts.failed ?? 0}`,
-          skippedBilledCount: sql`${imports.skippedBilledCount} + ${counts.skipped_billed ?? 0}`,
-          progressDone: sql`${imports.progressDone} + ${done}`,
-          heartbeatAt: now(),
-          updatedAt: now(),
-        })
-        .where(eq(imports.id, imp.id));
-    });
-  }
-
-  /** Step 1 of crash safety: what is about to be sent is on disk before it leaves (one statement for the chunk). */
-  async function markSending(items: ImportItemRow[], requestIdFor: (item: ImportItemRow) => string) {
-    if (items.length === 0) return;
-    const sentAt = now();
-    for (const item of items) {
-      item.requestId = requestIdFor(item);
-      item.attempts += 1;
-      item.sentAt = sentAt;
-      item.status = "sending";
-    }
-    const byId = (value: (item: ImportItemRow) => unknown, cast: string) =>
-      sql`case ${importItems.id} ${sql.join(
-        items.map((item) => sql`when ${item.id} then ${value(item)}::${sql.raw(cast)}`),
-        sql` `,
-      )} end`;
-    await db
-      .update(importItems)
-      .set({ status: "sending", requestId: sql`${byId((i) => i.requestId, "text")}`, attempts: sql`${byId((i) => i.attempts, "integer")}`, sentAt, updatedAt: sentAt })
-      .where(inArray(importItems.id, items.map((i) => i.id)));
-  }
-
-  // ── reading QBO in bulk ──────────────────────────────────────────────────────────────────
-
-  /** Where an update or delete could not go through (stale SyncToken, billed, gone): decide from QBO's current copy. */
-  async function resolveAgainstCurrent(items: ImportItemRow[], refs: Map<TargetRef, string>, retryLimit = 3): Promise<Outcome[]> {
-    const current = await readActivitiesById(qbo, items.map((i) => i.qboId!).filter(Boolean));
-    return items.map((item): Outcome => {
-      const ta = item.qboId ? current.get(item.qboId) : undefined;
-      const payload = payloadOf(item);
-      if (item.operation === "delete") {
-        if (!ta) return { item, status: "deleted" };
-        if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
-        const refusedDelete = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "delete");
-        if (refusedDelete) return { item, status: "failed", fault: refusedDelete };
-        return { item, status: "pending", syncToken: ta.SyncToken };
-      }
-      const activity = resolveNewRefs(payload.activity!, refs);
-      if (!ta) return { item, status: "pending", recreate: true };
-      if (ta.BillableStatus === "HasBeenBilled") return { item, status: "skipped_billed", note: "Billed in QuickBooks since the preview: left as it is." };
-      if (qboActivityMatches(ta, activity)) return { item, status: "updated", activity, ta };
-      const refusedUpdate = refusalAfterReread(item, ta, payload.syncToken, retryLimit, "update");
-      if (refusedUpdate) return { item, status: "failed", fault: refusedUpdate };
-      return { item, status: "pending", syncToken: ta.SyncToken };
-    });
+  /** The lease for this import: the driver's, or (standalone) taken over on first use. */
+  async function leaseFor(importId: string): Promise<Lease | undefined> {
+    if (lease && lease.importId === importId) return lease;
+    if (deps.lease) return undefined; // a driver's lease is for one import only
+    lease = await acquireLease(db, importId, ownRunnerId, { staleMs: IMPORT_LEASE_STALE_MS, now: now(), force: true });
+    return lease;
   }
 
   /**
-   * Items left `sending` have an unknown outcome. Creates: look for the activity in QBO (same
-   * TxnDate, created since shortly before we sent, same content, not already ours) and adopt it.
-   * Updates and deletes: compare with QBO's current copy.
+   * A 401 that survived the client's refresh (a token refreshed by one request can expire while others are
+   * in flight): the request was not processed, so it goes back to pending. Only a run of them in a row means
+   * QuickBooks really refuses this connection, and ends the import.
    */
-  async function reconcile(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>): Promise<void> {
-    const creates = items.filter((i) => i.operation === "create");
-    const others = items.filter((i) => i.operation !== "create");
-    const outcomes: Outcome[] = others.length > 0 ? await resolveAgainstCurrent(others, refs) : [];
+  let authRefusals = 0;
+  const authTolerated = () => ++authRefusals <= MAX_AUTH_REFUSALS_IN_A_ROW;
 
-    const byDate = new Map<string, ImportItemRow[]>();
-    for (const item of creates) {
-      const date = payloadOf(item).activity!.txnDate;
-      byDate.set(date, [...(byDate.get(date) ?? []), item]);
-    }
-    for (const [date, dateItems] of byDate) {
-      const since = new Date(Math.min(...dateItems.map((i) => (i.sentAt ?? now()).getTime())) - RECONCILE_CLOCK_SKEW_MS);
-      const candidates = await qbo.query("TimeActivity", `TxnDate = ${qboQuote(date)} AND MetaData.CreateTime >= ${qboQuote(isoInstant(since))}`);
-      // An activity already in the ledger belongs to another key: never adopt it twice.
-      const known = new Set(
-        candidates.length === 0
-          ? []
-          : (
-              await db
-                .select({ qboId: ledger.qboId })
-                .from(ledger)
-                .where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.qboId, candidates.map((c) => c.Id))))
-            ).map((r) => r.qboId),
-      );
-      const free = candidates.filter((c) => !known.has(c.Id));
-      for (const item of dateItems) {
-        const activity = resolveNewRefs(payloadOf(item).activity!, refs);
-        const index = free.findIndex((ta) => qboActivityMatches(ta, activity));
-        if (index >= 0) {
-          const [ta] = free.splice(index, 1);
-          outcomes.push({ item, status: "created", activity, ta: ta! });
-        } else {
-          outcomes.push({ item, status: "pending" });
-        }
-      }
-    }
-    await commitOutcomes(imp, outcomes);
-  }
+  // ── sending ─────────────────────────────────────────────────────────────────────────────
 
-  // ── entities (create rules) ──────────────────────────────────────────────────────────────
-
-  async function createEntities(imp: ImportRow, items: ImportItemRow[]): Promise<void> {
-    for (const item of items) {
-      const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-      if (state?.status !== "running") return; // interrupted: the next slice finishes the import
-      const payload = item.desired as EntityItemPayload;
-      let qboId: string | undefined;
-      let fault: QboFault | undefined;
-      for (;;) {
-        await markSending([item], (i) => deterministicRequestId([imp.id, "entity", i.seq, i.attempts + 1]));
-        try {
-          const entity = await qbo.create(item.entity as "Employee" | "Customer" | "Item", payload.body, item.requestId!);
-          qboId = (entity as { Id: string }).Id;
-        } catch (error) {
-          if (!(error instanceof QboFault)) throw error;
-          if (error.code === QBO_FAULT_CODE.duplicateName) {
-            // The name was taken since the preview (or by our own lost create): reuse that entity (reference §5.3).
-            qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
-          }
-          if (!qboId) {
-            if (error.outcomeUnknown) qboId = await findEntityByName(item.entity as "Employee" | "Customer" | "Item", payload);
-            // A 5xx, timeout or throttle that did not create it is tried again (spec §8), not failed with all its activities.
-            if (!qboId && (error.retryable || (error.kind === "auth" && authRefusalTolerated())) && item.attempts < MAX_SEND_ATTEMPTS) {
-              await new Promise((resolve) => setTimeout(resolve, ENTITY_RETRY_DELAY_MS * item.attempts));
-              continue;
-            }
-            if (!qboId) fault = error;
-          }
-        }
-        break;
-      }
-      await deps.hooks?.afterQboResponse?.();
-      await db.transaction(async (tx) => {
-        if (qboId) {
-          await tx.update(importItems).set({ status: "created", qboId, updatedAt: now() }).where(eq(importItems.id, item.id));
-          // The cached QBO lists no longer hold every entity: the next mapping reads them again.
-          await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
-          // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
-          await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId, now());
-        } else {
-          await tx.update(importItems).set({ status: "failed", ...faultColumns(fault!), updatedAt: now() }).where(eq(importItems.id, item.id));
-        }
-        await tx
-          .update(imports)
-          .set({ progressDone: sql`${imports.progressDone} + 1`, failedCount: sql`${imports.failedCount} + ${qboId ? 0 : 1}`, heartbeatAt: now() })
-          .where(eq(imports.id, imp.id));
-      });
-    }
-  }
-
-  async function findEntityByName(entity: "Employee" | "Customer" | "Item", payload: EntityItemPayload): Promise<string | undefined> {
-    const where = entity === "Item" ? `Name = ${qboQuote(payload.name)}` : `DisplayName = ${qboQuote(payload.name)}`;
-    const rows = await qbo.query(entity, where);
-    return rows[0]?.Id;
-  }
-
-  // ── TimeActivity operations ─────────────────────────────────────────────────────────────
-
-  function batchOperation(item: ImportItemRow, refs: Map<TargetRef, string>): BatchOperation {
+  function operationOf(item: ImportItemRow, refs: Map<TargetRef, string>): Extract<BatchOperation, { entity: string }> {
     const bId = item.seq.toString(36); // ≤ 10 chars when the batch carries a requestid (reference §6)
     const payload = payloadOf(item);
     if (item.operation === "delete") return { bId, operation: "delete", entity: "TimeActivity", body: { Id: item.qboId, SyncToken: payload.syncToken } };
@@ -412,125 +147,120 @@ export function createExecutor(deps: ExecuteDeps) {
     return { bId, operation: "create", entity: "TimeActivity", body };
   }
 
-  function outcomeOf(item: ImportItemRow, refs: Map<TargetRef, string>, result: { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault }): Outcome | "reread" {
-    if (result.ok) {
-      if (item.operation === "delete") return { item, status: "deleted" };
-      const activity = resolveNewRefs(payloadOf(item).activity!, refs);
-      const ta = result.entity as QboTimeActivity | undefined;
-      if (!ta?.Id) return { item, status: "failed", fault: new QboFault({ kind: "malformed", status: 200, message: "QuickBooks answered without the activity" }) };
-      return { item, status: item.operation === "create" ? "created" : "updated", activity, ta };
+  /** Commits decided outcomes of sent items (and re-reads those refused for their state). */
+  async function commitDecisions(lease: Lease, imp: ImportRow, items: ImportItemRow[], decide: (item: ImportItemRow) => ReturnType<typeof decideAnswer>, refs: Map<TargetRef, string>, signal: AbortSignal) {
+    await deps.hooks?.afterQboResponse?.();
+    const outcomes: CommittableOutcome[] = [];
+    const reread: ImportItemRow[] = [];
+    for (const item of items) {
+      const decision = decide(item);
+      if (decision === UNKNOWN) continue; // stays `sending`: reconciled once settled
+      if (decision === REREAD) reread.push(item);
+      else outcomes.push(decision);
     }
-    const fault = result.fault;
-    // An update or delete refused for its state (stale SyncToken, billed, gone) is decided from QBO's current copy.
-    if (item.operation !== "create" && fault.kind === "validation" && rereadAfterRefusal(item, fault)) return "reread";
-    if (fault.kind === "throttle" || fault.kind === "server") return { item, status: "pending" };
-    return { item, status: "failed", fault };
+    await deps.hooks?.beforeCommit?.();
+    await commitOutcomes(db, { lease }, imp, outcomes, now());
+    if (reread.length > 0) {
+      let decided: CommittableOutcome[];
+      try {
+        decided = await resolveAgainstCurrent(qbo, reread, refs, signal);
+      } catch (error) {
+        // Could not read them now: they stay `sending` and are reconciled once settled.
+        if (error instanceof QboRequestNotSent || error instanceof QboFault) return;
+        throw error;
+      }
+      await commitOutcomes(db, { lease }, imp, decided, now());
+    }
   }
 
-  async function sendBatch(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
-    await markSending(items, (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
-    const requestId = deterministicRequestId([imp.id, "batch", ...items.map((i) => `${i.seq}.${i.attempts}`)], QBO_BATCH_REQUEST_ID_MAX);
+  /** Items whose request never left: back to pending, the attempt not counted, the requestid kept. */
+  async function notSent(lease: Lease, imp: ImportRow, items: ImportItemRow[]) {
+    await commitOutcomes(db, { lease }, imp, items.map((item) => ({ item, status: "pending" as const, keepRequestId: true, notSent: true })), now());
+  }
+
+  async function sendBatch(lease: Lease, imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>, signal: AbortSignal) {
+    const requestId = deterministicRequestId([imp.id, "batch", ...items.map((i) => i.requestId ?? `${i.seq}.${i.attempts}`)], QBO_BATCH_REQUEST_ID_MAX);
+    const notAfter = Math.min(...items.map((i) => i.sentAt!.getTime())) + sendDeadlineMs;
     let results;
     try {
-      results = await qbo.batch(items.map((i) => batchOperation(i, refs)), requestId);
+      results = await qbo.batch(items.map((i) => operationOf(i, refs)), requestId, { signal, notAfter });
     } catch (error) {
-      if (error instanceof QboFault && error.outcomeUnknown) return; // stays `sending`: reconciled once settled
-      if (error instanceof QboFault && (error.retryable || (error.kind === "auth" && authRefusalTolerated()))) {
-        await commitOutcomes(imp, items.map((item) => ({ item, status: "pending" as const })));
+      if (error instanceof QboRequestNotSent) return notSent(lease, imp, items);
+      if (error instanceof ConnectionUnavailableError) {
+        // No usable token (a refused refresh after a 401, or none to send with): nothing was processed.
+        await commitOutcomes(db, { lease }, imp, items.map((item) => ({ item, status: "pending" as const })), now());
+        throw error;
+      }
+      if (!(error instanceof QboFault)) throw error;
+      const failure = decideRequestFailure(error, authTolerated);
+      if (failure === "unknown") return; // stays `sending`: reconciled once settled
+      if (failure === "pending") {
+        await commitOutcomes(db, { lease }, imp, items.map((item) => ({ item, status: "pending" as const })), now());
         return;
       }
+      await commitOutcomes(db, { lease }, imp, items.map((item) => ({ item, status: "pending" as const })), now());
       throw error;
     }
     authRefusals = 0;
-    await deps.hooks?.afterQboResponse?.();
-    const outcomes: Outcome[] = [];
-    const reread: ImportItemRow[] = [];
-    for (const item of items) {
-      const result = results.get(item.seq.toString(36));
-      if (!result) {
-        outcomes.push({ item, status: "pending" });
-        continue;
-      }
-      const outcome = outcomeOf(item, refs, result);
-      if (outcome === "reread") reread.push(item);
-      else outcomes.push(outcome);
-    }
-    await commitOutcomes(imp, outcomes);
-    if (reread.length > 0) await commitOutcomes(imp, await resolveAgainstCurrent(reread, refs));
+    await commitDecisions(lease, imp, items, (item) => decideAnswer(item, refs, results.get(item.seq.toString(36))), refs, signal);
   }
 
-  type SingleResult = { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault } | "unknown" | "retry" | { error: QboFault };
+  type SingleAnswer = ItemAnswer | "unknown" | "pending" | "not_sent" | { stop: QboFault | ConnectionUnavailableError };
 
-  /** One activity operation as its own request (the item is already marked `sending`). */
-  /**
-   * A 401 that survived the client's refresh (a token refreshed by one request can expire while others are
-   * in flight): the request was not processed, so it goes back to pending. Only a run of them in a row means
-   * QuickBooks really refuses this connection, and ends the import.
-   */
-  let authRefusals = 0;
-  function authRefusalTolerated(): boolean {
-    authRefusals += 1;
-    return authRefusals <= MAX_AUTH_REFUSALS_IN_A_ROW;
-  }
-
-  async function sendOne(item: ImportItemRow, refs: Map<TargetRef, string>): Promise<SingleResult> {
-    const op = batchOperation(item, refs);
+  /** One activity operation as its own request (the item is already claimed). */
+  async function sendOne(item: ImportItemRow, refs: Map<TargetRef, string>, signal: AbortSignal): Promise<SingleAnswer> {
+    const op = operationOf(item, refs);
+    const call = { signal, notAfter: item.sentAt!.getTime() + sendDeadlineMs };
     try {
-      if (!("entity" in op)) throw new Error("unreachable");
       if (op.operation === "delete") {
-        await qbo.remove("TimeActivity", String(op.body.Id), String(op.body.SyncToken), item.requestId!);
+        await qbo.remove("TimeActivity", String(op.body.Id), String(op.body.SyncToken), item.requestId!, call);
         authRefusals = 0;
         return { ok: true };
       }
-      const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!) : await qbo.update("TimeActivity", op.body, item.requestId!);
+      const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!, call) : await qbo.update("TimeActivity", op.body, item.requestId!, call);
       authRefusals = 0;
       return { ok: true, entity: entity as Record<string, unknown> };
     } catch (error) {
+      if (error instanceof QboRequestNotSent) return "not_sent";
+      if (error instanceof ConnectionUnavailableError) return { stop: error };
       if (!(error instanceof QboFault)) throw error;
-      if (error.outcomeUnknown) return "unknown"; // stays `sending`: reconciled once settled
-      if (error.retryable) return "retry";
-      if (error.kind === "auth" && authRefusalTolerated()) return "retry";
-      if (error.kind === "auth" || error.kind === "forbidden") return { error };
-      return { ok: false, fault: error };
+      if (error.kind === "validation" || error.kind === "not_found" || error.kind === "malformed") return { ok: false, fault: error };
+      const failure = decideRequestFailure(error, authTolerated);
+      if (failure === "stop") return error.kind === "auth" || error.kind === "forbidden" ? { stop: error } : { ok: false, fault: error };
+      return failure;
     }
   }
 
   /**
-   * A chunk as single requests, sent at once: marked `sending` together before they leave and their
-   * outcomes committed together (two database round trips per chunk rather than two per item, which
-   * had made the database the bottleneck of the single-request share of the throughput).
+   * A chunk as single requests, sent at once: claimed together before they leave and their outcomes
+   * committed together (two database round trips per chunk rather than two per item).
    */
-  async function sendSingles(imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>) {
-    await markSending(items, (i) => deterministicRequestId([imp.id, i.seq, i.attempts + 1]));
-    const answered = await Promise.all(items.map(async (item) => ({ item, result: await sendOne(item, refs) })));
-    await deps.hooks?.afterQboResponse?.();
-    const outcomes: Outcome[] = [];
-    const reread: ImportItemRow[] = [];
-    let stop: QboFault | undefined;
-    for (const { item, result } of answered) {
-      if (result === "unknown") continue;
-      if (result === "retry") outcomes.push({ item, status: "pending" });
-      else if ("error" in result) stop ??= result.error;
-      else {
-        const outcome = outcomeOf(item, refs, result);
-        if (outcome === "reread") reread.push(item);
-        else outcomes.push(outcome);
-      }
-    }
-    await commitOutcomes(imp, outcomes);
-    if (reread.length > 0) await commitOutcomes(imp, await resolveAgainstCurrent(reread, refs));
+  async function sendSingles(lease: Lease, imp: ImportRow, items: ImportItemRow[], refs: Map<TargetRef, string>, signal: AbortSignal) {
+    const answered = new Map((await Promise.all(items.map(async (item) => [item.id, await sendOne(item, refs, signal)] as const))));
+    const unsent = items.filter((i) => answered.get(i.id) === "not_sent");
+    if (unsent.length > 0) await notSent(lease, imp, unsent);
+    let stop: QboFault | ConnectionUnavailableError | undefined;
+    await commitDecisions(
+      lease,
+      imp,
+      items.filter((i) => answered.get(i.id) !== "not_sent"),
+      (item) => {
+        const answer = answered.get(item.id)!;
+        if (answer === "unknown") return UNKNOWN;
+        if (answer === "pending") return { item, status: "pending" };
+        if (typeof answer === "object" && "stop" in answer) {
+          stop ??= answer.stop;
+          return { item, status: "pending" };
+        }
+        return decideAnswer(item, refs, answer as ItemAnswer);
+      },
+      refs,
+      signal,
+    );
     if (stop) throw stop;
   }
 
-  // ── the slice ────────────────────────────────────────────────────────────────────────────
-
-  async function loadRefs(importId: string): Promise<Map<TargetRef, string>> {
-    const rows = await db
-      .select({ sourceKey: importItems.sourceKey, qboId: importItems.qboId })
-      .from(importItems)
-      .where(and(eq(importItems.importId, importId), sql`${importItems.entity} <> 'TimeActivity'`, eq(importItems.status, "created")));
-    return new Map(rows.filter((r) => r.qboId).map((r) => [r.sourceKey as TargetRef, r.qboId!]));
-  }
+  // ── reading the import's items ──────────────────────────────────────────────────────────
 
   /** Pending TimeActivity operations after `seq`, in order: what a slice has not queued yet. */
   function pendingAfter(importId: string, seq: number, limit: number) {
@@ -557,179 +287,257 @@ export function createExecutor(deps: ExecuteDeps) {
     return limit ? query.limit(limit) : query;
   }
 
-  async function finish(imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string, ranToEnd = status === "completed") {
-    await db.transaction(async (tx) => {
-      if (status === "interrupted") {
-        await tx
-          .update(importItems)
-          .set({ status: "cancelled", updatedAt: now() })
-          .where(and(eq(importItems.importId, imp.id), eq(importItems.status, "pending")));
-      }
-      // Only a live import is finished, and only once (two drivers may race around an Inngest cancel).
-      const [finished] = await tx
-        .update(imports)
-        .set({ status, errorMessage: errorMessage ?? null, finishedAt: now(), updatedAt: now(), runnerId: null })
-        .where(and(eq(imports.id, imp.id), inArray(imports.status, ["running", "interrupting"])))
-        .returning({ id: imports.id });
-      if (finished && ranToEnd) await saveRulesOfImport(tx as unknown as Db, imp, now());
+  async function finish(lease: Lease, imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string, ranToEnd = status === "completed"): Promise<boolean> {
+    return finishImport(db, { lease }, imp.id, status, {
+      errorMessage,
+      now: now(),
+      // An import that ran to its end (Completed, or Error for failed items) makes its rules the company's.
+      onFinished: ranToEnd ? (tx) => saveRulesOfImport(tx as unknown as Db, imp, now()) : undefined,
     });
   }
 
-  /** Nothing else to do but wait until the oldest unknown outcome may be looked up. */
-  async function waitForSettling(items: ImportItemRow[]): Promise<SliceResult> {
+  /** Nothing else to do but wait until the oldest unknown outcome may be looked up (abortable). */
+  async function waitForSettling(items: ImportItemRow[], signal?: AbortSignal): Promise<SliceResult> {
     const oldest = Math.min(...items.map((i) => i.sentAt?.getTime() ?? 0));
     const wait = Math.min(SETTLE_WAIT_MAX_MS, Math.max(0, oldest + reconcileAfterMs - now().getTime()));
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    return { done: false, status: "running" };
+    await abortableSleep(wait, signal).catch(() => {});
+    const [row] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, items[0]!.importId));
+    return { done: false, status: row?.status ?? "error" };
   }
+
+  /**
+   * The slice's watch: every STATUS_CHECK_INTERVAL_MS one query tells whether the import still runs
+   * under this lease (an Interrupt, a takeover), and every LEASE_RENEW_INTERVAL_MS the lease is renewed.
+   * Either aborts the slice's work at once.
+   */
+  function watch(lease: Lease, startedAs: ImportRow["status"]) {
+    const controller = new AbortController();
+    setMaxListeners(1_000, controller.signal); // the lanes' requests and waits listen to it, many at once
+    const parent = deps.signal;
+    const onParent = () => controller.abort(parent?.reason);
+    if (parent?.aborted) controller.abort(parent.reason);
+    else parent?.addEventListener("abort", onParent, { once: true });
+    let renewedAt = Date.now();
+    let busy = false;
+    const state = { lost: false, status: "running" as ImportRow["status"] };
+    const tick = async () => {
+      if (busy || controller.signal.aborted) return;
+      busy = true;
+      try {
+        if (Date.now() - renewedAt >= LEASE_RENEW_INTERVAL_MS) {
+          renewedAt = Date.now();
+          if (!(await renewLease(db, lease, now()))) state.lost = true;
+        }
+        const [row] = await db.select({ status: imports.status, runnerId: imports.runnerId, generation: imports.leaseGeneration }).from(imports).where(eq(imports.id, lease.importId));
+        if (!row || row.runnerId !== lease.runnerId || row.generation !== lease.generation) state.lost = true;
+        state.status = row?.status ?? "error";
+        if (state.lost || state.status !== startedAs) controller.abort(new QboRequestNotSent("aborted"));
+      } catch {
+        // A failed check is tried again at the next tick; commits are fenced whatever happens here.
+      } finally {
+        busy = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), STATUS_CHECK_INTERVAL_MS);
+    timer.unref?.();
+    return {
+      signal: controller.signal,
+      state,
+      stop() {
+        clearInterval(timer);
+        parent?.removeEventListener("abort", onParent);
+      },
+    };
+  }
+
+  // ── the slice ────────────────────────────────────────────────────────────────────────────
 
   /** Runs one slice. Call again until `done`. */
   async function runSlice(importId: string): Promise<SliceResult> {
-    const imp = await getImportById(db, importId);
-    if (!imp) return { done: true, status: "error" };
-    if (imp.status !== "running" && imp.status !== "interrupting") return { done: true, status: imp.status };
+    const found = await getImportById(db, importId);
+    if (!found) return { done: true, status: "error" };
+    if (found.status !== "running" && found.status !== "interrupting") return { done: true, status: found.status };
+    const held = await leaseFor(importId);
+    if (!held || !(await renewLease(db, held, now()))) return leaseLost((await getImportById(db, importId))?.status);
+    const imp = (await getImportById(db, importId))!;
+    const watcher = watch(held, imp.status);
     try {
-      // A sign of life for recovery and for the interrupt finisher, even before anything is committed.
-      await db.update(imports).set({ heartbeatAt: now() }).where(eq(imports.id, imp.id));
-      const phase = phaseReporter(db, imp.id, qbo.pacer, now); // progress wording (lib/import/progress)
-      const refs = await loadRefs(imp.id);
-      const sending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
-      const lost = sending.filter(settled);
-      if (lost.length > 0) await phase.set("rechecking").then(() => reconcile(imp, lost, refs));
-      const unsettled = sending.filter((item) => !settled(item));
-
-      if (imp.status === "interrupting") {
-        if (unsettled.length > 0) return await waitForSettling(unsettled);
-        await finish(imp, "interrupted");
-        return { done: true, status: "interrupted" };
+      return await slice(held, imp, watcher);
+    } catch (error) {
+      if (error instanceof LeaseLostError) return leaseLost((await getImportById(db, importId))?.status);
+      if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {
+        await finish(held, imp, "error", error.message);
+        return { done: true, status: "error" };
       }
+      throw error;
+    } finally {
+      watcher.stop();
+    }
+  }
 
-      const sendingEntities = await itemsWithStatus(imp.id, "sending", "entities");
-      if (sendingEntities.some((item) => !settled(item))) return await waitForSettling(sendingEntities.filter((item) => !settled(item)));
-      const lostEntities = sendingEntities;
-      const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
-      if (lostEntities.length + pendingEntities.length > 0) await phase.set("entities");
-      await createEntities(imp, [...lostEntities, ...pendingEntities]);
-      const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-      if (afterEntities?.status !== "running") return { done: false, status: afterEntities?.status ?? "error" };
-      const resolvedRefs = await loadRefs(imp.id);
-
-      // Settled without a request: ledger-only deletes; and activities whose entity could not be created fail with the reason.
-      const readyOf = async (pending: ImportItemRow[]) => {
-        const blocked: Outcome[] = [];
-        const ready: ImportItemRow[] = [];
-        for (const item of pending) {
-          const activity = payloadOf(item).activity;
-          const refsUsed = activity ? [activity.employeeRef, activity.customerRef, activity.itemRef] : [];
-          const missing = refsUsed.find((r) => r?.startsWith("new:") && !resolvedRefs.has(r));
-          if (item.operation === "delete" && payloadOf(item).ledgerOnly) {
-            // Already gone from QBO (deleted there): only our ledger row goes, no request is sent.
-            blocked.push({ item, status: "deleted" });
-          } else if (item.attempts >= MAX_SEND_ATTEMPTS) {
-            blocked.push({ item, status: "failed", fault: new QboFault({ kind: "server", status: 0, message: `QuickBooks did not accept this activity after ${MAX_SEND_ATTEMPTS} attempts.` }) });
-          } else if (missing) {
-            blocked.push({ item, status: "failed", fault: new QboFault({ kind: "validation", status: 0, message: `Not imported: the QuickBooks entity for ${missing.split(":")[1]} ${missing.split(":")[2]} could not be created.` }) });
-          } else ready.push(item);
+  async function slice(lease: Lease, imp: ImportRow, watcher: ReturnType<typeof watch>): Promise<SliceResult> {
+    const { signal } = watcher;
+    // A plan runs only against the ledger it was computed from.
+    if (imp.status === "running" && imp.ledgerVersionSeen !== null && (await ledgerMovedSincePlan(db, imp))) {
+      await finish(lease, imp, "error", LEDGER_MOVED_MESSAGE);
+      return { done: true, status: "error" };
+    }
+    // What ended imports left in flight on this company is settled before this one sends anything.
+    if (imp.status === "running") {
+      try {
+        if ((await reconcileLeftovers(db, qbo, imp.connectionId, { reconcileAfterMs, now: now(), excludeImportId: imp.id })) > 0 && imp.ledgerVersionSeen !== null) {
+          await finish(lease, imp, "error", LEDGER_MOVED_MESSAGE);
+          return { done: true, status: "error" };
         }
-        await commitOutcomes(imp, blocked);
-        return ready;
-      };
+      } catch (error) {
+        if (!(error instanceof LeftoversUnsettledError)) throw error;
+        await abortableSleep(Math.min(SETTLE_WAIT_MAX_MS, error.retryAfterMs), signal).catch(() => {});
+        return { done: false, status: imp.status };
+      }
+    }
 
-      // The queue is refilled while the lanes work, so they never drain between fetches; a slice ends
-      // when the work is done or its time is up (a bounded Inngest step).
-      const deadline = Date.now() + SLICE_MAX_MS;
-      const queue: ImportItemRow[] = [];
-      let lastSeq = -1;
-      let exhausted = false;
-      let refilling: Promise<void> | null = null;
-      let fetchedInSlice = 0;
-      const refill = () =>
-        (refilling ??= (async () => {
-          const want = Math.min(REFILL_OPS, sliceOps - fetchedInSlice);
-          const fetched = want > 0 ? await pendingAfter(imp.id, lastSeq, want) : [];
-          fetchedInSlice += fetched.length;
-          if (fetched.length < want || fetchedInSlice >= sliceOps) exhausted = true;
-          if (fetched.length > 0) lastSeq = fetched[fetched.length - 1]!.seq;
-          queue.push(...(await readyOf(fetched)));
-        })().finally(() => (refilling = null)));
-      /** Items for a lane: refills when running low, waits for a refill only when empty. */
-      const take = async (n: number, fromEnd = false): Promise<ImportItemRow[]> => {
+    const phase = phaseReporter(db, imp.id, qbo.pacer, now); // progress wording (lib/import/progress)
+    const refs = await createdEntityRefs(db, imp.id);
+    const sending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
+    const lost = sending.filter(isSettled);
+    if (lost.length > 0) {
+      await phase.set("rechecking");
+      await reconcileUnknown(db, qbo, { lease }, imp, lost, refs, signal);
+    }
+    const unsettled = sending.filter((item) => !isSettled(item));
+
+    if (imp.status === "interrupting") {
+      if (unsettled.length > 0) return waitForSettling(unsettled, signal);
+      if (await finish(lease, imp, "interrupted")) return { done: true, status: "interrupted" };
+      return { done: false, status: "interrupting" };
+    }
+
+    const sendingEntities = await itemsWithStatus(imp.id, "sending", "entities");
+    if (sendingEntities.some((item) => !isSettled(item))) return waitForSettling(sendingEntities.filter((item) => !isSettled(item)), signal);
+    const pendingEntities = await itemsWithStatus(imp.id, "pending", "entities");
+    if (sendingEntities.length + pendingEntities.length > 0) await phase.set("entities");
+    await createEntities(
+      { db, qbo, lease, imp, signal, maxAttempts: MAX_SEND_ATTEMPTS, sendDeadlineMs, authTolerated, afterQboResponse: deps.hooks?.afterQboResponse, now },
+      [...sendingEntities, ...pendingEntities],
+    );
+    const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
+    if (afterEntities?.status !== "running" || signal.aborted) return { done: false, status: afterEntities?.status ?? "error" };
+    const resolvedRefs = await createdEntityRefs(db, imp.id);
+
+    /** Claims candidates; settles at once those that need no request. Returns the claimed rows to send. */
+    const claim = async (candidates: ImportItemRow[]): Promise<ImportItemRow[]> => {
+      if (candidates.length === 0) return [];
+      const claimed = await claimItems(db, lease, candidates, now());
+      if (claimed.length === 0) {
+        // The claim says whether we still own the run: a takeover ends the slice, an interrupt the lanes.
+        const [row] = await db.select({ status: imports.status, g: imports.leaseGeneration, r: imports.runnerId }).from(imports).where(eq(imports.id, imp.id));
+        if (!row || row.g !== lease.generation || row.r !== lease.runnerId) {
+          watcher.state.lost = true;
+          throw new LeaseLostError(lease);
+        }
+        if (row.status !== "running") stopTaking = true;
+        return [];
+      }
+      const blocked: CommittableOutcome[] = [];
+      const ready: ImportItemRow[] = [];
+      for (const item of claimed) {
+        const decision = decideBeforeSend({ ...item, attempts: item.attempts - 1 }, resolvedRefs, MAX_SEND_ATTEMPTS);
+        if (decision === "ready") ready.push(item);
+        else blocked.push({ ...decision, item });
+      }
+      await commitOutcomes(db, { lease }, imp, blocked, now());
+      return ready;
+    };
+
+    // The queue holds candidates (read, not claimed); lanes claim what they take, right before sending.
+    const deadline = Date.now() + SLICE_MAX_MS;
+    let stopTaking = false;
+    const queue: ImportItemRow[] = [];
+    let lastSeq = -1;
+    let exhausted = false;
+    let refilling: Promise<void> | null = null;
+    let fetchedInSlice = 0;
+    const refill = () =>
+      (refilling ??= (async () => {
+        const want = Math.min(REFILL_OPS, sliceOps - fetchedInSlice);
+        const fetched = want > 0 ? await pendingAfter(imp.id, lastSeq, want) : [];
+        fetchedInSlice += fetched.length;
+        if (fetched.length < want || fetchedInSlice >= sliceOps) exhausted = true;
+        if (fetched.length > 0) lastSeq = fetched[fetched.length - 1]!.seq;
+        queue.push(...fetched);
+      })().finally(() => (refilling = null)));
+    /** Items for a lane, claimed: refills when running low, waits for a refill only when empty. */
+    const take = async (n: number, fromEnd = false): Promise<ImportItemRow[]> => {
+      for (;;) {
+        if (signal.aborted || stopTaking) return [];
         if (queue.length < QUEUE_REFILL_BELOW && !exhausted && Date.now() < deadline) {
           const pendingRefill = refill();
           if (queue.length === 0) await pendingRefill;
         }
         if (queue.length === 0 && refilling) await refilling;
-        return fromEnd ? queue.splice(-Math.min(n, queue.length)) : queue.splice(0, n);
-      };
-
-      await phase.set("writing");
-      await refill();
-      if (queue.length === 0 && exhausted && fetchedInSlice < sliceOps) {
-        const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
-        if (stillSending.length > 0) return await waitForSettling(stillSending);
-        const [anyPending] = await itemsWithStatus(imp.id, "pending", "TimeActivity", 1);
-        if (anyPending) return { done: false, status: "running" };
-        const ending = await importEnding(db, imp.id); // Error when any item failed (lib/import/outcome)
-        await finish(imp, ending.status, ending.message, true);
-        return { done: true, status: ending.status };
+        if (n === 0 || queue.length === 0) return [];
+        const candidates = fromEnd ? queue.splice(-Math.min(n, queue.length)) : queue.splice(0, n);
+        const ready = await claim(candidates);
+        if (ready.length > 0) return ready;
       }
+    };
 
-      // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
-      // the per-minute batch allowance; when QBO counts a batch as one request, single lanes use what is left
-      // of the general allowance beyond what the batches still need, so both limits are used at once.
-      let stopped = false;
-      let checkedAt = 0;
-      const stillRunning = async () => {
-        if (Date.now() - checkedAt < STATUS_CHECK_INTERVAL_MS) return !stopped;
-        checkedAt = Date.now();
-        const [state] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-        if (state?.status !== "running") stopped = true;
-        return !stopped;
-      };
-      const batchLane = async () => {
-        while (await stillRunning()) {
-          if (qbo.pacer.batchCounting === "request" && qbo.pacer.remainingInWindow().batches === 0) {
-            // No batch may leave this minute: leave the queue to the single lanes instead of holding 30 operations.
-            if (queue.length === 0) await take(0);
-            if (queue.length === 0) return;
-            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
-            continue;
-          }
-          const items = await take(batchSize(qbo.pacer));
-          if (items.length === 0) return;
-          await sendBatch(imp, items, resolvedRefs);
-        }
-      };
-      const singleLane = async () => {
-        while (qbo.pacer.batchCounting === "request" && (await stillRunning())) {
-          const { requests, batches } = qbo.pacer.remainingInWindow();
-          const spare = requests - batches; // each batch still allowed this minute keeps one request
-          if (spare <= 0) {
-            // Nothing left to wait for: never idle until the next minute just to find the queue empty.
-            if (queue.length === 0) await take(0);
-            if (queue.length === 0) return;
-            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
-            continue;
-          }
-          const items = await take(Math.min(SINGLES_PER_TURN, spare), true); // from the end: batches keep the head
-          if (items.length === 0) return;
-          await sendSingles(imp, items, resolvedRefs);
-        }
-      };
-      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]).finally(phase.watch());
+    await phase.set("writing");
+    await refill();
+    if (queue.length === 0 && exhausted && fetchedInSlice < sliceOps) {
+      const stillSending = await itemsWithStatus(imp.id, "sending", "TimeActivity");
+      if (stillSending.length > 0) return waitForSettling(stillSending, signal);
+      const [anyPending] = await itemsWithStatus(imp.id, "pending", "TimeActivity", 1);
+      if (anyPending) return { done: false, status: "running" };
+      const ending = await importEnding(db, imp.id); // Error when any item failed (lib/import/outcome)
+      if (await finish(lease, imp, ending.status, ending.message, true)) return { done: true, status: ending.status };
       return { done: false, status: "running" };
-    } catch (error) {
-      if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {
-        await finish(imp, "error", error.message);
-        return { done: true, status: "error" };
-      }
-      throw error;
     }
+
+    // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
+    // the per-minute batch allowance; when QBO counts a batch as one request, single lanes use what is left
+    // of the general allowance beyond what the batches still need, so both limits are used at once.
+    const pollMs = () => qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE;
+    const batchLane = async (laneSignal: AbortSignal) => {
+      while (!laneSignal.aborted) {
+        if (qbo.pacer.batchCounting === "request" && qbo.pacer.remainingInWindow().batches === 0) {
+          // No batch may leave this minute: leave the queue to the single lanes instead of holding 30 operations.
+          if (queue.length === 0) await take(0);
+          if (queue.length === 0) return;
+          await abortableSleep(pollMs(), laneSignal);
+          continue;
+        }
+        const items = await take(batchSize(qbo.pacer));
+        if (items.length === 0) return;
+        await sendBatch(lease, imp, items, resolvedRefs, laneSignal);
+      }
+    };
+    const singleLane = async (laneSignal: AbortSignal) => {
+      while (qbo.pacer.batchCounting === "request" && !laneSignal.aborted) {
+        const spare = spareSingleRequests(qbo.pacer);
+        if (spare <= 0) {
+          // Nothing left to wait for: never idle until the next minute just to find the queue empty.
+          if (queue.length === 0) await take(0);
+          if (queue.length === 0) return;
+          await abortableSleep(pollMs(), laneSignal);
+          continue;
+        }
+        const items = await take(Math.min(SINGLES_PER_TURN, spare), true); // from the end: batches keep the head
+        if (items.length === 0) return;
+        await sendSingles(lease, imp, items, resolvedRefs, laneSignal);
+      }
+    };
+    // One lane fails, all stop: the others are aborted, waited for, and what they learned committed.
+    await runLanes([...Array.from({ length: concurrency }, () => batchLane), ...Array.from({ length: SINGLE_LANES }, () => singleLane)], signal).finally(phase.watch());
+    if (watcher.state.lost) throw new LeaseLostError(lease);
+    return { done: false, status: watcher.state.status === "running" ? "running" : watcher.state.status };
   }
 
   async function markError(importId: string, message: string) {
     const imp = await getImportById(db, importId);
-    if (imp && (imp.status === "running" || imp.status === "interrupting")) await finish(imp, "error", message);
+    if (!imp || (imp.status !== "running" && imp.status !== "interrupting")) return;
+    const held = await leaseFor(importId);
+    if (held) await finish(held, imp, "error", message);
   }
 
   return { runSlice, markError };
@@ -778,15 +586,3 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
     });
   }
 }
-
-/** One rule as stored in an import's mapping snapshot. */
-export interface SnapshotRule {
-  category: MappingCategory;
-  sourceId: number;
-  sourceName: string;
-  kind: "create" | "link" | "skip";
-  targetQboId?: string | null;
-  targetName?: string | null;
-  createOptions?: Record<string, unknown> | null;
-}
-

@@ -1,11 +1,12 @@
 // Draft → running → completed / interrupted / error, with the rules the spec puts on each step:
 // drafts are private to their author, one import runs per company (the database decides), only the
 // admin who started an import may interrupt it.
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, imports, qboConnections } from "@/db/schema";
 import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
+import { LEDGER_MOVED_MESSAGE, ledgerUnchangedCondition, previewIsStale } from "@/db/queries/import-run";
 
 export class ImportRuleError extends Error {
   constructor(
@@ -54,13 +55,9 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   if (connection.timeTrackingEnabled === false) {
     throw new ImportRuleError("time_tracking_off", "Time tracking is off in this QuickBooks company. Turn it on in QuickBooks (Settings → Time) and try again.");
   }
-  const previewedAt = new Date((imp.summary as { previewedAt: string }).previewedAt);
-  const [changedSince] = await db
-    .select({ id: imports.id })
-    .from(imports)
-    .where(and(eq(imports.connectionId, imp.connectionId), inArray(imports.status, ["completed", "interrupted", "error"]), gt(imports.finishedAt, previewedAt)))
-    .limit(1);
-  if (changedSince) throw new ImportRuleError("stale_preview", "Another import changed this company's QuickBooks data after this preview. Open the preview again to refresh it.");
+  // A plan runs only against the ledger it was computed from (issue 12): refused when the company's
+  // ledger moved since the preview, or an ended import left writes whose outcome is still unknown.
+  if (await previewIsStale(db, imp)) throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
   // Serialised with draft changes (the revision) and with Disconnect (the connection row's lock).
   const revision = expectedRevision ?? imp.draftRevision;
   try {
@@ -70,11 +67,14 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
       const [row] = await tx
         .update(imports)
         .set({ status: "running", realmId: connection.realmId, startedAt: now, heartbeatAt: now, updatedAt: now })
-        .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, revision)))
+        .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, revision), ledgerUnchangedCondition(imp)))
         .returning();
       if (row) return row;
-      const [current] = await tx.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-      if (current?.status === "draft") throw new ImportRuleError("stale_preview", "This preview changed after it was shown (it was refreshed or edited elsewhere). Review it again, then start it.");
+      const [current] = await tx.select({ status: imports.status, draftRevision: imports.draftRevision }).from(imports).where(eq(imports.id, imp.id));
+      if (current?.status === "draft" && current.draftRevision !== revision) {
+        throw new ImportRuleError("stale_preview", "This preview changed after it was shown (it was refreshed or edited elsewhere). Review it again, then start it.");
+      }
+      if (current?.status === "draft") throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
       throw new ImportRuleError("not_ready", "This import has already been started.");
     });
   } catch (error) {

@@ -6,7 +6,7 @@ import { mappingRules } from "@/db/schema";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { MappingCategory, RuleForEntity } from "@/lib/mapping/rules";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
-import type { SnapshotRule } from "./execute";
+import type { SnapshotRule } from "./types";
 import { ruleFromSnapshot, snapshotFromRow } from "./rules";
 import type { SourceData } from "./source";
 

@@ -10,16 +10,19 @@ import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
-import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
+import { ledgerVersionOf } from "@/db/queries/import-run";
+import { getEnv } from "@/lib/env";
+import { RECONCILE_AFTER_MS } from "./outcomes";
+import { reconcileLeftovers } from "./reconcile";
 import { planImport, type PlanResult } from "./plan";
 import { compileScope } from "./plan/scope";
 import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
-import { activityStateFromQbo } from "./qbo-activity";
+import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { DesiredActivity, ImportScope, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import type { ActivityItemPayload, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
 const ITEM_INSERT_CHUNK_ROWS = 500;
 
@@ -176,6 +179,8 @@ export interface PrepareDeps {
   /** Pre-read actiTIME data (the wizard reads it once for the map step); read here when absent. */
   source?: SourceData;
   now?: () => Date;
+  /** Age at which an ended import's unknown outcomes are looked up (default RECONCILE_AFTER_MS). */
+  reconcileAfterMs?: number;
 }
 
 /** Builds the preview of a draft and stores it as the import's items. Returns the summary it stored. */
@@ -190,6 +195,10 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   let plan = planImport(planInput);
 
   const compiled = compileScope(scope);
+  // Writes ended imports left with an unknown outcome are settled first, and the ledger version is
+  // read before the ledger: Start refuses the plan if anything writes the ledger after this point.
+  await reconcileLeftovers(db, deps.qbo, imp.connectionId, { reconcileAfterMs: deps.reconcileAfterMs ?? getEnv().importTimings.reconcileAfterMs ?? RECONCILE_AFTER_MS, excludeImportId: imp.id });
+  const ledgerVersion = await ledgerVersionOf(db, imp.connectionId);
   const ledgerRows = await listLedgerInRange(db, imp.connectionId, scope.dateFrom, scope.dateTo);
   // Every ledger activity this import may update, delete or leave alone, or whose records it plans,
   // is re-read, so billed and deleted-in-QBO activities are known before anything is planned against them.
@@ -302,6 +311,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
       .set({
         step: "preview",
         summary,
+        ledgerVersionSeen: ledgerVersion,
         timeDescriptionSnapshot: settings,
         progressTotal: executable,
         progressDone: 0,

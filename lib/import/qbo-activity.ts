@@ -1,4 +1,5 @@
 // Translation between our activities and QBO TimeActivity JSON (reference qbo-api.md §2.1).
+import { qboQuote, type QboClient } from "@/lib/qbo/client";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { canonicalRate, qboIdOf } from "./plan/keys";
 import type { QboActivityState, TargetRef, WrittenActivity } from "./types";
@@ -59,4 +60,19 @@ export function qboActivityMatches(ta: QboTimeActivity, wanted: WrittenActivity)
   if (status !== wanted.billableStatus) return false;
   if (wanted.billableStatus === "Billable" && canonicalRate(ta.HourlyRate) !== canonicalRate(wanted.hourlyRate)) return false;
   return (ta.Description ?? "") === (wanted.description ?? "");
+}
+
+/** Ids per bulk read (`Id IN (…)`): one query reads this many activities. */
+export const QBO_READ_IDS_PER_QUERY = 500;
+
+/** Current QBO copies of activities, read in bulk (`Id IN (…)`, 500 per query): never one read per activity. */
+export async function readActivitiesById(qbo: Pick<QboClient, "query">, ids: string[], signal?: AbortSignal): Promise<Map<string, QboTimeActivity>> {
+  const found = new Map<string, QboTimeActivity>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += QBO_READ_IDS_PER_QUERY) {
+    const part = unique.slice(i, i + QBO_READ_IDS_PER_QUERY);
+    const rows = await qbo.query("TimeActivity", `Id IN (${part.map(qboQuote).join(",")})`, "Id", { signal });
+    for (const row of rows) found.set(row.Id, row);
+  }
+  return found;
 }

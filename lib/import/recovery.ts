@@ -7,10 +7,15 @@ import { inArray } from "drizzle-orm";
 import { ACTIVE_IMPORT_STATUSES } from "@/db/queries/imports";
 import { imports } from "@/db/schema";
 import { importInterruptRequested, importRunRequested } from "@/inngest/events";
-import { defaultImportDriverDeps, isRunningInline, isStale, runImportInline, sendImportEvent, usesInngest, type ImportDriverDeps } from "./runner";
+import { defaultImportDriverDeps, isRunningInline, isStale, leaseStaleMs, runImportInline, sendImportEvent, usesInngest, type ImportDriverDeps } from "./runner";
 
 /** How often a live process looks for imports a dead one left behind (in-process mode). */
 export const IMPORT_RECOVERY_SWEEP_INTERVAL_MS = 60_000;
+
+/** The sweep's interval in effect: at most half the stale-lease time (shortened by the test knob). */
+export function recoverySweepIntervalMs(): number {
+  return Math.max(1_000, Math.min(IMPORT_RECOVERY_SWEEP_INTERVAL_MS, Math.floor(leaseStaleMs() / 2)));
+}
 
 export interface RecoveryReport {
   /** Resumed in this process (in-process mode). */
@@ -38,8 +43,9 @@ export async function recoverStaleImports(deps: ImportDriverDeps = defaultImport
       await sendImportEvent(deps, imp.status === "interrupting" ? importInterruptRequested.create(data) : importRunRequested.create(data));
       report.requested.push(imp.id);
     } else {
-      // Not awaited: the run goes on in the background. Its claim is a compare-and-set on the stale
-      // heartbeat, so if another process got there first this one steps back.
+      // Not awaited: the run goes on in the background. Taking the lease is a compare-and-set on the
+      // stale heartbeat that bumps the generation: if another process got there first this one steps
+      // back, and the stale holder, should it wake up, can neither claim, commit nor renew.
       void runImportInline(imp.id, deps);
       report.resumed.push(imp.id);
     }
@@ -64,7 +70,7 @@ export async function recoverImportsOnStart(
       recoverStaleImports(deps).catch((error: unknown) => {
         console.error(`[imports] recovery sweep failed: ${error instanceof Error ? error.message : String(error)}`);
       });
-    }, IMPORT_RECOVERY_SWEEP_INTERVAL_MS);
+    }, recoverySweepIntervalMs());
     sweep.unref(); // the sweep never keeps a shutting-down process alive
     globalForSweep.__importRecoverySweep = sweep;
   }

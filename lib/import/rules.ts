@@ -2,7 +2,7 @@
 // the import's snapshot (what a run used), and the mapping_rules row.
 import type { mappingRules } from "@/db/schema";
 import type { MappingRule, RuleForEntity } from "@/lib/mapping/rules";
-import type { SnapshotRule } from "./execute";
+import type { SnapshotRule } from "./types";
 
 type RuleRow = typeof mappingRules.$inferSelect;
 

@@ -4,8 +4,9 @@
 // in the database (lib/import/lifecycle) and then ask here for a run or an interrupt.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { acquireLease, type Lease } from "@/db/queries/import-run";
 import { ACTIVE_IMPORT_STATUSES, getImportById, type ImportRow } from "@/db/queries/imports";
 import type { QboConnection } from "@/db/queries/connections";
 import { imports, qboConnections } from "@/db/schema";
@@ -14,15 +15,37 @@ import { importInterruptEventId, importInterruptRequested, importRunEventId, imp
 import { getEnv } from "@/lib/env";
 import type { QboClient } from "@/lib/qbo/client";
 import { qboClientFor } from "@/lib/qbo/connect";
-import { createExecutor, type SliceResult } from "./execute";
+import { createExecutor, IMPORT_LEASE_STALE_MS, RECONCILE_AFTER_MS, SEND_DEADLINE_MS, type ExecuteDeps } from "./execute";
+import type { SliceResult } from "./types";
 
 /**
- * An active import whose heartbeat is older than this has no live runner. Inline runners touch the
- * heartbeat every INLINE_HEARTBEAT_INTERVAL_MS, so only a dead process (or a stuck Inngest run) gets here.
+ * An active import whose lease holder has not renewed it for this long has no live runner and may be
+ * taken over (the generation bumps, so the old holder, should it wake up, can do nothing more). The
+ * executor renews every LEASE_RENEW_INTERVAL_MS while a slice runs. Tests shorten it with
+ * IMPORT_LEASE_STALE_MS (lib/env: refused in production without ALLOW_TEST_KNOBS=1).
  */
-export const IMPORT_HEARTBEAT_STALE_MS = 2 * 60_000;
-/** How often a live inline runner says so, even while a slice waits on QBO's rate limits. */
-export const INLINE_HEARTBEAT_INTERVAL_MS = 30_000;
+export const IMPORT_HEARTBEAT_STALE_MS = IMPORT_LEASE_STALE_MS;
+
+/** The stale-lease time in effect (the test knob, or the production default). */
+export function leaseStaleMs(): number {
+  return safeTimings().leaseStaleMs ?? IMPORT_HEARTBEAT_STALE_MS;
+}
+
+function safeTimings(): { leaseStaleMs?: number; reconcileAfterMs?: number } {
+  try {
+    return getEnv().importTimings ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Executor timings in effect: the reconcile age and a send deadline well inside it. */
+export function executorTimings(): Pick<ExecuteDeps, "reconcileAfterMs" | "sendDeadlineMs"> {
+  const reconcileAfterMs = safeTimings().reconcileAfterMs;
+  if (reconcileAfterMs === undefined) return {};
+  return { reconcileAfterMs, sendDeadlineMs: Math.min(SEND_DEADLINE_MS, Math.floor(reconcileAfterMs / 4)) };
+}
+export { RECONCILE_AFTER_MS };
 /**
  * Slices one run may take. Inngest allows 1,000 steps per run; 900 slices of EXECUTE_SLICE_OPS (600)
  * is over half a million operations, so a run that needs more is not big but stuck.
@@ -36,7 +59,7 @@ export interface ImportDriverDeps {
   getDb: () => Promise<Db>;
   qboClientFor: (db: Db, connection: Pick<QboConnection, "id" | "realmId">) => QboClient;
   /** The engine that runs slices. Default: lib/import/execute. */
-  createExecutor?: (deps: { db: Db; qbo: QboClient }) => ImportExecutor;
+  createExecutor?: (deps: { db: Db; qbo: QboClient; lease?: Lease; reconcileAfterMs?: number; sendDeadlineMs?: number }) => ImportExecutor;
   /** Default: getEnv().inngest.enabled. */
   inngestEnabled?: boolean;
   /** Default: the app's Inngest client. */
@@ -56,21 +79,25 @@ export function sendImportEvent(deps: ImportDriverDeps, event: ImportEvent): Pro
   return deps.sendEvent ? deps.sendEvent(event) : inngest.send(event);
 }
 
-/** The executor for an import, over its company's QBO client; undefined when the import is gone. */
-export async function executorForImport(deps: ImportDriverDeps, db: Db, importId: string): Promise<ImportExecutor | undefined> {
+/**
+ * The executor for an import, over its company's QBO client, working under `lease` (without one it
+ * takes the import over itself: only for ending an import whose run is known to be gone). Undefined
+ * when the import is gone.
+ */
+export async function executorForImport(deps: ImportDriverDeps, db: Db, importId: string, lease?: Lease): Promise<ImportExecutor | undefined> {
   const [row] = await db
     .select({ id: qboConnections.id, realmId: qboConnections.realmId })
     .from(imports)
     .innerJoin(qboConnections, eq(qboConnections.id, imports.connectionId))
     .where(eq(imports.id, importId));
   if (!row) return undefined;
-  return (deps.createExecutor ?? createExecutor)({ db, qbo: deps.qboClientFor(db, row) });
+  return (deps.createExecutor ?? createExecutor)({ db, qbo: deps.qboClientFor(db, row), ...executorTimings(), ...(lease ? { lease } : {}) });
 }
 
-/** One slice of an import, as an Inngest step runs it (each step may land on a different process). */
-export async function runImportSlice(deps: ImportDriverDeps, importId: string): Promise<SliceResult> {
+/** One slice of an import under `lease`, as an Inngest step runs it (each step may land on a different process). */
+export async function runImportSlice(deps: ImportDriverDeps, importId: string, lease: Lease): Promise<SliceResult> {
   const db = await deps.getDb();
-  const executor = await executorForImport(deps, db, importId);
+  const executor = await executorForImport(deps, db, importId, lease);
   if (!executor) return { done: true, status: "error" };
   return executor.runSlice(importId);
 }
@@ -91,19 +118,14 @@ export function unexpectedErrorMessage(error: unknown): string {
 
 // ── liveness: which process runs an import, and whether it still lives ─────────────────────
 
-/** Older than this, an active import's last sign of life says nobody runs it any more. */
-function staleBefore(now: Date): Date {
-  return new Date(now.getTime() - IMPORT_HEARTBEAT_STALE_MS);
-}
-
-/** Nobody has touched it recently: no heartbeat since the cutoff (startImport sets one when it starts). */
-function staleCondition(cutoff: Date) {
-  return or(lt(imports.heartbeatAt, cutoff), and(isNull(imports.heartbeatAt), or(isNull(imports.startedAt), lt(imports.startedAt, cutoff))));
-}
-
 export function isStale(imp: Pick<ImportRow, "heartbeatAt" | "startedAt">, now: Date): boolean {
   const lastSign = imp.heartbeatAt ?? imp.startedAt;
-  return !lastSign || lastSign.getTime() < staleBefore(now).getTime();
+  return !lastSign || lastSign.getTime() < now.getTime() - leaseStaleMs();
+}
+
+/** Takes the import's lease for `runnerId` (unheld, already its own, or stale); undefined when a live runner holds it. */
+export async function takeImportLease(db: Db, importId: string, runnerId: string, now = new Date()): Promise<Lease | undefined> {
+  return acquireLease(db, importId, runnerId, { staleMs: leaseStaleMs(), now });
 }
 
 const globalForRuns = globalThis as unknown as {
@@ -120,44 +142,18 @@ export const PROCESS_RUNNER_ID = (globalForRuns.__importRunnerId ??= `${hostname
 /** Imports this process is running now, so one import runs once per process. */
 const inlineRuns = (globalForRuns.__importInlineRuns ??= new Map<string, Promise<SliceResult>>());
 
-/**
- * Takes the import for this process. The compare-and-set in one statement is what keeps two live
- * processes from both running it: only an unclaimed, already ours, or stale import is taken.
- */
-async function claimImport(db: Db, importId: string, now: Date): Promise<boolean> {
-  const claimed = await db
-    .update(imports)
-    .set({ runnerId: PROCESS_RUNNER_ID, heartbeatAt: now })
-    .where(
-      and(
-        eq(imports.id, importId),
-        inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]),
-        or(isNull(imports.runnerId), eq(imports.runnerId, PROCESS_RUNNER_ID), staleCondition(staleBefore(now))),
-      ),
-    )
-    .returning({ id: imports.id });
-  return claimed.length > 0;
-}
-
-async function touchHeartbeat(db: Db, importId: string): Promise<void> {
-  await db
-    .update(imports)
-    .set({ heartbeatAt: new Date() })
-    .where(and(eq(imports.id, importId), eq(imports.runnerId, PROCESS_RUNNER_ID), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES])));
-}
-
 async function driveInline(importId: string, deps: ImportDriverDeps): Promise<SliceResult> {
-  let db: Db;
   let executor: ImportExecutor | undefined;
   try {
-    db = await deps.getDb();
-    if (!(await claimImport(db, importId, new Date()))) {
-      // Finished already, or another live process runs it (and will notice an interrupt itself).
+    const db = await deps.getDb();
+    const lease = await takeImportLease(db, importId, PROCESS_RUNNER_ID);
+    if (!lease) {
+      // Finished already, or another live runner holds the lease (and will notice an interrupt itself).
       const imp = await getImportById(db, importId);
       const active = imp !== undefined && (ACTIVE_IMPORT_STATUSES as readonly string[]).includes(imp.status);
       return { done: !active, status: imp?.status ?? "error" };
     }
-    executor = await executorForImport(deps, db, importId);
+    executor = await executorForImport(deps, db, importId, lease);
     if (!executor) return { done: true, status: "error" };
   } catch (error) {
     // Nothing was claimed or nothing can run it: the start-up recovery or the sweep takes it later.
@@ -165,12 +161,7 @@ async function driveInline(importId: string, deps: ImportDriverDeps): Promise<Sl
     return { done: false, status: "running" };
   }
 
-  const heartbeat = setInterval(() => {
-    touchHeartbeat(db, importId).catch((error: unknown) => {
-      console.warn(`[import ${importId}] heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  }, INLINE_HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref(); // never keeps a process alive that is otherwise shutting down
+  // The executor renews the lease while a slice runs; a slice whose lease was taken over ends `done`.
   try {
     for (let slice = 1; slice <= IMPORT_MAX_SLICES; slice++) {
       const result = await executor.runSlice(importId);
@@ -187,8 +178,6 @@ async function driveInline(importId: string, deps: ImportDriverDeps): Promise<Sl
       return { done: false, status: "running" };
     }
     return { done: true, status: "error" };
-  } finally {
-    clearInterval(heartbeat);
   }
 }
 

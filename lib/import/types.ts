@@ -166,3 +166,42 @@ export interface QboActivityState extends Partial<Omit<WrittenActivity, "hours" 
   hours: number;
   minutes: number;
 }
+
+// ── payloads of import_items and what a slice reports (shared by preview, pages and executor) ──
+
+/** `desired` of a TimeActivity item. */
+export interface ActivityItemPayload {
+  activity?: DesiredActivity;
+  /** The SyncToken to send with an update or delete (refreshed when QBO says it is stale). */
+  syncToken?: string;
+  /** Delete of an activity already gone from QBO: only the ledger row goes. */
+  ledgerOnly?: boolean;
+}
+
+/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
+export interface EntityItemPayload {
+  category: MappingCategory;
+  ref: TargetRef;
+  name: string;
+  sourceIds: number[];
+  body: Record<string, unknown>;
+}
+
+/** One rule as stored in an import's mapping snapshot. */
+export interface SnapshotRule {
+  category: MappingCategory;
+  sourceId: number;
+  sourceName: string;
+  kind: "create" | "link" | "skip";
+  targetQboId?: string | null;
+  targetName?: string | null;
+  createOptions?: Record<string, unknown> | null;
+}
+
+export type ImportRunStatus = "draft" | "running" | "interrupting" | "completed" | "interrupted" | "error";
+
+/** What one slice of execution reports to its driver. */
+export interface SliceResult {
+  done: boolean;
+  status: ImportRunStatus;
+}

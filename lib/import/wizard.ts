@@ -10,7 +10,7 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import { MAPPING_CATEGORIES, type MappingCategory, type RuleForEntity } from "@/lib/mapping/rules";
 import { keepCreatedEntity } from "@/lib/mapping/history";
 import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
-import type { SnapshotRule } from "./execute";
+import type { SnapshotRule } from "./types";
 import type { Actor } from "./lifecycle";
 import type { ImportSelection } from "./prepare";
 import { snapshotFromRule } from "./rules";

@@ -68,6 +68,45 @@ interface SendOptions {
    * safe; writes only when the caller reconciles (lib/import/execute) or the operation is idempotent.
    */
   retryUnknownOutcome?: boolean;
+  /** Interrupt / lost lease: no request leaves after this aborts, and every wait before one ends at once. */
+  signal?: AbortSignal;
+  /** Epoch ms after which the request is not sent any more (a claim's send deadline, lib/import/execute). */
+  notAfter?: number;
+}
+
+/** Per-call options of the write and read methods. */
+export interface CallOptions {
+  retryUnknownOutcome?: boolean;
+  signal?: AbortSignal;
+  notAfter?: number;
+}
+
+/**
+ * The request never left (aborted while it waited for the pacer or a back-off, or past its send
+ * deadline): its outcome is known — nothing was written.
+ */
+export class QboRequestNotSent extends Error {
+  constructor(readonly reason: "aborted" | "deadline") {
+    super(reason === "aborted" ? "The request was not sent: the work was stopped" : "The request was not sent: its send deadline had passed");
+    this.name = "QboRequestNotSent";
+  }
+}
+
+/** A wait that ends early (rejecting with QboRequestNotSent) when `signal` aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.reject(new QboRequestNotSent("aborted"));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new QboRequestNotSent("aborted"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** A deterministic requestid: the same logical write always carries the same id (≤ maxLength chars). */
@@ -109,12 +148,33 @@ export function createQboClient(options: QboClientOptions) {
       headers["Content-Type"] = opts.contentType ?? "application/json";
       body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     }
+    const gate = () => {
+      if (opts.signal?.aborted) throw new QboRequestNotSent("aborted");
+      if (opts.notAfter !== undefined && Date.now() > opts.notAfter) throw new QboRequestNotSent("deadline");
+    };
+    gate();
     let response: Response;
     try {
-      response = await pacer.run({ batch: opts.batchItems !== undefined, items: opts.batchItems }, () =>
-        doFetch(url, { method: opts.method, headers, body, signal: AbortSignal.timeout(timeoutMs) }),
-      );
+      // An abort ends the wait for the pacer's permit; a request that has left is never abandoned
+      // (its answer is what tells us whether it was written).
+      let started = false;
+      const paced = pacer.run({ batch: opts.batchItems !== undefined, items: opts.batchItems }, () => {
+        gate();
+        started = true;
+        return doFetch(url, { method: opts.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      });
+      const signal = opts.signal;
+      response = !signal
+        ? await paced
+        : await new Promise<Response>((resolve, reject) => {
+            const onAbort = () => {
+              if (!started) reject(new QboRequestNotSent("aborted"));
+            };
+            signal.addEventListener("abort", onAbort, { once: true });
+            paced.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+          });
     } catch (error) {
+      if (error instanceof QboRequestNotSent) throw error;
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
       throw new QboFault({
         kind: timedOut ? "timeout" : "network",
@@ -166,13 +226,13 @@ export function createQboClient(options: QboClientOptions) {
           // A 429 means the request was not processed: always safe to send again, after a pause for the realm.
           const wait = pacer.minuteMs * THROTTLE_WAIT_SHARE_OF_MINUTE * (0.5 + random() * 0.5) * Math.min(1, throttles / 2);
           pacer.pause(wait);
-          await sleep(wait);
+          await abortableSleep(wait, opts.signal);
           continue;
         }
         const unknown = error.outcomeUnknown && opts.method === "POST" && !opts.retryUnknownOutcome;
         if (error.retryable && !unknown && serverErrors < MAX_SERVER_RETRIES) {
           serverErrors++;
-          await sleep(backoffMs(serverErrors));
+          await abortableSleep(backoffMs(serverErrors), opts.signal);
           continue;
         }
         throw error;
@@ -194,12 +254,12 @@ export function createQboClient(options: QboClientOptions) {
   }
 
   /** `SELECT * FROM <entity> [WHERE …]`, every page (1,000 rows each), parsed. */
-  async function query<E extends QboEntityName>(entity: E, where = "", orderBy = "Id"): Promise<QboEntity<E>[]> {
+  async function query<E extends QboEntityName>(entity: E, where = "", orderBy = "Id", call: Pick<CallOptions, "signal"> = {}): Promise<QboEntity<E>[]> {
     const rows: QboEntity<E>[] = [];
     for (let start = 1; ; start += QBO_QUERY_PAGE_SIZE) {
       const statement = `SELECT * FROM ${entity}${where ? ` WHERE ${where}` : ""} ORDERBY ${orderBy} STARTPOSITION ${start} MAXRESULTS ${QBO_QUERY_PAGE_SIZE}`;
       // POST with application/text avoids URL-length limits (reference §3).
-      const envelope = (await send({ method: "POST", path: "query", body: statement, contentType: "application/text", retryUnknownOutcome: true })) as {
+      const envelope = (await send({ method: "POST", path: "query", body: statement, contentType: "application/text", retryUnknownOutcome: true, signal: call.signal })) as {
         QueryResponse?: Record<string, unknown>;
       };
       const page = envelope.QueryResponse?.[entity];
@@ -213,21 +273,21 @@ export function createQboClient(options: QboClientOptions) {
     return entityOf(entity, await send({ method: "GET", path: `${entity.toLowerCase()}/${encodeURIComponent(id)}` }));
   }
 
-  async function create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+  async function create<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: CallOptions = {}) {
     return entityOf(entity, await send({ method: "POST", path: entity.toLowerCase(), body, requestId, ...opts }));
   }
 
   /** Full update (TimeActivity's sparse update is unreliable, reference §2.1): body carries Id + current SyncToken. */
-  async function update<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+  async function update<E extends QboEntityName>(entity: E, body: Record<string, unknown>, requestId: string, opts: CallOptions = {}) {
     return entityOf(entity, await send({ method: "POST", path: entity.toLowerCase(), body, requestId, ...opts }));
   }
 
-  async function remove(entity: QboEntityName, id: string, syncToken: string, requestId: string, opts: { retryUnknownOutcome?: boolean } = {}) {
+  async function remove(entity: QboEntityName, id: string, syncToken: string, requestId: string, opts: CallOptions = {}) {
     await send({ method: "POST", path: entity.toLowerCase(), params: { operation: "delete" }, body: { Id: id, SyncToken: syncToken }, requestId, ...opts });
   }
 
   /** Up to 30 operations in one request; results matched by bId (items run in no guaranteed order). */
-  async function batch(ops: BatchOperation[], requestId?: string, opts: { retryUnknownOutcome?: boolean } = {}): Promise<Map<string, BatchResult>> {
+  async function batch(ops: BatchOperation[], requestId?: string, opts: CallOptions = {}): Promise<Map<string, BatchResult>> {
     if (ops.length === 0) return new Map();
     if (ops.length > QBO_BATCH_MAX_OPS) throw new RangeError(`A QBO batch holds at most ${QBO_BATCH_MAX_OPS} operations`);
     const BatchItemRequest = ops.map((op) =>

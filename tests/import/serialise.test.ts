@@ -219,7 +219,7 @@ describe("One active import per QuickBooks company, across accounts", () => {
     const otherDraft = await createDraft(w.db, otherActor, other.id);
     await w.db
       .update(imports)
-      .set({ ...RANGE, step: "preview", summary: { previewedAt: new Date().toISOString() } })
+      .set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: { previewedAt: new Date().toISOString() } })
       .where(eq(imports.id, otherDraft.id));
 
     const { importId } = await w.preview(RANGE);
@@ -239,7 +239,7 @@ describe("One active import per QuickBooks company, across accounts", () => {
     for (let race = 0; race < RACES; race++) {
       const mineNow = await w.preview(RANGE);
       const theirs = await createDraft(w.db, otherActor, other.id);
-      await w.db.update(imports).set({ ...RANGE, step: "preview", summary: { previewedAt: new Date().toISOString() } }).where(eq(imports.id, theirs.id));
+      await w.db.update(imports).set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: { previewedAt: new Date().toISOString() } }).where(eq(imports.id, theirs.id));
       const results = await Promise.allSettled([startImport(w.db, w.actor, mineNow.importId), startImport(w.db, otherActor, theirs.id)]);
       expect(results.filter((r) => r.status === "fulfilled"), `race ${race}`).toHaveLength(1);
       const running = await w.db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, w.connection.realmId), eq(imports.status, "running")));

@@ -9,7 +9,7 @@ import { and, eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Db } from "@/db/client";
 import { importItems, ledger } from "@/db/schema";
-import type { ActivityItemPayload } from "@/lib/import/execute";
+import type { ActivityItemPayload } from "@/lib/import/types";
 import { canonicalRate, resolveNewRefs } from "@/lib/import/plan/keys";
 import type { DesiredActivity, TargetRef, WrittenActivity } from "@/lib/import/types";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";

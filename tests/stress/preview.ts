@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { imports } from "@/db/schema";
-import type { SnapshotRule } from "@/lib/import/execute";
+import type { SnapshotRule } from "@/lib/import/types";
 import { createDraft, type Actor } from "@/lib/import/lifecycle";
 import { listSavedRules, mapStepEntities, proposedRules } from "@/lib/import/mapping-step";
 import { preparePreview, type ImportSelection } from "@/lib/import/prepare";

@@ -7,6 +7,7 @@ import { ImportRuleError, interruptImport, startImport } from "@/lib/import/life
 import { mapStepEntities } from "@/lib/import/mapping-step";
 import { listSavedRules } from "@/lib/import/mapping-step";
 import { preparePreview, scopeOf } from "@/lib/import/prepare";
+import { LeftoversUnsettledError } from "@/lib/import/reconcile";
 import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { DraftChangedError, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
@@ -70,9 +71,10 @@ export async function confirmMappingAction(importId: string, form: FormData) {
   const ok = await saveMapping(db, actor, importId, rules, errors).catch((error: unknown) => afterDraftChanged(importId, error, "map"));
   if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
   const fresh = (await loadDraft(importId)).imp;
-  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id)).catch((error: unknown) =>
-    afterDraftChanged(importId, error, "map"),
-  );
+  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id)).catch((error: unknown) => {
+    if (error instanceof LeftoversUnsettledError) redirect(`/imports/${importId}/map?error=${encodeURIComponent(error.message)}`);
+    return afterDraftChanged(importId, error, "map");
+  });
   redirect(`/imports/${importId}/preview`);
 }
 
@@ -82,18 +84,27 @@ export async function refreshDirectoryAction(importId: string) {
   redirect(`/imports/${importId}/map?refreshed=1`);
 }
 
-/** Rebuilds the preview (QuickBooks or actiTIME may have changed since it was made). */
-export async function refreshPreviewAction(importId: string) {
+/** Rebuilds a draft's preview; false (with the reason) while an ended import's last writes are still being checked. */
+async function recomputePreview(importId: string): Promise<{ ok: true } | { ok: false; message: string }> {
   const { db, imp, actor, connection, qbo } = await loadDraft(importId);
-  if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
   const [directory] = await Promise.all([loadQboDirectory(db, connection.id, qbo), refreshFactsForPreview(db, connection.id, qbo)]);
   try {
     const current = await bringDraftUpToDate(db, imp);
     await preparePreview({ db, qbo, actitime, directory }, current, await descriptionSettings(db, connection.id));
   } catch (error) {
+    if (error instanceof LeftoversUnsettledError) return { ok: false, message: error.message };
     afterDraftChanged(importId, error, "preview");
   }
+  return { ok: true };
+}
+
+/** Rebuilds the preview (QuickBooks or actiTIME may have changed since it was made). */
+export async function refreshPreviewAction(importId: string) {
+  const { imp } = await loadDraft(importId);
+  if (imp.step !== "preview") redirect(`/imports/${importId}/map`);
+  const result = await recomputePreview(importId);
+  if (!result.ok) redirect(`/imports/${importId}/preview?error=${encodeURIComponent(result.message)}`);
   redirect(`/imports/${importId}/preview?refreshed=1`);
 }
 
@@ -104,7 +115,11 @@ export async function startImportAction(importId: string, revision?: number) {
   try {
     row = await startImport(db, actor, importId, new Date(), revision === undefined || Number.isSafeInteger(revision) ? revision : -1);
   } catch (error) {
-    if (error instanceof ImportRuleError) redirect(`/imports/${importId}/preview?error=${encodeURIComponent(error.message)}`);
+    if (error instanceof ImportRuleError) {
+      // The ledger moved since this preview: it is recomputed now, and the admin reviews it again.
+      if (error.code === "stale_preview") await recomputePreview(importId);
+      redirect(`/imports/${importId}/preview?error=${encodeURIComponent(error.message)}`);
+    }
     throw error;
   }
   await requestImportRun({ importId: row.id, connectionId: row.connectionId });

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { admins } from "@/db/schema";
 import { importProgress, listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
-import type { SnapshotRule } from "@/lib/import/execute";
+import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";

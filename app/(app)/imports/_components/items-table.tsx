@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
-import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/execute";
+import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/types";
 import { Badge } from "@/app/_components/ui";
 import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
 import type { NamesByRole } from "@/lib/import/ref-names";

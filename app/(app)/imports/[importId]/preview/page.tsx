@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
-import type { SnapshotRule } from "@/lib/import/execute";
+import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { deliberateCreates } from "@/lib/import/created-rules";
