@@ -2,6 +2,7 @@
 // The account's identity is its normalised base URL (spec §2).
 import type { z } from "zod";
 import { ActitimeError } from "./errors";
+import { createGuardedFetch, REFUSAL, usesNumericHostForm, type GuardOptions } from "./outbound";
 import {
   actitimeCustomerSchema,
   actitimeErrorBodySchema,
@@ -38,7 +39,13 @@ export interface ActitimeClientOptions {
   baseUrl: string;
   username: string;
   password: string;
+  /**
+   * The transport under the outbound guard (tests hand in a fake; default: Node's fetch pinned to
+   * the checked address). Every request goes through the guard whatever is given here.
+   */
   fetch?: typeof fetch;
+  /** Overrides of the guard's policy, resolver or connector (tests). */
+  guard?: GuardOptions;
   timeoutMs?: number;
   maxResponseBytes?: number;
   /** Page size for offset/limit lists; must not exceed /info `limits.maxQueryLimit`. */
@@ -103,6 +110,7 @@ export function normalizeActitimeBaseUrl(input: string): string {
   } catch {
     throw new ActitimeError("invalid_url", "This is not a web address. Enter your actiTIME address, e.g. https://online.actitime.com/yourcompany.");
   }
+  if (usesNumericHostForm(withScheme, url)) throw new ActitimeError("refused", REFUSAL.numeric);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ActitimeError("invalid_url", "The actiTIME address must start with https:// (or http:// for a server on your own network).");
   }
@@ -136,7 +144,11 @@ function abortReason(signal: AbortSignal): Promise<never> {
 
 export function createActitimeClient(options: ActitimeClientOptions): ActitimeClient {
   const accountUrl = normalizeActitimeBaseUrl(options.baseUrl);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const transport = options.fetch;
+  const fetchImpl = createGuardedFetch({
+    ...options.guard,
+    connect: options.guard?.connect ?? (transport ? (url, init) => transport(url.href, init) : undefined),
+  });
   const timeoutMs = options.timeoutMs ?? ACTITIME_REQUEST_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? ACTITIME_MAX_RESPONSE_BYTES;
   const pageSize = options.pageSize ?? ACTITIME_PAGE_SIZE;
@@ -221,9 +233,11 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       return new ActitimeError("not_actitime", `The address ${accountUrl} does not look like an actiTIME installation. Check the actiTIME address.`, details);
     }
     if (status === 404) {
-      return new ActitimeError("not_found", `actiTIME at ${accountUrl} could not find what was asked for${body.message ? `: ${body.message}` : "."}`, details);
+      return new ActitimeError("not_found", `actiTIME at ${accountUrl} could not find what was asked for${body.message ? `: ${body.message.slice(0, 200)}` : "."}`, details);
     }
-    return new ActitimeError("bad_request", `actiTIME refused the request${body.message ? `: ${body.message}` : "."}`, details);
+    // Only an answer shaped like actiTIME's error body gets here (a web page is not_actitime above), and
+    // only a public address or an allowed host can have sent it (lib/actitime/outbound.ts).
+    return new ActitimeError("bad_request", `actiTIME refused the request${body.message ? `: ${body.message.slice(0, 200)}` : "."}`, details);
   }
 
   async function request<S extends z.ZodType>(path: string, query: Record<string, string | number | boolean | undefined>, schema: S): Promise<z.output<S>> {
@@ -239,9 +253,10 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
         method: "GET",
         headers: { authorization, accept: "application/json; charset=UTF-8" },
         signal,
-        redirect: "follow",
+        redirect: "manual",
       });
     } catch (error) {
+      if (error instanceof ActitimeError) throw error;
       if (signal.aborted) throw timeoutError(path);
       throw new ActitimeError("unreachable", `Could not reach actiTIME at ${accountUrl}. Check the address and your internet connection.`, {
         path,
