@@ -28,6 +28,8 @@ export interface SignedInAdmin {
   accountId: string;
   name: string;
   accountUrl: string;
+  /** The admin's session version when signing in (lib/auth/session.ts ends sessions of older versions). */
+  sessionVersion: number;
 }
 
 const MESSAGE_BY_CODE: Partial<Record<ActitimeError["code"], string>> = {
@@ -54,7 +56,7 @@ export async function verifyLogin(db: Db, raw: unknown, deps: { fetch?: typeof f
       { actitimeUserId: me.id, username: me.username ?? input.username, fullName, email: me.email ?? null },
       input.password,
     );
-    return { adminId: admin.id, accountId: account.id, name: admin.fullName, accountUrl: account.baseUrl };
+    return { adminId: admin.id, accountId: account.id, name: admin.fullName, accountUrl: account.baseUrl, sessionVersion: admin.sessionVersion };
   } catch (error) {
     if (error instanceof LoginError) throw error;
     if (error instanceof ActitimeError) throw new LoginError(MESSAGE_BY_CODE[error.code] ?? error.message, error.code);
