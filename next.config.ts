@@ -20,6 +20,8 @@ const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its package folder at run time.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  // `npm run dev` opened at http://127.0.0.1:3000 (not only localhost) must load its dev resources.
+  allowedDevOrigins: ["127.0.0.1", "localhost"],
   typedRoutes: false,
   async headers() {
     return [
