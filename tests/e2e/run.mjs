@@ -108,8 +108,18 @@ async function shot(page, name) {
 /** Contexts opened by the running scenario; closed after it (and screenshotted on failure) unless kept. */
 const sessions = [];
 
+/** Every URL any page requested that carries a password (issue 13 §0): must stay empty. */
+const passwordInUrls = [];
+let passwordInServerLog = false;
+function watchRequests(context) {
+  context.on("request", (request) => {
+    if (/password=/i.test(request.url())) passwordInUrls.push(request.url());
+  });
+}
+
 async function newSession({ keep = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC" });
+  watchRequests(context);
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   const page = await context.newPage();
@@ -225,6 +235,49 @@ async function failedReasons(page) {
 }
 
 // ------------------------------------------------------------------ scenarios
+
+/** Issue 13 §0: with JavaScript off the form still signs in (a POST server action), and no request carries the password in its URL. */
+async function scenarioSignInWithoutJavaScript() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC", javaScriptEnabled: false });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+  watchRequests(context);
+  const page = await context.newPage();
+  sessions.push({ context, page, keep: false });
+  await page.goto(`${base}/login`);
+  assert((await page.locator("form").first().getAttribute("method"))?.toLowerCase() === "post", "the login form does not say method=post");
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForLoadState("load");
+  const message = (await page.locator("form").getByRole("alert").innerText()).trim();
+  assert(/username and password/i.test(message), `without JavaScript a wrong password shows "${message}"`);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/imports(\?|$)/);
+  assert((await page.locator('header summary[aria-label="Account menu"]').innerText()).includes(ADMIN.name), "without JavaScript the sign-in did not reach Import History");
+  await shot(page, "login-without-javascript");
+  assert(passwordInUrls.length === 0, `a request carried the password in its URL: ${passwordInUrls[0]}`);
+  assert(!passwordInServerLog, "the server log has a request line with password=");
+}
+
+/** Issue 13 §4: a deep link to an actiTIME host this deployment has never signed in to asks first. */
+async function scenarioLaunchConfirmation() {
+  const { page } = await newSession();
+  const foreign = "https://actitime.unfamiliar.example/acme";
+  await page.goto(`${base}/launch?actitime=${encodeURIComponent(foreign)}&error=${encodeURIComponent("Your account is locked, call +1 555 0100")}`);
+  await page.getByText("You are about to sign in to").waitFor();
+  assert((await page.locator("strong", { hasText: "actitime.unfamiliar.example" }).count()) > 0, "the host is not shown prominently");
+  assert((await page.getByLabel("Password").count()) === 0, "the form is usable before the host is confirmed");
+  assert((await page.getByText("call +1 555 0100").count()) === 0, "query text was rendered as a message");
+  await shot(page, "launch-confirm-host");
+  await page.getByRole("button", { name: /Continue to actitime\.unfamiliar\.example/ }).click();
+  await page.getByLabel("Password").waitFor();
+  assert((await page.getByLabel("actiTIME URL").inputValue()) === foreign, "the confirmed address is not in the form");
+  // The demo's own address (known to this deployment) needs no confirmation.
+  await page.goto(`${base}/launch?actitime=${encodeURIComponent(`${base}/sandbox/actitime`)}`);
+  await page.getByLabel("Password").waitFor();
+}
 
 async function scenarioSignIn() {
   const { page } = await newSession();
@@ -654,6 +707,9 @@ async function startServer() {
   Object.assign(env, {
     NODE_ENV: "production",
     SANDBOX: "1",
+    // A production build refuses SANDBOX=1 and the embedded database unless told these are meant (issue 13 §5).
+    DEMO_PUBLIC: "1",
+    ALLOW_EMBEDDED_DB: "1",
     DATA_DIR: dataDir,
     NEXTAUTH_URL: base,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
@@ -665,6 +721,7 @@ async function startServer() {
   server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const keep = (chunk) => {
     log.write(chunk);
+    if (/password=/i.test(serverLog.slice(-64) + chunk.toString())) passwordInServerLog = true;
     serverLog = (serverLog + chunk.toString()).slice(-20_000);
   };
   server.stdout.on("data", keep);
@@ -767,6 +824,8 @@ async function main() {
       headless: !process.env.E2E_HEADED,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"].filter((a) => a !== "--headless" || !process.env.E2E_HEADED),
     });
+    await run("0. Sign in with JavaScript off; no password in any URL (issue 13)", scenarioSignInWithoutJavaScript, 60_000);
+    await run("0b. /launch to an unfamiliar actiTIME host asks to confirm (issue 13)", scenarioLaunchConfirmation, 45_000);
     await run("1. Sign in, connect two companies, switch, log out (issue 4)", scenarioSignIn, 60_000);
     await run("2. New Import for last month: map, preview, run, history, detail (issue 7)", scenarioFirstImport, 180_000);
     await run("3. Corrections after actiTIME edits and QuickBooks billing (issue 7)", scenarioCorrections, 180_000);
@@ -780,6 +839,9 @@ async function main() {
   } finally {
     await stopEverything();
   }
+  // Checked once more at the end: no page of any scenario sent the password in a URL, and no server log line has it.
+  results.push({ name: "no password= in any request URL or server log line", ok: passwordInUrls.length === 0 && !passwordInServerLog });
+  console.log(`${passwordInUrls.length === 0 && !passwordInServerLog ? "PASS" : "FAIL"} no password= in any request URL or server log line`);
   if (results.some((r) => !r.ok)) console.log(`Server log tail:\n${serverLog.split("\n").slice(-30).join("\n")}`);
   console.log(`Screenshots: ${path.relative(ROOT, OUT)}/ (${shotCount})`);
   finish(0);
