@@ -27,6 +27,8 @@ const PRODUCTION = {
   INTUIT_CLIENT_ID: "prod-client-id",
   INTUIT_CLIENT_SECRET: "prod-client-secret",
   SANDBOX: "",
+  // These tests run on their own test database; the production check for DATABASE_URL is in tests/lib/env.test.ts.
+  ALLOW_EMBEDDED_DB: "1",
 };
 
 async function freshModules(env: Record<string, string>) {

@@ -30,8 +30,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const demo = env.sandbox.enabled ? { url: env.sandbox.actitimeUrl, ...DEMO_CREDENTIALS } : null;
   const defaultUrl = requested ?? demo?.url ?? "";
   // An address this deployment has never signed in to, arriving by link: confirm before the form is usable.
-  const confirmed = (await cookies()).get(CONFIRMED_HOST_COOKIE)?.value === requested;
-  const mustConfirm = requested !== null && requested !== demo?.url && !confirmed && !(await isKnownActitimeOrigin(await getDb(), requested));
+  const mustConfirm =
+    requested !== null &&
+    requested !== demo?.url &&
+    (await cookies()).get(CONFIRMED_HOST_COOKIE)?.value !== requested &&
+    !(await isKnownActitimeOrigin(await getDb(), requested));
   const host = requested ? new URL(requested).host : "";
   const initialError = loginErrorMessage(typeof params.error === "string" ? params.error : undefined);
   return (
