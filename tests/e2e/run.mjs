@@ -7,7 +7,7 @@
 // person would do inside actiTIME or QuickBooks. Screenshots go to test-results/e2e/.
 // Prints one line per scenario and `E2E: N passed, M failed`; exits non-zero on any failure.
 //
-// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
+// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_PORT (default: a free port), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
 // E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -697,7 +697,7 @@ async function startServer() {
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const port = await freePort();
+  const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-data-"));
   const env = { ...process.env };
