@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { upsertAccountAndAdmin } from "@/db/queries/accounts";
-import { ActitimeError, checkAdminAccess, createActitimeClient, normalizeActitimeBaseUrl } from "@/lib/actitime";
+import { ACTITIME_LOGIN_LIMITS, ActitimeError, checkAdminAccess, createActitimeClient, normalizeActitimeBaseUrl } from "@/lib/actitime";
 
 export const loginInputSchema = z.object({
   actitimeUrl: z.string().trim().min(1, "Enter your actiTIME address.").max(2048, "This actiTIME address is too long."),
@@ -42,7 +42,7 @@ export async function verifyLogin(db: Db, raw: unknown, deps: { fetch?: typeof f
   const input = parsed.data;
   try {
     const baseUrl = normalizeActitimeBaseUrl(input.actitimeUrl);
-    const client = createActitimeClient({ baseUrl, username: input.username, password: input.password, fetch: deps.fetch });
+    const client = createActitimeClient({ baseUrl, username: input.username, password: input.password, fetch: deps.fetch, ...ACTITIME_LOGIN_LIMITS });
     const access = await checkAdminAccess(client);
     if (!access.ok) {
       throw new LoginError(`This actiTIME user cannot use the QuickBooks import. Missing: ${access.missing.join("; ")}.`, "missing_requirements");

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { adminPasswordContext, type getAdmin } from "@/db/queries/accounts";
 import { endAdminSessions } from "@/db/queries/sessions";
 import { admins } from "@/db/schema";
-import { ActitimeError, checkAdminAccess, createActitimeClient } from "@/lib/actitime";
+import { ACTITIME_LOGIN_LIMITS, ActitimeError, checkAdminAccess, createActitimeClient } from "@/lib/actitime";
 import { open } from "@/lib/crypto";
 
 export const RIGHTS_RECHECK_MS = 15 * 60_000;
@@ -38,6 +38,7 @@ export async function adminRightsStillHeld(db: Db, row: AdminRow, deps: { fetch?
       username: row.admin.username,
       password: open(row.admin.sealedPassword, adminPasswordContext(row.admin.id)),
       timeoutMs: RIGHTS_CHECK_TIMEOUT_MS,
+      ...ACTITIME_LOGIN_LIMITS,
       fetch: deps.fetch,
     });
     const access = await checkAdminAccess(client);
