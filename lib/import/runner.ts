@@ -15,6 +15,7 @@ import { getEnv } from "@/lib/env";
 import type { QboClient } from "@/lib/qbo/client";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { createExecutor, type SliceResult } from "./execute";
+import { importErrorMessage } from "./error-message";
 
 /**
  * An active import whose heartbeat is older than this has no live runner. Inline runners touch the
@@ -84,9 +85,8 @@ export async function failImport(deps: ImportDriverDeps, importId: string, messa
 
 /** A readable reason for an import that stopped on an unexpected error. */
 export function unexpectedErrorMessage(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  // Kept short: it is shown in Import History, and a driver error may carry a long stack-like text.
-  return `The import stopped on an unexpected error and was not finished: ${detail.slice(0, 300)}. Run the same import again to import the rest.`;
+  // A code plus a safe sentence: never SQL text or values (lib/import/error-message.ts, issue 13 §7).
+  return importErrorMessage(error);
 }
 
 // ── liveness: which process runs an import, and whether it still lives ─────────────────────
