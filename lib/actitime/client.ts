@@ -275,21 +275,23 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
   }
 
   /**
-   * One request under its own timeout and the client's overall deadline. (A hand-made signal:
+   * One request under its own timeout and the client's overall deadline. (Combined by hand:
    * AbortSignal.any over a timeout signal can be collected before it fires on Node 20.)
    */
   async function request<S extends z.ZodType>(path: string, query: Record<string, string | number | boolean | undefined>, schema: S): Promise<z.output<S>> {
     const whole = overall();
     const controller = new AbortController();
     const abort = () => controller.abort(new Error("timeout"));
-    const timer = setTimeout(abort, timeoutMs);
-    whole.addEventListener("abort", abort, { once: true });
-    if (whole.aborted) abort();
+    const perRequest = AbortSignal.timeout(timeoutMs);
+    for (const signal of [perRequest, whole]) {
+      signal.addEventListener("abort", abort, { once: true });
+      if (signal.aborted) abort();
+    }
     try {
       return await requestOnce(path, query, schema, controller.signal);
     } finally {
-      clearTimeout(timer);
-      whole.removeEventListener("abort", abort);
+      // Also keeps both signals reachable until the request is over.
+      for (const signal of [perRequest, whole]) signal.removeEventListener("abort", abort);
     }
   }
 

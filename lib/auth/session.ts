@@ -31,7 +31,7 @@ export async function getAppSession(): Promise<AppSession | null> {
   const row = await getAdmin(db, session.accountId, session.adminId);
   if (!row) return null;
   // Logged out (here or in another browser): the session's version is no longer the admin's.
-  if ((session.sessionVersion ?? 0) !== row.admin.sessionVersion || !row.admin.sealedPassword) return null;
+  if ((session.sessionVersion ?? 0) !== row.admin.sessionVersion) return null;
   if (!(await adminRightsStillHeld(db, row))) return null;
   return { adminId: row.admin.id, accountId: row.account.id, adminName: row.admin.fullName, accountUrl: row.account.baseUrl };
 }
