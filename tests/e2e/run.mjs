@@ -339,7 +339,9 @@ async function scenarioSignIn() {
   await page.waitForFunction((n) => document.querySelector('header summary[aria-label="QuickBooks company"]')?.textContent?.includes(n), PAYROLL_COMPANY);
   await ensureCompany(page, SANDBOX_COMPANY);
 
-  // Log out.
+  // Log out. The session cookie is kept aside first: after Log out it must not open anything (issue 13 §6).
+  const sessionCookie = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  assert(sessionCookie, "no session cookie while signed in");
   await page.locator('header summary[aria-label="Account menu"]').click();
   await page.getByRole("button", { name: "Log out" }).click();
   await page.waitForURL(/\/login/);
@@ -347,6 +349,10 @@ async function scenarioSignIn() {
   await page.goto(`${base}/imports`);
   await page.waitForURL(/\/login/);
   await shot(page, "logged-out");
+  const { context: replay, page: replayPage } = await newSession();
+  await replay.addCookies([sessionCookie]);
+  await replayPage.goto(`${base}/imports`);
+  await replayPage.waitForURL(/\/login/);
   state.connected = true;
 }
 
