@@ -2,16 +2,7 @@
 // then pick up imports a previous process left running.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // A configuration production refuses (lib/env.ts names each problem) stops the server here, before
-  // it answers anything, instead of leaving a process up that fails every request.
-  const { EnvError, getEnv } = await import("./lib/env");
-  try {
-    getEnv();
-  } catch (error) {
-    if (!(error instanceof EnvError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+  (await import("./lib/startup")).refuseBadConfiguration();
   const { getDbHandle } = await import("./db/client");
   await getDbHandle();
   // A failed recovery must not stop the server: the import stays active and the next start (or the
