@@ -3,10 +3,7 @@
 // keep their sentence; anything else (a database error carrying SQL text and values, a driver's
 // stack-like text) is reduced to a code, so no SQL, value or internal detail reaches
 // imports.error_message, the pages that show it, or a log line built from it.
-import { ActitimeError } from "@/lib/actitime/errors";
 import { SealError } from "@/lib/crypto";
-import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
-import { ImportRuleError } from "./lifecycle";
 
 export interface SafeError {
   /** Stable and short, e.g. `actitime_timeout`, `database_23505`, `internal`. */
@@ -30,10 +27,25 @@ function looksLikeDatabase(error: unknown): boolean {
   return /^Failed query:|\b(insert into|update|delete from|select)\b.*\b(from|set|values|where)\b/is.test(message);
 }
 
+/**
+ * Errors whose messages this app writes for people, by name: Inngest hands onFailure a copy of the
+ * thrown error (name, message and fields kept, class lost), so `instanceof` alone would miss them.
+ */
+const PEOPLE_WORDED: Record<string, { prefix: string; field: "code" | "kind" }> = {
+  // Literal names (each class sets its `name`): a minified build may rename the classes themselves.
+  ActitimeError: { prefix: "actitime", field: "code" },
+  QboFault: { prefix: "qbo", field: "kind" },
+  ConnectionUnavailableError: { prefix: "qbo", field: "code" },
+  ImportRuleError: { prefix: "import", field: "code" },
+};
+
 export function describeUnexpectedError(error: unknown): SafeError {
-  if (error instanceof ActitimeError) return { code: `actitime_${error.code}`, sentence: error.message };
-  if (error instanceof ConnectionUnavailableError) return { code: `qbo_${error.code}`, sentence: error.message };
-  if (error instanceof ImportRuleError) return { code: `import_${error.code}`, sentence: error.message };
+  const worded = error instanceof Error ? PEOPLE_WORDED[error.name] : undefined;
+  if (worded && error instanceof Error && !looksLikeDatabase(error)) {
+    const value = (error as unknown as Record<string, unknown>)[worded.field];
+    const code = typeof value === "string" && /^[a-z_]{1,40}$/.test(value) ? `${worded.prefix}_${value}` : worded.prefix;
+    return { code, sentence: error.message };
+  }
   if (error instanceof SealError) return { code: "secret_unreadable", sentence: "A saved sign-in could not be opened; reconnect the company or sign in again." };
   const state = sqlState(error);
   if (state || looksLikeDatabase(error)) return { code: state ? `database_${state}` : "database", sentence: "The database did not accept a change." };

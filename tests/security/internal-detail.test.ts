@@ -48,6 +48,13 @@ describe("unexpected import errors", () => {
     for (const leak of ["update", "params", "secret", "a@b.c", "/srv/app", "/etc/passwd", "Invalid array length", "duplicate key"]) expect(message).not.toContain(leak);
   });
 
+  it("an error copied by Inngest (class lost, name kept) keeps its sentence; a database one does not", () => {
+    const copy = Object.assign(new Error("QuickBooks did not answer within 30 s"), { name: "QboFault", kind: "timeout" });
+    expect(importErrorMessage(copy)).toContain("(code qbo_timeout): QuickBooks did not answer within 30 s.");
+    const disguised = Object.assign(new Error('Failed query: select * from "admins"'), { name: "QboFault", kind: "timeout" });
+    expect(importErrorMessage(disguised)).not.toContain("admins");
+  });
+
   it("errors written for people keep their sentence", () => {
     const error = new ActitimeError("timeout", "actiTIME at https://online.actitime.com/acme did not answer within 30 seconds. Try again later.");
     expect(importErrorMessage(error)).toBe(
