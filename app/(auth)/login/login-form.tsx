@@ -14,7 +14,8 @@ const inputClass =
 export function LoginForm({ defaultUrl, initialError }: { defaultUrl: string; initialError?: string }) {
   const [state, formAction, pending] = useActionState<LoginFormState, FormData>(signInAction, { error: initialError });
   return (
-    <form action={formAction} method="post" className="space-y-4" noValidate>
+    // A server action: React renders this form as method="POST" (and posts it without JavaScript).
+    <form action={formAction} className="space-y-4" noValidate>
       <div>
         <label htmlFor="actitimeUrl" className="block text-sm font-medium text-slate-800">
           actiTIME URL

@@ -56,7 +56,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
               <p className="text-sm text-slate-700">
                 You are about to sign in to <strong className="break-words font-mono text-lg text-slate-900">{host}</strong>. Only continue if this is your actiTIME address.
               </p>
-              <form action={confirmHostAction} method="post" className="flex flex-wrap gap-3">
+              <form action={confirmHostAction} className="flex flex-wrap gap-3">
                 <input type="hidden" name="actitimeUrl" value={requested ?? ""} />
                 <Button type="submit">Continue to {host}</Button>
                 <LinkButton href="/login" variant="secondary">
