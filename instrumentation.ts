@@ -2,6 +2,7 @@
 // then pick up imports a previous process left running.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  (await import("./lib/startup")).refuseBadConfiguration();
   const { getDbHandle } = await import("./db/client");
   await getDbHandle();
   // A failed recovery must not stop the server: the import stays active and the next start (or the

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,7 +7,10 @@ export const metadata: Metadata = {
   description: "Import hours tracked in actiTIME into QuickBooks Online as TimeActivity records.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: the CSP nonce of proxy.ts is new each time (a page prerendered
+  // at build time would carry scripts without it, and the browser would refuse them).
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen">{children}</body>

@@ -53,6 +53,12 @@ const rawEnvSchema = z.object({
   IMPORT_LEASE_STALE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).optional()),
   IMPORT_RECONCILE_AFTER_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).optional()),
   ALLOW_TEST_KNOBS: flag,
+  DEMO_PUBLIC: flag,
+  ALLOW_EMBEDDED_DB: flag,
+  ACTITIME_ALLOWED_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^\s*(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?\s*(,\s*(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?\s*)*,?\s*$/i, "ACTITIME_ALLOWED_HOSTS must be comma-separated host[:port] entries").optional(),
+  ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
 
@@ -106,6 +112,11 @@ export function loadEnv(source: Record<string, string | undefined>) {
     if (!sandbox && (!raw.INTUIT_CLIENT_ID || !raw.INTUIT_CLIENT_SECRET)) {
       problems.push("INTUIT_CLIENT_ID and INTUIT_CLIENT_SECRET are required in production (or set SANDBOX=1 for the demo)");
     }
+    // Settings that are fine on a laptop and unsafe on a public host (issue 13 §5).
+    if (raw.SANDBOX && !raw.DEMO_PUBLIC) problems.push("SANDBOX=1 in production publishes the demo emulators: set DEMO_PUBLIC=1 too if this is meant to be a public demo");
+    if (raw.INNGEST_DEV && !/^(0|false)$/i.test(raw.INNGEST_DEV)) problems.push("INNGEST_DEV must not be set in production (it trusts an unsigned local Inngest dev server)");
+    if (raw.INNGEST_EVENT_KEY && !raw.INNGEST_SIGNING_KEY) problems.push("INNGEST_SIGNING_KEY is required when INNGEST_EVENT_KEY is set (without it /api/inngest cannot check who calls it)");
+    if (!raw.DATABASE_URL && !raw.ALLOW_EMBEDDED_DB) problems.push("DATABASE_URL is required in production: the embedded database is single-process and would split data between instances (set ALLOW_EMBEDDED_DB=1 for a single-process demo)");
   }
   const knobs = (["IMPORT_LEASE_STALE_MS", "IMPORT_RECONCILE_AFTER_MS"] as const).filter((k) => raw[k] !== undefined);
   if (isProduction && !isBuild && knobs.length > 0 && !raw.ALLOW_TEST_KNOBS) {
@@ -173,6 +184,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
     logLevel: raw.LOG_LEVEL,
     /** Test-only timings of the executor (undefined = the production defaults in lib/import/execute). */
     importTimings: { leaseStaleMs: raw.IMPORT_LEASE_STALE_MS, reconcileAfterMs: raw.IMPORT_RECONCILE_AFTER_MS },
+    /** Hosts an actiTIME may be reached at over http or on a non-public address (lib/actitime/outbound.ts). */
+    actitimeAllowedHosts: raw.ACTITIME_ALLOWED_HOSTS ?? "",
   };
 }
 

@@ -20,7 +20,10 @@ export async function GET(request: Request) {
   const session = await getAppSession();
   const base = getEnv().appUrl;
   if (session && normalized && sameActitimeAccount(session.accountUrl, normalized)) return NextResponse.redirect(new URL("/imports", base));
+  // The login page shows the host and, for one this deployment has never signed in to, asks to confirm.
+  // A malformed address travels as an error code, never as text to show.
   const login = new URL("/login", base);
   if (normalized) login.searchParams.set("actitime", normalized);
+  else if (requested) login.searchParams.set("error", "invalid_url");
   return NextResponse.redirect(login);
 }

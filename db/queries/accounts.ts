@@ -54,6 +54,7 @@ export async function upsertAccountAndAdmin(db: Db, baseUrl: string, profile: Ad
       email: profile.email,
       sealedPassword: seal(password, adminPasswordContext(id)),
       lastLoginAt: new Date(),
+      rightsCheckedAt: new Date(),
       updatedAt: new Date(),
     };
     const [admin] = existing

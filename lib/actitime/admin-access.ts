@@ -20,7 +20,8 @@ export type AdminAccessResult =
 export async function checkAdminAccess(client: ActitimeClient): Promise<AdminAccessResult> {
   const me = await client.getMe();
   const info = await client.getInfo();
-  const [users, typesOfWork] = await Promise.all([client.listUsers(), client.listTypesOfWork()]);
+  // One page of each is enough to tell (and keeps a sign-in to four bounded reads, issue 13 §2).
+  const [users, typesOfWork] = await Promise.all([client.listUsers({ firstPageOnly: true }), client.listTypesOfWork({ firstPageOnly: true })]);
 
   const missingRequirements: ActitimeAdminRequirement[] = [];
   // Only Manage Accounts & Permissions reveals other users' usernames. An account with a

@@ -2,6 +2,7 @@
 // The account's identity is its normalised base URL (spec §2).
 import type { z } from "zod";
 import { ActitimeError } from "./errors";
+import { createGuardedFetch, REFUSAL, usesNumericHostForm, type GuardOptions } from "./outbound";
 import {
   actitimeCustomerSchema,
   actitimeErrorBodySchema,
@@ -33,24 +34,49 @@ export const ACTITIME_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 export const ACTITIME_PAGE_SIZE = 1000;
 /** Records per /timetrack call; actiTIME treats it as approximate and cuts at day ends. */
 export const ACTITIME_TIMETRACK_STOP_AFTER = 5000;
+/** Bounded reads (issue 13 §2): one overall deadline per client (one preview, one page), caps per list call. */
+export const ACTITIME_OVERALL_DEADLINE_MS = 5 * 60_000;
+export const ACTITIME_MAX_PAGES_PER_LIST = 200;
+export const ACTITIME_MAX_ITEMS_PER_LIST = 100_000;
+export const ACTITIME_MAX_WINDOW_PAGES = 1000;
+export const ACTITIME_MAX_RECORDS_PER_WINDOW = 1_000_000;
+/** Sign-in: each answer at most 5 MB, and only the four reads the admin check needs. */
+export const ACTITIME_LOGIN_LIMITS = { maxResponseBytes: 5 * 1024 * 1024, maxRequests: 4 } as const;
 
 export interface ActitimeClientOptions {
   baseUrl: string;
   username: string;
   password: string;
+  /**
+   * The transport under the outbound guard (tests hand in a fake; default: Node's fetch pinned to
+   * the checked address). Every request goes through the guard whatever is given here.
+   */
   fetch?: typeof fetch;
+  /** Overrides of the guard's policy, resolver or connector (tests). */
+  guard?: GuardOptions;
   timeoutMs?: number;
   maxResponseBytes?: number;
   /** Page size for offset/limit lists; must not exceed /info `limits.maxQueryLimit`. */
   pageSize?: number;
   /** `stopAfter` for /timetrack and /leavetime windows. */
   stopAfter?: number;
+  /**
+   * All requests of this client together must finish within this, counted from its first request
+   * (issue 13 §2: one overall deadline per preview; lib/import/source.ts sets 5 minutes). Unset: none.
+   */
+  overallDeadlineMs?: number;
+  /** At most this many requests in the client's life (sign-in: 4); unset = no count. */
+  maxRequests?: number;
+  maxPagesPerList?: number;
+  maxItemsPerList?: number;
 }
 
 export interface ListOptions {
   ids?: readonly number[];
   /** Omit to get both archived and live items. */
   archived?: boolean;
+  /** Only the first page (up to the page size): enough for the sign-in's admin check. */
+  firstPageOnly?: boolean;
 }
 
 export interface TimeTrackQuery {
@@ -103,6 +129,7 @@ export function normalizeActitimeBaseUrl(input: string): string {
   } catch {
     throw new ActitimeError("invalid_url", "This is not a web address. Enter your actiTIME address, e.g. https://online.actitime.com/yourcompany.");
   }
+  if (usesNumericHostForm(withScheme, url)) throw new ActitimeError("refused", REFUSAL.numeric);
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ActitimeError("invalid_url", "The actiTIME address must start with https:// (or http:// for a server on your own network).");
   }
@@ -136,15 +163,34 @@ function abortReason(signal: AbortSignal): Promise<never> {
 
 export function createActitimeClient(options: ActitimeClientOptions): ActitimeClient {
   const accountUrl = normalizeActitimeBaseUrl(options.baseUrl);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const transport = options.fetch;
+  const fetchImpl = createGuardedFetch({
+    ...options.guard,
+    connect: options.guard?.connect ?? (transport ? (url, init) => transport(url.href, init) : undefined),
+  });
   const timeoutMs = options.timeoutMs ?? ACTITIME_REQUEST_TIMEOUT_MS;
   const maxResponseBytes = options.maxResponseBytes ?? ACTITIME_MAX_RESPONSE_BYTES;
   const pageSize = options.pageSize ?? ACTITIME_PAGE_SIZE;
   const stopAfter = options.stopAfter ?? ACTITIME_TIMETRACK_STOP_AFTER;
+  const overallDeadlineMs = options.overallDeadlineMs;
+  let overallSignal: AbortSignal | undefined;
+  /** Started by the first request. */
+  const overall = () => (overallSignal ??= overallDeadlineMs === undefined ? new AbortController().signal : AbortSignal.timeout(overallDeadlineMs));
+  const maxPagesPerList = options.maxPagesPerList ?? ACTITIME_MAX_PAGES_PER_LIST;
+  const maxItemsPerList = options.maxItemsPerList ?? ACTITIME_MAX_ITEMS_PER_LIST;
+  let requestsMade = 0;
   const authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, "utf8").toString("base64")}`;
 
+  const overallTimeout = (path: string) =>
+    new ActitimeError(
+      "timeout",
+      `Reading from actiTIME at ${accountUrl} took longer than ${Math.max(1, Math.round((overallDeadlineMs ?? 0) / 60_000))} minutes in all. Try a shorter date range, or try again later.`,
+      { path },
+    );
   const timeoutError = (path: string) =>
-    new ActitimeError("timeout", `actiTIME at ${accountUrl} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again later.`, { path });
+    overall().aborted
+      ? overallTimeout(path)
+      : new ActitimeError("timeout", `actiTIME at ${accountUrl} did not answer within ${Math.round(timeoutMs / 1000)} seconds. Try again later.`, { path });
 
   /** Reads the body, giving up past `maxResponseBytes` or when the request times out. */
   async function readBody(response: Response, signal: AbortSignal, path: string): Promise<string> {
@@ -221,17 +267,49 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       return new ActitimeError("not_actitime", `The address ${accountUrl} does not look like an actiTIME installation. Check the actiTIME address.`, details);
     }
     if (status === 404) {
-      return new ActitimeError("not_found", `actiTIME at ${accountUrl} could not find what was asked for${body.message ? `: ${body.message}` : "."}`, details);
+      return new ActitimeError("not_found", `actiTIME at ${accountUrl} could not find what was asked for${body.message ? `: ${body.message.slice(0, 200)}` : "."}`, details);
     }
-    return new ActitimeError("bad_request", `actiTIME refused the request${body.message ? `: ${body.message}` : "."}`, details);
+    // Only an answer shaped like actiTIME's error body gets here (a web page is not_actitime above), and
+    // only a public address or an allowed host can have sent it (lib/actitime/outbound.ts).
+    return new ActitimeError("bad_request", `actiTIME refused the request${body.message ? `: ${body.message.slice(0, 200)}` : "."}`, details);
   }
 
+  /**
+   * One request under its own timeout and the client's overall deadline. (Combined by hand:
+   * AbortSignal.any over a timeout signal can be collected before it fires on Node 20.)
+   */
   async function request<S extends z.ZodType>(path: string, query: Record<string, string | number | boolean | undefined>, schema: S): Promise<z.output<S>> {
+    const whole = overall();
+    const controller = new AbortController();
+    const abort = () => controller.abort(new Error("timeout"));
+    const perRequest = AbortSignal.timeout(timeoutMs);
+    for (const signal of [perRequest, whole]) {
+      signal.addEventListener("abort", abort, { once: true });
+      if (signal.aborted) abort();
+    }
+    try {
+      return await requestOnce(path, query, schema, controller.signal);
+    } finally {
+      // Also keeps both signals reachable until the request is over.
+      for (const signal of [perRequest, whole]) signal.removeEventListener("abort", abort);
+    }
+  }
+
+  async function requestOnce<S extends z.ZodType>(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    schema: S,
+    signal: AbortSignal,
+  ): Promise<z.output<S>> {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
     const queryString = search.toString();
     const url = `${accountUrl}${ACTITIME_API_PATH}${path}${queryString ? `?${queryString}` : ""}`;
-    const signal = AbortSignal.timeout(timeoutMs);
+    if (overall().aborted) throw overallTimeout(path);
+    requestsMade += 1;
+    if (options.maxRequests !== undefined && requestsMade > options.maxRequests) {
+      throw new ActitimeError("too_large", `actiTIME at ${accountUrl} needed more requests than a sign-in may make. Check the actiTIME address.`, { path });
+    }
 
     let response: Response;
     try {
@@ -239,9 +317,10 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
         method: "GET",
         headers: { authorization, accept: "application/json; charset=UTF-8" },
         signal,
-        redirect: "follow",
+        redirect: "manual",
       });
     } catch (error) {
+      if (error instanceof ActitimeError) throw error;
       if (signal.aborted) throw timeoutError(path);
       throw new ActitimeError("unreachable", `Could not reach actiTIME at ${accountUrl}. Check the address and your internet connection.`, {
         path,
@@ -280,11 +359,19 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
   }
 
   /** Pages through an offset/limit list until a page comes back short (reference §2.1: no total). */
-  async function listAll<T extends { id: number }>(path: string, itemSchema: z.ZodType<T>, query: Record<string, string | number | boolean | undefined>): Promise<T[]> {
+  async function listAll<T extends { id: number }>(
+    path: string,
+    itemSchema: z.ZodType<T>,
+    query: Record<string, string | number | boolean | undefined>,
+    firstPageOnly = false,
+  ): Promise<T[]> {
     const envelope = listEnvelopeSchema(itemSchema);
     const items: T[] = [];
     const seen = new Set<number>();
-    for (let offset = 0; ; offset += pageSize) {
+    const overCap = () =>
+      new ActitimeError("too_large", `actiTIME at ${accountUrl} has more ${path.slice(1)} than the import can read at once (over ${maxItemsPerList.toLocaleString("en-US")}). Nothing was saved.`, { path });
+    for (let offset = 0, pages = 0; ; offset += pageSize) {
+      if (++pages > maxPagesPerList) throw overCap();
       const page = await request(path, { ...query, offset, limit: pageSize }, envelope);
       const fresh = page.items.filter((item) => !seen.has(item.id));
       // A server that ignores `offset` would otherwise make us loop forever.
@@ -295,7 +382,8 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
         seen.add(item.id);
         items.push(item);
       }
-      if (page.items.length < pageSize) return items;
+      if (items.length > maxItemsPerList) throw overCap();
+      if (page.items.length < pageSize || firstPageOnly) return items;
     }
   }
 
@@ -307,16 +395,26 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
     path: string,
     query: Record<string, string | number | boolean | undefined> & { dateFrom: string },
     schema: S,
-    collect: (page: z.output<S>) => void,
+    /** Returns how many records are collected so far. */
+    collect: (page: z.output<S>) => number,
   ): Promise<void> {
     let dateFrom = query.dateFrom;
-    for (;;) {
+    for (let pages = 1; ; pages += 1) {
       const page = await request(path, { ...query, dateFrom, stopAfter }, schema);
-      collect(page);
+      if (collect(page) > ACTITIME_MAX_RECORDS_PER_WINDOW) {
+        throw new ActitimeError("too_large", `actiTIME at ${accountUrl} sent more time records than the import can read at once. Try a shorter date range. Nothing was saved.`, { path });
+      }
       const next = page.nextDateFrom;
       if (next === null || next === undefined) return;
       if (next <= dateFrom) {
         throw new ActitimeError("malformed", `actiTIME at ${accountUrl} did not move forward through the dates. The import cannot continue.`, { path });
+      }
+      // The next window must stay inside the one asked for.
+      if (typeof query.dateTo === "string" && next > query.dateTo) {
+        throw new ActitimeError("malformed", `actiTIME at ${accountUrl} went past the end of the requested dates. The import cannot continue.`, { path });
+      }
+      if (pages >= ACTITIME_MAX_WINDOW_PAGES) {
+        throw new ActitimeError("too_large", `actiTIME at ${accountUrl} needed more than ${ACTITIME_MAX_WINDOW_PAGES} answers for this date range. Try a shorter date range. Nothing was saved.`, { path });
       }
       dateFrom = next;
     }
@@ -328,12 +426,12 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
     accountUrl,
     getInfo: () => request("/info", {}, actitimeInfoSchema),
     getMe: () => request("/users/me", {}, actitimeUserSchema),
-    listUsers: (options = {}) => listAll("/users", actitimeUserSchema, { ids: csv(options.ids), active: options.active }),
+    listUsers: (options = {}) => listAll("/users", actitimeUserSchema, { ids: csv(options.ids), active: options.active }, options.firstPageOnly),
     listCustomers: (options) => listAll("/customers", actitimeCustomerSchema, listQuery(options)),
     listProjects: (options = {}) => listAll("/projects", actitimeProjectSchema, { ...listQuery(options), customerIds: csv(options.customerIds) }),
     listTasks: (options = {}) =>
       listAll("/tasks", actitimeTaskSchema, { ...listQuery(options), projectIds: csv(options.projectIds), customerIds: csv(options.customerIds) }),
-    listTypesOfWork: (options) => listAll("/typesOfWork", actitimeTypeOfWorkSchema, listQuery(options)),
+    listTypesOfWork: (options) => listAll("/typesOfWork", actitimeTypeOfWorkSchema, listQuery(options), options?.firstPageOnly),
     listLeaveTypes: (options) => listAll("/leaveTypes", actitimeLeaveTypeSchema, listQuery(options)),
 
     async listTimeTrack(query) {
@@ -363,6 +461,7 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
               });
             }
           }
+          return entries.size;
         },
       );
       return [...entries.values()];
@@ -383,6 +482,7 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
               leaveTimeMinutes: entry.leaveTime,
             });
           }
+          return entries.size;
         },
       );
       return [...entries.values()];

@@ -4,6 +4,8 @@
 
 export type ActitimeErrorCode =
   | "invalid_url"
+  /** The outbound guard (lib/actitime/outbound.ts) will not send anything to this address. */
+  | "refused"
   | "unreachable"
   | "not_actitime"
   | "unauthorized"

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { accountBaseUrlFor, upsertAccountAndAdmin } from "@/db/queries/accounts";
-import { ActitimeError, checkAdminAccess, createActitimeClient, normalizeActitimeBaseUrl } from "@/lib/actitime";
+import { ACTITIME_LOGIN_LIMITS, ActitimeError, checkAdminAccess, createActitimeClient, normalizeActitimeBaseUrl } from "@/lib/actitime";
 
 export const loginInputSchema = z.object({
   actitimeUrl: z.string().trim().min(1, "Enter your actiTIME address.").max(2048, "This actiTIME address is too long."),
@@ -28,6 +28,8 @@ export interface SignedInAdmin {
   accountId: string;
   name: string;
   accountUrl: string;
+  /** The admin's session version when signing in (lib/auth/session.ts ends sessions of older versions). */
+  sessionVersion: number;
 }
 
 const MESSAGE_BY_CODE: Partial<Record<ActitimeError["code"], string>> = {
@@ -40,7 +42,7 @@ export async function verifyLogin(db: Db, raw: unknown, deps: { fetch?: typeof f
   const input = parsed.data;
   try {
     const baseUrl = await accountBaseUrlFor(db, normalizeActitimeBaseUrl(input.actitimeUrl));
-    const client = createActitimeClient({ baseUrl, username: input.username, password: input.password, fetch: deps.fetch });
+    const client = createActitimeClient({ baseUrl, username: input.username, password: input.password, fetch: deps.fetch, ...ACTITIME_LOGIN_LIMITS });
     const access = await checkAdminAccess(client);
     if (!access.ok) {
       throw new LoginError(`This actiTIME user cannot use the QuickBooks import. Missing: ${access.missing.join("; ")}.`, "missing_requirements");
@@ -54,7 +56,7 @@ export async function verifyLogin(db: Db, raw: unknown, deps: { fetch?: typeof f
       { actitimeUserId: me.id, username: me.username ?? input.username, fullName, email: me.email ?? null },
       input.password,
     );
-    return { adminId: admin.id, accountId: account.id, name: admin.fullName, accountUrl: account.baseUrl };
+    return { adminId: admin.id, accountId: account.id, name: admin.fullName, accountUrl: account.baseUrl, sessionVersion: admin.sessionVersion };
   } catch (error) {
     if (error instanceof LoginError) throw error;
     if (error instanceof ActitimeError) throw new LoginError(MESSAGE_BY_CODE[error.code] ?? error.message, error.code);

@@ -1,20 +1,25 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
+import { endAdminSessions } from "@/db/queries/sessions";
 import { getEnv } from "@/lib/env";
-import { LoginError, verifyLogin, type SignedInAdmin } from "./login";
+import { LoginError, type SignedInAdmin } from "./login";
+import { SESSION_MAX_AGE_S, signInAdmin } from "./sign-in";
+import { clientAddressFrom } from "./throttle";
 
-export const SESSION_MAX_AGE_S = 12 * 60 * 60;
+export { SESSION_MAX_AGE_S };
 
 declare module "next-auth" {
   interface Session {
     adminId: string;
     accountId: string;
     accountUrl: string;
+    sessionVersion: number;
   }
   interface User {
     accountId: string;
     accountUrl: string;
+    sessionVersion: number;
   }
 }
 
@@ -23,6 +28,7 @@ declare module "next-auth/jwt" {
     adminId?: string;
     accountId?: string;
     accountUrl?: string;
+    sessionVersion?: number;
   }
 }
 
@@ -35,6 +41,8 @@ export function authOptions(): NextAuthOptions {
     useSecureCookies: env.secureCookies,
     pages: { signIn: "/login", error: "/login" },
     providers: [
+      // The login form signs in through its server action (app/(auth)/login/actions.ts); this provider
+      // is the same sign-in for next-auth's own endpoint, limits included.
       CredentialsProvider({
         id: "actitime",
         name: "actiTIME",
@@ -43,15 +51,17 @@ export function authOptions(): NextAuthOptions {
           username: { label: "Username", type: "text" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           let admin: SignedInAdmin;
           try {
-            admin = await verifyLogin(await getDb(), credentials ?? {});
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(req?.headers ?? {})) if (typeof value === "string") headers.set(name, value);
+            admin = await signInAdmin(await getDb(), credentials ?? {}, { clientAddress: clientAddressFrom(headers) });
           } catch (error) {
-            // next-auth passes the message to the login form; LoginError messages are written for people.
+            // next-auth passes the message to the caller; LoginError messages are written for people.
             throw new Error(error instanceof LoginError ? error.message : "Sign-in failed. Please try again.");
           }
-          return { id: admin.adminId, name: admin.name, accountId: admin.accountId, accountUrl: admin.accountUrl };
+          return { id: admin.adminId, name: admin.name, accountId: admin.accountId, accountUrl: admin.accountUrl, sessionVersion: admin.sessionVersion };
         },
       }),
     ],
@@ -61,6 +71,7 @@ export function authOptions(): NextAuthOptions {
           token.adminId = user.id;
           token.accountId = user.accountId;
           token.accountUrl = user.accountUrl;
+          token.sessionVersion = user.sessionVersion;
         }
         return token;
       },
@@ -68,7 +79,14 @@ export function authOptions(): NextAuthOptions {
         session.adminId = token.adminId ?? "";
         session.accountId = token.accountId ?? "";
         session.accountUrl = token.accountUrl ?? "";
+        session.sessionVersion = token.sessionVersion ?? -1;
         return session;
+      },
+    },
+    events: {
+      // Log out ends every session of the admin server-side and wipes the saved actiTIME password.
+      async signOut({ token }) {
+        if (token?.adminId && token.accountId) await endAdminSessions(await getDb(), token.accountId, token.adminId);
       },
     },
   };

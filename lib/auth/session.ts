@@ -5,6 +5,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getAdmin } from "@/db/queries/accounts";
+import { adminRightsStillHeld } from "./rights";
 import { getConnection, listConnections, type QboConnection } from "@/db/queries/connections";
 import { getEnv } from "@/lib/env";
 import { authOptions } from "./options";
@@ -26,8 +27,12 @@ export interface AppSession {
 export async function getAppSession(): Promise<AppSession | null> {
   const session = await getServerSession(authOptions());
   if (!session?.adminId || !session.accountId) return null;
-  const row = await getAdmin(await getDb(), session.accountId, session.adminId);
+  const db = await getDb();
+  const row = await getAdmin(db, session.accountId, session.adminId);
   if (!row) return null;
+  // Logged out (here or in another browser): the session's version is no longer the admin's.
+  if ((session.sessionVersion ?? 0) !== row.admin.sessionVersion) return null;
+  if (!(await adminRightsStillHeld(db, row))) return null;
   return { adminId: row.admin.id, accountId: row.account.id, adminName: row.admin.fullName, accountUrl: row.account.baseUrl };
 }
 

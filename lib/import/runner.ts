@@ -17,6 +17,7 @@ import type { QboClient } from "@/lib/qbo/client";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { createExecutor, IMPORT_LEASE_STALE_MS, RECONCILE_AFTER_MS, SEND_DEADLINE_MS, type ExecuteDeps } from "./execute";
 import type { SliceResult } from "./types";
+import { importErrorMessage } from "./error-message";
 
 /**
  * An active import whose lease holder has not renewed it for this long has no live runner and may be
@@ -111,9 +112,8 @@ export async function failImport(deps: ImportDriverDeps, importId: string, messa
 
 /** A readable reason for an import that stopped on an unexpected error. */
 export function unexpectedErrorMessage(error: unknown): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  // Kept short: it is shown in Import History, and a driver error may carry a long stack-like text.
-  return `The import stopped on an unexpected error and was not finished: ${detail.slice(0, 300)}. Run the same import again to import the rest.`;
+  // A code plus a safe sentence: never SQL text or values (lib/import/error-message.ts, issue 13 §7).
+  return importErrorMessage(error);
 }
 
 // ── liveness: which process runs an import, and whether it still lives ─────────────────────

@@ -2,7 +2,7 @@
 // with the users, tasks, projects, types of work and leave types they reference.
 import type { Db } from "@/db/client";
 import { adminPasswordContext, getAdmin } from "@/db/queries/accounts";
-import { createActitimeClient, type ActitimeClient } from "@/lib/actitime";
+import { ACTITIME_OVERALL_DEADLINE_MS, createActitimeClient, type ActitimeClient } from "@/lib/actitime";
 import { open } from "@/lib/crypto";
 import type { ImportScope, LeaveRecord, LeaveTypeInfo, ProjectInfo, TaskInfo, TimeTrackRecord, TypeOfWorkInfo, UserInfo } from "./types";
 
@@ -20,7 +20,7 @@ export interface SourceData {
 }
 
 /** The actiTIME client of the admin who owns an import: background reads use their sealed password. */
-export async function actitimeClientForAdmin(db: Db, accountId: string, adminId: string, deps: { fetch?: typeof fetch } = {}): Promise<ActitimeClient> {
+export async function actitimeClientForAdmin(db: Db, accountId: string, adminId: string, deps: { fetch?: typeof fetch; overallDeadlineMs?: number } = {}): Promise<ActitimeClient> {
   const row = await getAdmin(db, accountId, adminId);
   if (!row?.admin.sealedPassword) throw new Error("Sign in to actiTIME again: the saved sign-in for background reads is missing.");
   return createActitimeClient({
@@ -28,6 +28,8 @@ export async function actitimeClientForAdmin(db: Db, accountId: string, adminId:
     username: row.admin.username,
     password: open(row.admin.sealedPassword, adminPasswordContext(row.admin.id)),
     fetch: deps.fetch,
+    // Callers make one client per preview or page: that is the one overall deadline of its reads.
+    overallDeadlineMs: deps.overallDeadlineMs ?? ACTITIME_OVERALL_DEADLINE_MS,
   });
 }
 

@@ -1,7 +1,7 @@
 // Connecting a QuickBooks company: our own OAuth `state` (random, single use, bound to the browser
-// by an httpOnly cookie), code exchange, then CompanyInfo + Preferences to learn the company's name,
+// by an httpOnly cookie and to the admin by a MAC), code exchange, then CompanyInfo + Preferences to learn the company's name,
 // whether time tracking and Payroll are on, and the closed-books date.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "@/db/client";
 import { upsertConnection, type CompanyFacts, type QboConnection } from "@/db/queries/connections";
 import { getEnv } from "@/lib/env";
@@ -14,8 +14,28 @@ export const OAUTH_STATE_COOKIE = "qbo_oauth_state";
 export const OAUTH_STATE_MAX_AGE_S = 10 * 60;
 const OAUTH_STATE_BYTES = 32;
 
-export function newOAuthState(): string {
-  return randomBytes(OAUTH_STATE_BYTES).toString("base64url");
+export interface OAuthStateOwner {
+  accountId: string;
+  adminId: string;
+}
+
+function stateMac(nonce: string, owner: OAuthStateOwner): string {
+  return createHmac("sha256", getEnv().nextAuthSecret).update(`qbo-oauth-state\n${owner.accountId}\n${owner.adminId}\n${nonce}`).digest("base64url");
+}
+
+/** Random and single use, and bound to the admin who started the connect (issue 13 §6): `nonce.mac`. */
+export function newOAuthState(owner: OAuthStateOwner): string {
+  const nonce = randomBytes(OAUTH_STATE_BYTES).toString("base64url");
+  return `${nonce}.${stateMac(nonce, owner)}`;
+}
+
+/** Whether this state was issued to this admin (another admin of the same browser cannot finish it). */
+export function stateBelongsTo(state: string | null, owner: OAuthStateOwner): boolean {
+  const [nonce, mac, extra] = (state ?? "").split(".");
+  if (!nonce || !mac || extra !== undefined) return false;
+  const expected = Buffer.from(stateMac(nonce, owner));
+  const given = Buffer.from(mac);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 export function statesMatch(expected: string | undefined, received: string | null): boolean {
@@ -57,7 +77,8 @@ export async function completeConnection(
   deps: { fetch?: typeof fetch; exchange?: (url: string) => Promise<TokenSet> } = {},
 ): Promise<QboConnection> {
   const url = new URL(input.callbackUrl);
-  if (!statesMatch(input.expectedState, url.searchParams.get("state"))) {
+  const returnedState = url.searchParams.get("state");
+  if (!statesMatch(input.expectedState, returnedState) || !stateBelongsTo(returnedState, input)) {
     throw new ConnectError("state_mismatch", "This QuickBooks sign-in did not start here or has expired. Please connect again.");
   }
   if (url.searchParams.get("error")) {

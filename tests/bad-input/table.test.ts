@@ -353,7 +353,7 @@ const cases: Case[] = [
   },
   {
     name: "connect: OAuth state does not match",
-    run: async () => completeConnection(w.db, { accountId: w.admin.accountId, adminId: w.admin.adminId, callbackUrl: `${getEnv().intuit.redirectUri}?code=c&realmId=${SANDBOX_REALM}&state=forged`, expectedState: newOAuthState() }),
+    run: async () => completeConnection(w.db, { accountId: w.admin.accountId, adminId: w.admin.adminId, callbackUrl: `${getEnv().intuit.redirectUri}?code=c&realmId=${SANDBOX_REALM}&state=forged`, expectedState: newOAuthState(w.admin) }),
     message: "This QuickBooks sign-in did not start here or has expired. Please connect again.",
   },
 

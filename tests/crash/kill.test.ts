@@ -261,7 +261,7 @@ async function connectCompany(db: DbHandle["db"], qbo: QboEmulator) {
   route();
   const admin = await verifyLogin(db, { actitimeUrl: WORLD_ACTITIME_URL, username: "admin", password: "demo" });
   const actor = { accountId: admin.accountId, adminId: admin.adminId };
-  const state = newOAuthState();
+  const state = newOAuthState(actor);
   const authorize = new URL(authorizeUrl(state));
   authorize.searchParams.set("sandbox_realm", SANDBOX_REALM);
   const callbackUrl = (await fetch(authorize, { redirect: "manual" })).headers.get("location")!;

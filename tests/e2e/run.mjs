@@ -7,7 +7,7 @@
 // person would do inside actiTIME or QuickBooks. Screenshots go to test-results/e2e/.
 // Prints one line per scenario and `E2E: N passed, M failed`; exits non-zero on any failure.
 //
-// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
+// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_PORT (default: a free port), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
 // E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -110,8 +110,18 @@ const sessions = [];
 /** Same-origin paths the browser got a 404 for (reported at the end). */
 const notFound = new Set();
 
+/** Every URL any page requested that carries a password (issue 13 §0): must stay empty. */
+const passwordInUrls = [];
+let passwordInServerLog = false;
+function watchRequests(context) {
+  context.on("request", (request) => {
+    if (/password=/i.test(request.url())) passwordInUrls.push(request.url());
+  });
+}
+
 async function newSession({ keep = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC" });
+  watchRequests(context);
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   const page = await context.newPage();
@@ -232,6 +242,49 @@ async function failedReasons(page) {
 
 // ------------------------------------------------------------------ scenarios
 
+/** Issue 13 §0: with JavaScript off the form still signs in (a POST server action), and no request carries the password in its URL. */
+async function scenarioSignInWithoutJavaScript() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "UTC", javaScriptEnabled: false });
+  context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+  watchRequests(context);
+  const page = await context.newPage();
+  sessions.push({ context, page, keep: false });
+  await page.goto(`${base}/login`);
+  assert((await page.locator("form").first().getAttribute("method"))?.toLowerCase() === "post", "the login form does not say method=post");
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForLoadState("load");
+  const message = (await page.locator("form").getByRole("alert").innerText()).trim();
+  assert(/username and password/i.test(message), `without JavaScript a wrong password shows "${message}"`);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/imports(\?|$)/);
+  assert((await page.locator('header summary[aria-label="Account menu"]').innerText()).includes(ADMIN.name), "without JavaScript the sign-in did not reach Import History");
+  await shot(page, "login-without-javascript");
+  assert(passwordInUrls.length === 0, `a request carried the password in its URL: ${passwordInUrls[0]}`);
+  assert(!passwordInServerLog, "the server log has a request line with password=");
+}
+
+/** Issue 13 §4: a deep link to an actiTIME host this deployment has never signed in to asks first. */
+async function scenarioLaunchConfirmation() {
+  const { page } = await newSession();
+  const foreign = "https://actitime.unfamiliar.example/acme";
+  await page.goto(`${base}/launch?actitime=${encodeURIComponent(foreign)}&error=${encodeURIComponent("Your account is locked, call +1 555 0100")}`);
+  await page.getByText("You are about to sign in to").waitFor();
+  assert((await page.locator("strong", { hasText: "actitime.unfamiliar.example" }).count()) > 0, "the host is not shown prominently");
+  assert((await page.getByLabel("Password").count()) === 0, "the form is usable before the host is confirmed");
+  assert((await page.getByText("call +1 555 0100").count()) === 0, "query text was rendered as a message");
+  await shot(page, "launch-confirm-host");
+  await page.getByRole("button", { name: /Continue to actitime\.unfamiliar\.example/ }).click();
+  await page.getByLabel("Password").waitFor();
+  assert((await page.getByLabel("actiTIME URL").inputValue()) === foreign, "the confirmed address is not in the form");
+  // The demo's own address (known to this deployment) needs no confirmation.
+  await page.goto(`${base}/launch?actitime=${encodeURIComponent(`${base}/sandbox/actitime`)}`);
+  await page.getByLabel("Password").waitFor();
+}
+
 async function scenarioSignIn() {
   const { page } = await newSession();
   await page.goto(`${base}/login`);
@@ -292,7 +345,9 @@ async function scenarioSignIn() {
   await page.waitForFunction((n) => document.querySelector('header summary[aria-label^="QuickBooks company"]')?.textContent?.includes(n), PAYROLL_COMPANY);
   await ensureCompany(page, SANDBOX_COMPANY);
 
-  // Log out.
+  // Log out. The session cookie is kept aside first: after Log out it must not open anything (issue 13 §6).
+  const sessionCookie = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  assert(sessionCookie, "no session cookie while signed in");
   await page.locator('header summary[aria-label="Account menu"]').click();
   await page.getByRole("button", { name: "Log out" }).click();
   await page.waitForURL(/\/login/);
@@ -300,6 +355,10 @@ async function scenarioSignIn() {
   await page.goto(`${base}/imports`);
   await page.waitForURL(/\/login/);
   await shot(page, "logged-out");
+  const { context: replay, page: replayPage } = await newSession();
+  await replay.addCookies([sessionCookie]);
+  await replayPage.goto(`${base}/imports`);
+  await replayPage.waitForURL(/\/login/);
   state.connected = true;
 }
 
@@ -885,6 +944,9 @@ async function startServer() {
     SANDBOX: "1",
     // One long-running server: imports run in its process.
     IMPORT_RUNNER: "inline",
+    // A production build refuses SANDBOX=1 and the embedded database unless told these are meant (issue 13 §5).
+    DEMO_PUBLIC: "1",
+    ALLOW_EMBEDDED_DB: "1",
     DATA_DIR: dataDir,
     NEXTAUTH_URL: base,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
@@ -896,6 +958,7 @@ async function startServer() {
   server = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const keep = (chunk) => {
     log.write(chunk);
+    if (/password=/i.test(serverLog.slice(-64) + chunk.toString())) passwordInServerLog = true;
     serverLog = (serverLog + chunk.toString()).slice(-20_000);
   };
   server.stdout.on("data", keep);
@@ -998,6 +1061,8 @@ async function main() {
       headless: !process.env.E2E_HEADED,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"].filter((a) => a !== "--headless" || !process.env.E2E_HEADED),
     });
+    await run("0. Sign in with JavaScript off; no password in any URL (issue 13)", scenarioSignInWithoutJavaScript, 60_000);
+    await run("0b. /launch to an unfamiliar actiTIME host asks to confirm (issue 13)", scenarioLaunchConfirmation, 45_000);
     await run("1. Sign in, connect two companies, switch, log out (issue 4)", scenarioSignIn, 60_000);
     await run("2. New Import for last month: map, preview, run, history, detail (issue 7)", scenarioFirstImport, 180_000);
     await run("3. Corrections after actiTIME edits and QuickBooks billing (issue 7)", scenarioCorrections, 180_000);
@@ -1014,6 +1079,9 @@ async function main() {
   } finally {
     await stopEverything();
   }
+  // Checked once more at the end: no page of any scenario sent the password in a URL, and no server log line has it.
+  results.push({ name: "no password= in any request URL or server log line", ok: passwordInUrls.length === 0 && !passwordInServerLog });
+  console.log(`${passwordInUrls.length === 0 && !passwordInServerLog ? "PASS" : "FAIL"} no password= in any request URL or server log line`);
   if (results.some((r) => !r.ok)) console.log(`Server log tail:\n${serverLog.split("\n").slice(-30).join("\n")}`);
   console.log(`Screenshots: ${path.relative(ROOT, OUT)}/ (${shotCount})`);
   console.log(notFound.size === 0 ? "No 404s in the browser." : `404s in the browser: ${[...notFound].slice(0, 10).join(", ")}`);

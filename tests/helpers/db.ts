@@ -8,6 +8,8 @@ import { migrateDatabase, openDatabase, type DbHandle } from "@/db/client";
 export interface TestDb extends DbHandle {
   /** Drops the database (PostgreSQL) or closes the in-memory instance (PGlite). */
   dispose(): Promise<void>;
+  /** PostgreSQL only: the test database's URL, so a test can open a second, separate handle (another "instance"). */
+  url?: string;
 }
 
 function adminUrl(): string | undefined {
@@ -35,6 +37,7 @@ export async function createTestDb(): Promise<TestDb> {
   await migrateDatabase(handle);
   return {
     ...handle,
+    url: dbUrl.toString(),
     async dispose() {
       await handle.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -52,7 +52,7 @@ export async function createWorld(options: WorldOptions = {}) {
   const actor: Actor = { accountId: admin.accountId, adminId: admin.adminId };
 
   async function connect(realmId: string) {
-    const state = newOAuthState();
+    const state = newOAuthState(actor);
     const url = new URL(authorizeUrl(state));
     url.searchParams.set("sandbox_realm", realmId);
     const response = await fetch(url, { redirect: "manual" });

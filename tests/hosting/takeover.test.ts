@@ -116,6 +116,8 @@ async function startApp(name: string, port: number, env: Record<string, string>)
       NEXT_TELEMETRY_DISABLED: "1",
       DATA_DIR: dataDir,
       SANDBOX: "1",
+      DEMO_PUBLIC: "1",
+      IMPORT_RUNNER: "inline",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
       ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
@@ -192,7 +194,7 @@ async function prepared(cleanups: (() => Promise<void>)[]) {
     ...qboMswHandlers(qbo, { apiBase: env.intuit.apiBaseUrl, oauthBase: new URL(env.intuit.tokenUrl).origin + "/sandbox/qbo" }));
   const admin = await verifyLogin(db, { actitimeUrl: WORLD_ACTITIME_URL, username: "admin", password: "demo" });
   const actor = { accountId: admin.accountId, adminId: admin.adminId };
-  const state = newOAuthState();
+  const state = newOAuthState(actor);
   const authorize = new URL(authorizeUrl(state));
   authorize.searchParams.set("sandbox_realm", SANDBOX_REALM);
   const callbackUrl = (await fetch(authorize, { redirect: "manual" })).headers.get("location")!;

@@ -63,7 +63,9 @@ describe("inline run", () => {
     expect(await runImportInline(imp.id, engine.deps)).toEqual({ done: true, status: "error" });
     const row = await importRow(t.db, imp.id);
     expect(row.status).toBe("error");
-    expect(row.errorMessage).toContain("is locked");
+    // A code and a safe sentence, not the driver's text (issue 13 §7).
+    expect(row.errorMessage).toContain("(code internal)");
+    expect(row.errorMessage).not.toContain("import_items");
     expect(row.runnerId).toBeNull();
   });
 

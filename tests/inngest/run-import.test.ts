@@ -89,7 +89,8 @@ describe("run-import", () => {
     // @inngest/test does not run onFailure handlers; call it with the failure event Inngest sends.
     type FailureCtx = Parameters<NonNullable<typeof onFailure>>[0];
     const failureCtx = {
-      error: new Error("QuickBooks did not answer within 30 s"),
+      // What Inngest hands over: a copy of the thrown QboFault (name and fields kept, class lost).
+      error: Object.assign(new Error("QuickBooks did not answer within 30 s"), { name: "QboFault", kind: "timeout" }),
       event: {
         name: "inngest/function.failed",
         data: { function_id: RUN_IMPORT_FUNCTION_ID, run_id: "01TESTRUN", error: { name: "Error", message: "QuickBooks did not answer within 30 s" }, event: runEvent(imp) },
@@ -99,7 +100,7 @@ describe("run-import", () => {
 
     const row = await importRow(t.db, imp.id);
     expect(row.status).toBe("error");
-    expect(row.errorMessage).toContain("QuickBooks did not answer within 30 s");
+    expect(row.errorMessage).toContain("(code qbo_timeout): QuickBooks did not answer within 30 s");
     expect(row.errorMessage).toMatch(/Run the same import again/);
     expect(row.finishedAt).not.toBeNull();
     expect(row.runnerId).toBeNull();

@@ -8,6 +8,7 @@ const productionSecrets = {
   INTUIT_CLIENT_ID: "client",
   INTUIT_CLIENT_SECRET: "secret",
   IMPORT_RUNNER: "inline",
+  DATABASE_URL: "postgres://app@db.internal:5432/app",
 } as const;
 
 describe("loadEnv", () => {
@@ -76,7 +77,7 @@ describe("loadEnv", () => {
   });
 
   it("turns the demo on in production only when SANDBOX=1 is explicit", () => {
-    const env = loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: productionSecrets.ENCRYPTION_KEY, SANDBOX: "1", IMPORT_RUNNER: "inline" });
+    const env = loadEnv({ NODE_ENV: "production", NEXTAUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: productionSecrets.ENCRYPTION_KEY, SANDBOX: "1", DEMO_PUBLIC: "1", ALLOW_EMBEDDED_DB: "1", IMPORT_RUNNER: "inline" });
     expect(env.sandbox.enabled).toBe(true);
     expect(env.intuit.clientId).toBe("sandbox-client-id");
   });
@@ -128,5 +129,33 @@ describe("loadEnv", () => {
     const env = loadEnv({ ENCRYPTION_KEY: "ab".repeat(32), ENCRYPTION_KEYS_PREVIOUS: `${Buffer.alloc(32, 2).toString("base64")}, ${"cd".repeat(32)}` });
     expect(env.encryption.current.equals(Buffer.alloc(32, 0xab))).toBe(true);
     expect(env.encryption.previous).toHaveLength(2);
+  });
+
+  describe("production settings refused at start-up (issue 13 §5), each naming its variable", () => {
+    it.each([
+      [{ SANDBOX: "1" }, "SANDBOX=1 in production publishes the demo emulators: set DEMO_PUBLIC=1"],
+      [{ INNGEST_DEV: "1" }, "INNGEST_DEV must not be set in production"],
+      [{ INNGEST_DEV: "http://127.0.0.1:8288" }, "INNGEST_DEV must not be set in production"],
+      [{ INNGEST_EVENT_KEY: "evt" }, "INNGEST_SIGNING_KEY is required when INNGEST_EVENT_KEY is set"],
+      [{ DATABASE_URL: "" }, "DATABASE_URL is required in production"],
+      [{ ACTITIME_ALLOWED_HOSTS: "https://actitime.corp/x" }, "ACTITIME_ALLOWED_HOSTS must be comma-separated host[:port] entries"],
+    ])("refuses %o", (override, expected) => {
+      expect(() => loadEnv({ ...productionSecrets, ...override })).toThrow(expected);
+    });
+
+    it("accepts each once it is meant: a public demo, signed Inngest, an embedded database on purpose", () => {
+      expect(() => loadEnv({ ...productionSecrets, SANDBOX: "1", DEMO_PUBLIC: "1" })).not.toThrow();
+      expect(() => loadEnv({ ...productionSecrets, INNGEST_EVENT_KEY: "evt", INNGEST_SIGNING_KEY: "signkey-prod-1" })).not.toThrow();
+      expect(() => loadEnv({ ...productionSecrets, DATABASE_URL: "", ALLOW_EMBEDDED_DB: "1" })).not.toThrow();
+      expect(() => loadEnv({ ...productionSecrets, INNGEST_DEV: "0" })).not.toThrow();
+      // Development keeps its embedded defaults.
+      expect(() => loadEnv({ SANDBOX: "1", INNGEST_DEV: "1" })).not.toThrow();
+    });
+
+    it("names every problem at once", () => {
+      expect(() => loadEnv({ ...productionSecrets, DATABASE_URL: "", SANDBOX: "1", INNGEST_DEV: "1", INNGEST_EVENT_KEY: "e" })).toThrow(
+        /SANDBOX=1[\s\S]*INNGEST_DEV[\s\S]*INNGEST_SIGNING_KEY[\s\S]*DATABASE_URL/,
+      );
+    });
   });
 });

@@ -46,8 +46,22 @@ async function connectError(promise: Promise<unknown>): Promise<ConnectError> {
 const connectionsOf = (accountId: string) => t.db.select().from(qboConnections).where(eq(qboConnections.accountId, accountId));
 
 describe("completeConnection", () => {
+  it("refuses a state another admin started (issue 13 §6: the OAuth state is bound to the admin), storing nothing", async () => {
+    const other = await createAccount(t.db);
+    const state = newOAuthState(other);
+    const callbackUrl = await consentCallbackUrl(state, { realmId: CONSULTING });
+    // Same browser, same cookie: only the admin who started the connect may finish it.
+    const error = await connectError(completeConnection(t.db, { ...owner, callbackUrl, expectedState: state }));
+    expect(error.code).toBe("state_mismatch");
+    expect(await connectionsOf(owner.accountId)).toEqual([]);
+    // A state without its binding (or with one edited) is refused as well.
+    const bare = state.split(".")[0]!;
+    const unbound = await consentCallbackUrl(bare, { realmId: CONSULTING });
+    expect((await connectError(completeConnection(t.db, { ...owner, callbackUrl: unbound, expectedState: bare }))).code).toBe("state_mismatch");
+  });
+
   it("stores the company with its name, payroll and time-tracking facts and sealed tokens after the full OAuth flow", async () => {
-    const state = newOAuthState();
+    const state = newOAuthState(owner);
     const callbackUrl = await consentCallbackUrl(state, { realmId: CONSULTING });
     const callback = new URL(callbackUrl);
     expect(`${callback.origin}${callback.pathname}`).toBe("http://localhost:3000/api/quickbooks/callback");
@@ -78,15 +92,15 @@ describe("completeConnection", () => {
   });
 
   it("refuses a callback whose state does not match the cookie, before exchanging the code, and stores nothing", async () => {
-    const callbackUrl = await consentCallbackUrl(newOAuthState(), { realmId: CONSULTING });
-    const error = await connectError(completeConnection(t.db, { ...owner, callbackUrl, expectedState: newOAuthState() }));
+    const callbackUrl = await consentCallbackUrl(newOAuthState(owner), { realmId: CONSULTING });
+    const error = await connectError(completeConnection(t.db, { ...owner, callbackUrl, expectedState: newOAuthState(owner) }));
     expect(error.code).toBe("state_mismatch");
     expect(await connectionsOf(owner.accountId)).toHaveLength(0);
     expect(emu.stats(CONSULTING).token).toBe(0);
   });
 
   it("refuses a replayed callback once the state cookie is gone, and a reused code even with the cookie", async () => {
-    const state = newOAuthState();
+    const state = newOAuthState(owner);
     const callbackUrl = await consentCallbackUrl(state, { realmId: CONSULTING });
     const first = await completeConnection(t.db, { ...owner, callbackUrl, expectedState: state });
 
@@ -101,14 +115,14 @@ describe("completeConnection", () => {
   });
 
   it("refuses a callback with no state at all even when no cookie is expected", async () => {
-    const callbackUrl = new URL(await consentCallbackUrl(newOAuthState(), { realmId: CONSULTING }));
+    const callbackUrl = new URL(await consentCallbackUrl(newOAuthState(owner), { realmId: CONSULTING }));
     callbackUrl.searchParams.delete("state");
     const error = await connectError(completeConnection(t.db, { ...owner, callbackUrl: callbackUrl.toString(), expectedState: undefined }));
     expect(error.code).toBe("state_mismatch");
   });
 
   it("refuses error=access_denied (the admin cancelled at Intuit) and stores nothing", async () => {
-    const state = newOAuthState();
+    const state = newOAuthState(owner);
     const callbackUrl = await consentCallbackUrl(state, { deny: true });
     expect(new URL(callbackUrl).searchParams.get("error")).toBe("access_denied");
     const error = await connectError(completeConnection(t.db, { ...owner, callbackUrl, expectedState: state }));

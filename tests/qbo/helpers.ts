@@ -75,7 +75,7 @@ export async function consentCallbackUrl(state: string, choice: { realmId: strin
 /** The app's whole connect flow against the emulator: authorize → callback → completeConnection. */
 export async function connectCompany(db: Db, realmId: string = CONSULTING, owner?: { accountId: string; adminId: string }): Promise<QboConnection> {
   const { accountId, adminId } = owner ?? (await createAccount(db));
-  const state = newOAuthState();
+  const state = newOAuthState({ accountId, adminId });
   const callbackUrl = await consentCallbackUrl(state, { realmId });
   return completeConnection(db, { accountId, adminId, callbackUrl, expectedState: state });
 }

@@ -444,3 +444,23 @@ describe("control endpoints", () => {
     expect(controlRoute.GET().status).toBe(405);
   });
 });
+
+describe("sandbox controls accept only same-origin POSTs (issue 13 §7)", () => {
+  const post = (headers: Record<string, string>) =>
+    controlRoute.POST(
+      new Request(`${APP}/sandbox/control/reset`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" }),
+      context({ action: "reset" }),
+    );
+
+  it("refuses a POST from another site's page, changing nothing", async () => {
+    expect((await post({ origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({ origin: "null" })).status).toBe(403);
+    expect((await post({ "sec-fetch-site": "cross-site" })).status).toBe(403);
+    expect((await post({ origin: APP, "sec-fetch-site": "same-site" })).status).toBe(403);
+  });
+
+  it("accepts this app's own pages and scripts that are not browsers", async () => {
+    expect((await post({ origin: APP, "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await post({})).status).toBe(200);
+  });
+});

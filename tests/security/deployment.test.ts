@@ -28,6 +28,8 @@ const PRODUCTION = {
   INTUIT_CLIENT_SECRET: "prod-client-secret",
   SANDBOX: "",
   IMPORT_RUNNER: "inline",
+  // These tests run on their own test database; the production check for DATABASE_URL is in tests/lib/env.test.ts.
+  ALLOW_EMBEDDED_DB: "1",
 };
 
 async function freshModules(env: Record<string, string>) {
@@ -46,35 +48,62 @@ async function configHeaders(env: Record<string, string>): Promise<{ rules: Head
   return { rules: (await config.headers!()) as HeaderRule[], config };
 }
 
-describe("security headers (next.config.ts)", () => {
-  it("every path gets CSP (frame-ancestors 'none'), X-Frame-Options, Referrer-Policy, nosniff, Permissions-Policy; no X-Powered-By", async () => {
+async function proxyHeaders(env: Record<string, string>, url = "https://import.example.com/imports"): Promise<Headers> {
+  await freshModules(env);
+  const { proxy } = await import("@/proxy");
+  const { NextRequest } = await import("next/server");
+  return proxy(new NextRequest(url)).headers;
+}
+
+function cspOf(headers: Headers): Record<string, string[]> {
+  return Object.fromEntries(
+    headers
+      .get("content-security-policy")!
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
+}
+
+describe("security headers (next.config.ts and proxy.ts)", () => {
+  it("every path gets X-Frame-Options, Referrer-Policy, nosniff, Permissions-Policy; no X-Powered-By", async () => {
     const { rules, config } = await configHeaders(PRODUCTION);
     expect(config.poweredByHeader).toBe(false);
     const all = rules.find((r) => r.source === "/:path*");
     expect(all, "a rule for every path").toBeDefined();
     const header = (key: string) => all!.headers.find((h) => h.key.toLowerCase() === key.toLowerCase())?.value;
-    const csp = Object.fromEntries(
-      header("Content-Security-Policy")!
-        .split(";")
-        .map((d) => d.trim().split(/\s+/))
-        .map(([name, ...values]) => [name!, values]),
-    );
-    expect(csp["frame-ancestors"]).toEqual(["'none'"]);
-    expect(csp["default-src"]).toEqual(["'self'"]);
-    expect(csp["base-uri"]).toEqual(["'self'"]);
-    expect(csp["form-action"]).toEqual(["'self'"]);
-    expect(csp["connect-src"]).toEqual(["'self'"]);
-    expect(csp["script-src"]).not.toContain("'unsafe-eval'"); // production: no eval
-    expect(csp["script-src"]).not.toContain("*");
     expect(header("X-Frame-Options")).toBe("DENY");
     expect(header("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
     expect(header("X-Content-Type-Options")).toBe("nosniff");
     expect(header("Permissions-Policy")).toMatch(/camera=\(\)/);
   });
 
+  it("every page gets a CSP whose scripts need a fresh nonce: no 'unsafe-inline', no eval in production (issue 13 §6)", async () => {
+    const first = await proxyHeaders(PRODUCTION);
+    const csp = cspOf(first);
+    expect(csp["frame-ancestors"]).toEqual(["'none'"]);
+    expect(csp["default-src"]).toEqual(["'self'"]);
+    expect(csp["base-uri"]).toEqual(["'self'"]);
+    expect(csp["form-action"]).toEqual(["'self'"]);
+    expect(csp["connect-src"]).toEqual(["'self'"]);
+    expect(csp["object-src"]).toEqual(["'none'"]);
+    expect(csp["script-src"]).not.toContain("'unsafe-inline'");
+    expect(csp["script-src"]).not.toContain("'unsafe-eval'");
+    expect(csp["script-src"]).not.toContain("*");
+    const nonce = csp["script-src"]!.find((v) => v.startsWith("'nonce-"));
+    expect(nonce).toMatch(/^'nonce-[A-Za-z0-9+/=]{22,}'$/);
+    const second = cspOf(await proxyHeaders(PRODUCTION));
+    expect(second["script-src"]).not.toContain(nonce); // new for every request
+  });
+
+  it("HSTS over https only", async () => {
+    expect((await proxyHeaders(PRODUCTION)).get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+    const plain = await proxyHeaders({ ...PRODUCTION, NEXTAUTH_URL: "http://127.0.0.1:3000" }, "http://127.0.0.1:3000/login");
+    expect(plain.get("strict-transport-security")).toBeNull();
+  });
+
   it("development allows eval (React dev tooling) but keeps frame-ancestors 'none'", async () => {
-    const { rules } = await configHeaders({ NODE_ENV: "development" });
-    const csp = rules[0]!.headers.find((h) => h.key === "Content-Security-Policy")!.value;
+    const csp = (await proxyHeaders({ NODE_ENV: "development" }, "http://localhost:3000/")).get("content-security-policy")!;
     expect(csp).toContain("'unsafe-eval'");
     expect(csp).toContain("frame-ancestors 'none'");
   });

@@ -34,7 +34,7 @@ export const WEEK2 = { dateFrom: "2025-03-10", dateTo: "2025-03-16" };
 
 /** The OAuth dance of the app against the emulator, for any admin. */
 export async function connectAs(db: Db, admin: { accountId: string; adminId: string }, realmId: string): Promise<QboConnection> {
-  const state = newOAuthState();
+  const state = newOAuthState(admin);
   const url = new URL(authorizeUrl(state));
   url.searchParams.set("sandbox_realm", realmId);
   const response = await fetch(url, { redirect: "manual" });

@@ -96,7 +96,8 @@ describe("/api/quickbooks/connect", () => {
     const first = await startConnect();
     expect(first.response.status).toBe(307);
     expect(first.cookie).toMatchObject({ httponly: "true", samesite: "lax", path: "/api/quickbooks", "max-age": "600" });
-    expect(first.cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // 256 random bits, then the MAC binding it to the admin (issue 13 §6).
+    expect(first.cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
     expect(new URL(first.location).searchParams.get("state")).toBe(first.cookie!.value);
     const second = await startConnect();
     expect(second.cookie!.value).not.toBe(first.cookie!.value);

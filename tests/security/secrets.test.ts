@@ -137,7 +137,7 @@ beforeAll(async () => {
 
   // 3. Two previews; access tokens die every 15 calls, so the run refreshes (and rotates) several times.
   const ctx: AccountCtx = {
-    admin: { adminId: user.id, accountId: user.accountId, name: "", accountUrl: ACTITIME },
+    admin: { adminId: user.id, accountId: user.accountId, name: "", accountUrl: ACTITIME, sessionVersion: 0 },
     actor: { adminId: user.id, accountId: user.accountId },
     connection: connection!,
     client: appQboClient(t.db, connection!),

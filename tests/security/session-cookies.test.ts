@@ -54,6 +54,10 @@ const PRODUCTION = {
   INTUIT_CLIENT_SECRET: "prod-client-secret",
   SANDBOX: "",
   IMPORT_RUNNER: "inline",
+  // These tests run on their own test database; the production check for DATABASE_URL is in tests/lib/env.test.ts.
+  ALLOW_EMBEDDED_DB: "1",
+  // The test world's actiTIME resolves to this machine (tests/setup/server.ts), which production rules refuse unless allowed.
+  ACTITIME_ALLOWED_HOSTS: "actitime.cookies.test",
 };
 
 /** A fresh module graph under this environment (lib/env reads process.env once per graph). */

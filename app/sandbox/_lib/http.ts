@@ -1,3 +1,4 @@
+import { getEnv } from "@/lib/env";
 import { getDemoActitime, getDemoQbo, isDemoEnabled, markDemoDirty, type DemoProduct } from "@/lib/sandbox/demo";
 
 /** What every sandbox route answers when demo mode is off: nothing here exists. */
@@ -21,4 +22,19 @@ export async function forwardToEmulator(product: DemoProduct, request: Request):
   } finally {
     if (mayChangeState(product, request)) markDemoDirty(product);
   }
+}
+
+/**
+ * The control endpoints change the demo's state, so a page on another site must not be able to post
+ * to them from a visitor's browser (issue 13 §7). Browsers say where a POST comes from (Origin,
+ * Sec-Fetch-Site); scripts and tests that say nothing are not browsers carrying someone's cookies.
+ */
+export function isSameOriginRequest(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin !== null) {
+    const own = new Set([new URL(request.url).origin, new URL(getEnv().appUrl).origin]);
+    if (!own.has(origin)) return false;
+  }
+  const site = request.headers.get("sec-fetch-site");
+  return site === null || site === "same-origin" || site === "none";
 }

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   const session = await getAppSession();
   if (!session) return NextResponse.redirect(new URL("/login", request.url));
-  const state = newOAuthState();
+  const state = newOAuthState(session);
   const response = NextResponse.redirect(authorizeUrl(state));
   response.cookies.set(OAUTH_STATE_COOKIE, state, {
     httpOnly: true,

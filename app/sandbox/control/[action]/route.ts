@@ -3,7 +3,7 @@
 //   400 { ok: false, error } for a bad body, 404 for an unknown command or entity (or demo mode off).
 import { isDemoEnabled } from "@/lib/sandbox/demo";
 import { isCommandName, runCommand } from "../../_lib/commands";
-import { sandboxNotFound } from "../../_lib/http";
+import { isSameOriginRequest, sandboxNotFound } from "../../_lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +12,7 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export async function POST(request: Request, context: { params: Promise<{ action: string }> }): Promise<Response> {
   if (!isDemoEnabled()) return sandboxNotFound();
+  if (!isSameOriginRequest(request)) return Response.json({ ok: false, error: "Sandbox controls accept requests from this app's own pages only" }, { status: 403 });
   const { action } = await context.params;
   if (!isCommandName(action)) return Response.json({ ok: false, error: `Unknown sandbox command: ${action}` }, { status: 404 });
   const text = await request.text();
