@@ -47,6 +47,8 @@ const rawEnvSchema = z.object({
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_DEV: optionalString,
   SANDBOX: flag,
+  QBO_PACE_TIME_SCALE: z.preprocess(emptyToUndefined, z.coerce.number().positive("QBO_PACE_TIME_SCALE must be a positive number").max(10_000).optional()),
+  ALLOW_TEST_KNOBS: flag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
 
@@ -92,6 +94,10 @@ export function loadEnv(source: Record<string, string | undefined>) {
     if (!sandbox && (!raw.INTUIT_CLIENT_ID || !raw.INTUIT_CLIENT_SECRET)) {
       problems.push("INTUIT_CLIENT_ID and INTUIT_CLIENT_SECRET are required in production (or set SANDBOX=1 for the demo)");
     }
+  }
+  // A test knob changes how fast the app talks to QuickBooks: never by accident in production.
+  if (isProduction && !isBuild && raw.QBO_PACE_TIME_SCALE !== undefined && raw.QBO_PACE_TIME_SCALE !== 1 && !raw.ALLOW_TEST_KNOBS) {
+    problems.push("QBO_PACE_TIME_SCALE is for tests and benchmarks: refused in production unless ALLOW_TEST_KNOBS=1 is also set");
   }
   if (!sandbox && raw.INTUIT_CLIENT_ID && !raw.INTUIT_CLIENT_SECRET) {
     problems.push("INTUIT_CLIENT_SECRET is required when INTUIT_CLIENT_ID is set");
@@ -153,6 +159,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
       actitimeUrl: `${sandboxBase}/actitime`,
     },
     logLevel: raw.LOG_LEVEL,
+    /** The pacer's minute is 60 s divided by this (tests and benchmarks against an emulator at the same scale). */
+    qboPaceTimeScale: raw.QBO_PACE_TIME_SCALE ?? 1,
   };
 }
 

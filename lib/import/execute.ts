@@ -47,8 +47,6 @@ const STATUS_CHECK_INTERVAL_MS = 500;
 /** Single-request lanes, and how many operations one lane sends at once (Intuit allows 10 concurrent). */
 const SINGLE_LANES = 3;
 const SINGLES_PER_TURN = 8;
-/** A lane without allowance for its kind of request looks again this many times per (possibly scaled) minute. */
-const SINGLE_LANE_POLLS_PER_MINUTE = 120;
 /** 401s in a row (each after the client's own refresh) before an import ends as Error. */
 const MAX_AUTH_REFUSALS_IN_A_ROW = 10;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
@@ -116,16 +114,6 @@ function payloadOf(item: ImportItemRow): ActivityItemPayload {
 
 function isoInstant(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
-}
-
-/**
- * Operations per batch: 30, except when QBO counts every batch item toward its 500 requests a minute.
- * Then a size that divides that allowance (25): sixteen batches of 30 fill only 480 of a minute's 500.
- */
-export function batchSize(pacer: Pick<QboClient["pacer"], "batchCounting" | "requestsPerMinute">): number {
-  if (pacer.batchCounting !== "item") return QBO_BATCH_MAX_OPS;
-  for (let size = QBO_BATCH_MAX_OPS; size > 1; size--) if (pacer.requestsPerMinute % size === 0) return size;
-  return QBO_BATCH_MAX_OPS;
 }
 
 function chunk<T>(list: T[], size: number): T[][] {
@@ -679,37 +667,24 @@ export function createExecutor(deps: ExecuteDeps) {
         if (state?.status !== "running") stopped = true;
         return !stopped;
       };
-      const batchLane = async () => {
+      // What to send (batch or single, how many) is the pacer's decision (lib/qbo/pace.ts `plan`).
+      const lane = (kind: "batch" | "single") => async () => {
+        await qbo.pacer.ready();
         while (await stillRunning()) {
-          if (qbo.pacer.batchCounting === "request" && qbo.pacer.remainingInWindow().batches === 0) {
-            // No batch may leave this minute: leave the queue to the single lanes instead of holding 30 operations.
+          const plan = qbo.pacer.plan(kind, queue.length, !exhausted, kind === "batch" ? QBO_BATCH_MAX_OPS : SINGLES_PER_TURN);
+          if (plan.waitMs !== undefined) {
+            // Nothing to wait for when the queue is done: never idle just to find it empty.
             if (queue.length === 0) await take(0);
             if (queue.length === 0) return;
-            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
+            await sleep(plan.waitMs);
             continue;
           }
-          const items = await take(batchSize(qbo.pacer));
+          const items = await take(plan.take, kind === "single"); // singles from the end: batches keep the head
           if (items.length === 0) return;
-          await sendBatch(imp, items, resolvedRefs);
+          await (kind === "batch" ? sendBatch : sendSingles)(imp, items, resolvedRefs);
         }
       };
-      const singleLane = async () => {
-        while (qbo.pacer.batchCounting === "request" && (await stillRunning())) {
-          const { requests, batches } = qbo.pacer.remainingInWindow();
-          const spare = requests - batches; // each batch still allowed this minute keeps one request
-          if (spare <= 0) {
-            // Nothing left to wait for: never idle until the next minute just to find the queue empty.
-            if (queue.length === 0) await take(0);
-            if (queue.length === 0) return;
-            await sleep(qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE);
-            continue;
-          }
-          const items = await take(Math.min(SINGLES_PER_TURN, spare), true); // from the end: batches keep the head
-          if (items.length === 0) return;
-          await sendSingles(imp, items, resolvedRefs);
-        }
-      };
-      await Promise.all([...Array.from({ length: concurrency }, batchLane), ...Array.from({ length: SINGLE_LANES }, singleLane)]);
+      await Promise.all([...Array.from({ length: concurrency }, lane("batch")), ...Array.from({ length: SINGLE_LANES }, lane("single"))]);
       return { done: false, status: "running" };
     } catch (error) {
       if (error instanceof ConnectionUnavailableError || (error instanceof QboFault && (error.kind === "auth" || error.kind === "forbidden"))) {

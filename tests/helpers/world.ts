@@ -17,6 +17,7 @@ import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
 import { fetchQboDirectory } from "@/lib/qbo/directory";
 import { authorizeUrl } from "@/lib/qbo/oauth";
 import { Pacer } from "@/lib/qbo/pace";
+import { realmPacerFor } from "@/lib/qbo/pace-store";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 import { actitimeMswHandlers, createActitimeEmulator, type ActitimeEmulatorOptions } from "@/lib/sandbox/actitime";
 import { createQboEmulator, type QboEmulatorOptions } from "@/lib/sandbox/qbo";
@@ -35,8 +36,12 @@ export interface WorldOptions {
   qbo?: QboEmulatorOptions;
   actitime?: ActitimeEmulatorOptions;
   realmId?: string;
-  /** A pacer for the app's client; default: no practical limit (the emulator's limits are off by default). */
-  pacer?: Pacer;
+  /**
+   * A pacer for the app's client; "realm": the app's own (getRealmPacer, reading and budget shared through
+   * this world's database, minute from QBO_PACE_TIME_SCALE); default: no practical limit (the emulator's
+   * limits are off by default).
+   */
+  pacer?: Pacer | "realm";
 }
 
 export async function createWorld(options: WorldOptions = {}) {
@@ -62,7 +67,10 @@ export async function createWorld(options: WorldOptions = {}) {
   }
 
   const connection = await connect(options.realmId ?? SANDBOX_REALM);
-  const pacer = options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 });
+  const pacer =
+    options.pacer === "realm"
+      ? realmPacerFor(t.db, connection.realmId)
+      : (options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 }));
   const client = createQboClient({
     realmId: connection.realmId,
     apiBaseUrl: env.intuit.apiBaseUrl,
