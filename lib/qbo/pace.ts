@@ -22,8 +22,8 @@ export const READING_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 const MIN_FILL_ITEMS = 10;
 /** A lane told to wait looks again at most this many times per (possibly scaled) minute. */
 const PLAN_POLLS_PER_MINUTE = 120;
-/** A planned request that has not reached `run` after this share of a minute is forgotten. */
-const PLAN_HOLD_SHARE_OF_MINUTE = 1 / 30;
+/** A planned request that has not reached `run` after this share of a minute is forgotten (its lane found no work). */
+const PLAN_HOLD_SHARE_OF_MINUTE = 1 / 4;
 /** Claims of the shared budget: this share of the limits at a time, spent within this share of a minute. */
 const CLAIM_SHARE_OF_LIMIT = 1 / 10;
 const CLAIM_TTL_SHARE_OF_MINUTE = 1 / 30;
@@ -349,6 +349,10 @@ export class Pacer {
         this.planned.push({ units: 0, batches: 1, requests: 1, at: now });
         return { take: Math.min(QBO_BATCH_ITEMS_MAX, available) };
       }
+      // Batches first: they carry 30 operations for one request, and the window's batch slots are
+      // reused a window later at the moment they were used, so sending them early keeps every later
+      // window's batches early too. Singles use what the window's batches will not need.
+      if (batchesLeft > 0 && more) return wait(poll);
       const spare = this.requestsPerMinute - this.requestLog.count(now) - p.requests - Math.max(0, batchesLeft);
       if (spare <= 0) return wait(this.requestLog.nextFree(now));
       const take = Math.min(spare, available);
