@@ -16,8 +16,8 @@ import { createQboClient } from "@/lib/qbo/client";
 import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
 import { fetchQboDirectory } from "@/lib/qbo/directory";
 import { authorizeUrl } from "@/lib/qbo/oauth";
-import { Pacer } from "@/lib/qbo/pace";
-import { realmPacerFor } from "@/lib/qbo/pace-store";
+import { getRealmPacer, Pacer, resetRealmPacers } from "@/lib/qbo/pace";
+import { dbPacingStore } from "@/lib/qbo/pace-store";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 import { actitimeMswHandlers, createActitimeEmulator, type ActitimeEmulatorOptions } from "@/lib/sandbox/actitime";
 import { createQboEmulator, type QboEmulatorOptions } from "@/lib/sandbox/qbo";
@@ -42,6 +42,8 @@ export interface WorldOptions {
    * limits are off by default).
    */
   pacer?: Pacer | "realm";
+  /** With pacer "realm": its minute (ms) when it is first made, instead of QBO_PACE_TIME_SCALE's. */
+  pacerMinuteMs?: number;
 }
 
 export async function createWorld(options: WorldOptions = {}) {
@@ -67,9 +69,11 @@ export async function createWorld(options: WorldOptions = {}) {
   }
 
   const connection = await connect(options.realmId ?? SANDBOX_REALM);
+  // The connect flow made the realm's pacer with the process defaults: the world's own starts afresh.
+  if (options.pacer === "realm") resetRealmPacers();
   const pacer =
     options.pacer === "realm"
-      ? realmPacerFor(t.db, connection.realmId)
+      ? getRealmPacer(connection.realmId, { store: dbPacingStore(t.db), ...(options.pacerMinuteMs ? { minuteMs: options.pacerMinuteMs } : {}) })
       : (options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 }));
   const client = createQboClient({
     realmId: connection.realmId,
