@@ -27,8 +27,11 @@ const PLAN_HOLD_SHARE_OF_MINUTE = 1 / 4;
 /** Claims of the shared budget: this share of the limits at a time, spent within this share of a minute. */
 const CLAIM_SHARE_OF_LIMIT = 1 / 10;
 const CLAIM_TTL_SHARE_OF_MINUTE = 1 / 30;
-/** How long a request may still be under way after its claim expired (slots and counts stay reserved that long). */
-const CLAIM_LATENCY_MARGIN_SHARE_OF_MINUTE = 1 / 30;
+/**
+ * How long a request may still be under way after its claim expired (slots and counts stay reserved that
+ * long): real milliseconds, not scaled (a request takes the same time whatever the pacer's minute).
+ */
+const CLAIM_LATENCY_MARGIN_MS = 2_000;
 /** A 429 that neither the server nor the pacer's own log explains: first pause, doubled per 429 in a row, up to a minute. */
 const UNEXPLAINED_THROTTLE_SHARE_OF_MINUTE = 1 / 20;
 
@@ -455,7 +458,7 @@ export class Pacer {
           used: { requests: this.paceLog.count(now), batches: this.batchLog.count(now), inFlight: this.active },
           want,
           ttlMs,
-          marginMs: this.minuteMs * CLAIM_LATENCY_MARGIN_SHARE_OF_MINUTE,
+          marginMs: CLAIM_LATENCY_MARGIN_MS,
         });
         this.holders = granted.holders;
         this.grant = { requests: granted.requests, batches: granted.batches, concurrent: granted.concurrent, until: now + ttlMs };
@@ -498,8 +501,15 @@ export class Pacer {
         await sleep(wait);
         continue;
       }
-      if (this.active >= this.maxConcurrent) {
+      // With a shared budget, the slots this process holds are its limit while its claim lasts.
+      const slots = this.store && now < this.grant.until ? Math.min(this.maxConcurrent, this.grant.concurrent) : this.maxConcurrent;
+      if (this.active >= slots && this.active > 0) {
         await new Promise<void>((resolve) => this.queue.push(resolve));
+        continue;
+      }
+      // Nothing starts while a claim is being decided: it publishes what is in flight now.
+      if (this.claiming) {
+        await this.claiming;
         continue;
       }
       if (this.store && this.realmId && !probe && !this.grantCovers(now, cost, !!permit.batch)) {
