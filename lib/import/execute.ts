@@ -679,7 +679,7 @@ export function createExecutor(deps: ExecuteDeps) {
             await sleep(plan.waitMs);
             continue;
           }
-          const items = await take(plan.take, kind === "single"); // singles from the end: batches keep the head
+          const items = plan.take > 0 ? await take(plan.take, kind === "single") : []; // singles from the end: batches keep the head
           if (items.length === 0) return;
           await (kind === "batch" ? sendBatch : sendSingles)(imp, items, resolvedRefs);
         }
