@@ -418,10 +418,18 @@ export class Pacer {
     if (ticket.probe) {
       this.learn("item", "probe throttled: a batch beyond 500 items in one window was refused");
       explained = true;
-    } else if (this.reading === "request" && this.unitLog.waitFor(now, this.units(permit), this.requestsPerMinute) > 0) {
-      // The request count had room, the item count had not: QuickBooks counts items (a change of behaviour).
-      this.learn("item", "429 with more than 500 batch items in the window");
-      explained = true;
+    } else if (
+      this.reading === "request" &&
+      this.requestLog.waitFor(now, 1, this.requestsPerMinute) === 0 &&
+      (!permit.batch || this.batchLog.waitFor(now, 1, this.batchRequestsPerMinute) === 0) &&
+      this.unitLog.waitFor(now, this.units(permit), this.requestsPerMinute) > 0
+    ) {
+      // The request count had room, the item count had not: QuickBooks may count items now (a change of
+      // behaviour), or the 429 had another cause (concurrency, someone else's traffic). Pace safely, as if
+      // items count, and let the probe decide: it goes out as soon as the pause is over (the window is
+      // full by items already), refused → "item" is stored, admitted → back to "request".
+      this.reading = "unknown";
+      this.evidence = "429 that item counting would explain: probing again";
     }
     let wait: number;
     if (retryAfterMs !== undefined && retryAfterMs >= 0) wait = retryAfterMs;

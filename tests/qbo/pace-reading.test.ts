@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { qboRealmPacing } from "@/db/schema";
 import { createQboClient } from "@/lib/qbo/client";
 import { getEnv } from "@/lib/env";
-import { getRealmPacer, resetRealmPacers } from "@/lib/qbo/pace";
+import { getRealmPacer, resetRealmPacers, type Pacer } from "@/lib/qbo/pace";
 import { dbPacingStore } from "@/lib/qbo/pace-store";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 import { createWorld, type World } from "@/tests/helpers/world";
@@ -22,16 +22,21 @@ afterEach(async () => {
   w = undefined;
 });
 
-/** Another process's client for the world's company: a new pacer that knows only what the database holds. */
-function freshClient(world: World) {
-  resetRealmPacers();
+/** The app's client for the world's company through `pacer`, with Intuit's 30 s timeout. */
+function clientWith(world: World, pacer: Pacer) {
   return createQboClient({
     realmId: world.connection.realmId,
     apiBaseUrl: getEnv().intuit.apiBaseUrl,
     tokens: connectionTokenSource(world.db, world.connection.id),
-    pacer: getRealmPacer(world.connection.realmId, { store: dbPacingStore(world.db), minuteMs: MINUTE_MS }),
+    pacer,
     backoffScale: 0.001,
   });
+}
+
+/** Another process's client for the world's company: a new pacer that knows only what the database holds. */
+function freshClient(world: World) {
+  resetRealmPacers();
+  return clientWith(world, getRealmPacer(world.connection.realmId, { store: dbPacingStore(world.db), minuteMs: MINUTE_MS }));
 }
 
 /** Two ranges of ~650 activities each (more than one window's 500 items, so the first import must probe). */
@@ -61,7 +66,7 @@ describe("the reading learned per realm", () => {
     const a = await w.preview(first!);
     expect(a.summary.counts.create).toBeGreaterThan(550);
     w.qbo.resetStats();
-    expect((await w.run(a.importId)).status).toBe("completed");
+    expect((await w.run(a.importId, { qbo: clientWith(w, w.client.pacer) })).status).toBe("completed");
     expect(w.qbo.stats(w.connection.realmId).throttled).toBe(firstImport429s);
     expect(w.client.pacer.reading).toBe(counting);
     const [stored] = await w.db.select().from(qboRealmPacing).where(eq(qboRealmPacing.realmId, w.connection.realmId));

@@ -159,12 +159,29 @@ describe("Pacer.plan: what the lanes send", () => {
     expect(pacer.throttled({ probe: false, throttled: true }, {})).toBe(3_000);
   });
 
-  it("a 429 under 'request' with more than 500 batch items in the window re-learns 'item'", async () => {
-    const { pacer, send } = clocked({ batchCounting: "request" });
+  it("a 429 under 'request' that item counting would explain re-learns by probing: refused → 'item'", async () => {
+    const { pacer, send, advance } = clocked({ batchCounting: "request" });
     for (let i = 0; i < 17; i++) await send({ batch: true, items: 30 });
     const ticket = await send({ batch: true, items: 30 }, true);
-    pacer.throttled(ticket, { batch: true, items: 30 });
+    const wait = pacer.throttled(ticket, { batch: true, items: 30 });
+    expect(pacer.reading).toBe("unknown"); // pacing as if items count until the probe answers
+    expect(wait).toBeLessThanOrEqual(3_000); // a short pause, not a window
+    advance(wait + 1);
+    expect(pacer.plan("batch", 1_000, true)).toEqual({ take: 30 }); // the probe
+    const probe = await send({ batch: true, items: 30 }, true);
+    expect(probe.probe).toBe(true);
+    pacer.throttled(probe, { batch: true, items: 30 });
     expect(pacer.reading).toBe("item");
+  });
+
+  it("…and a 429 with another cause is cleared by the probe being admitted → back to 'request'", async () => {
+    const { pacer, send, advance } = clocked({ batchCounting: "request" });
+    for (let i = 0; i < 17; i++) await send({ batch: true, items: 30 });
+    const ticket = await send({ batch: true, items: 30 }, true);
+    advance(pacer.throttled(ticket, { batch: true, items: 30 }) + 1);
+    const probe = await send({ batch: true, items: 30 });
+    expect(probe.probe).toBe(true);
+    expect(pacer.reading).toBe("request");
   });
 });
 
