@@ -34,7 +34,7 @@ export function dbPacingStore(db: Db): PacingStore {
         // One claim at a time per realm, across processes.
         await tx.select({ realmId: qboRealmPacing.realmId }).from(qboRealmPacing).where(eq(qboRealmPacing.realmId, realmId)).for("update");
         const { now } = request;
-        await tx.delete(qboRealmBudget).where(and(eq(qboRealmBudget.realmId, realmId), lt(qboRealmBudget.countsUntil, now)));
+        await tx.delete(qboRealmBudget).where(and(eq(qboRealmBudget.realmId, realmId), lt(qboRealmBudget.countsUntil, Math.floor(now))));
         const others = await tx
           .select()
           .from(qboRealmBudget)
@@ -45,9 +45,9 @@ export function dbPacingStore(db: Db): PacingStore {
           batches: request.used.batches + grant.batches,
           concurrent: Math.max(request.used.inFlight, grant.concurrent),
           wanted: request.want.requests,
-          claimedAt: now,
-          countsUntil: now + request.ttlMs + request.windowMs + request.marginMs,
-          slotsUntil: now + request.ttlMs + request.marginMs,
+          claimedAt: Math.floor(now),
+          countsUntil: Math.ceil(now + request.ttlMs + request.windowMs + request.marginMs),
+          slotsUntil: Math.ceil(now + request.ttlMs + request.marginMs),
         };
         await tx
           .insert(qboRealmBudget)

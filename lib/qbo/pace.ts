@@ -457,7 +457,7 @@ export class Pacer {
         batches: Math.max(permit.batch ? 1 : 0, Math.ceil(limits.batches * CLAIM_SHARE_OF_LIMIT)),
         concurrent: limits.concurrent,
       };
-      const ttlMs = Math.max(50, this.minuteMs * CLAIM_TTL_SHARE_OF_MINUTE);
+      const ttlMs = Math.max(50, Math.round(this.minuteMs * CLAIM_TTL_SHARE_OF_MINUTE));
       try {
         const granted = await this.store!.claim(this.realmId!, this.holder, {
           now,
