@@ -23,7 +23,7 @@
 import { performance } from "node:perf_hooks";
 import { emitResult, isMain } from "./harness";
 
-export const DEFAULT_TIME_SCALE = 4;
+export const DEFAULT_TIME_SCALE = 2;
 /** Intuit's latency per request (the issue's stand-in: 250 ms), scaled with the clock. */
 const REAL_LATENCY_MS = 250;
 /** The measured import spans this many windows' worth of activities (just under). */
