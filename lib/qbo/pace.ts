@@ -24,6 +24,7 @@ const MIN_FILL_ITEMS = 10;
 const PLAN_POLLS_PER_MINUTE = 120;
 /** A planned request that has not reached `run` after this share of a minute is forgotten (its lane found no work). */
 const PLAN_HOLD_SHARE_OF_MINUTE = 1 / 4;
+const PLAN_HOLD_MAX_MS = 2_000;
 /** Claims of the shared budget: this share of the limits at a time, spent within this share of a minute. */
 const CLAIM_SHARE_OF_LIMIT = 1 / 10;
 const CLAIM_TTL_SHARE_OF_MINUTE = 1 / 30;
@@ -279,7 +280,9 @@ export class Pacer {
   }
 
   private prunePlanned(now: number) {
-    const hold = this.minuteMs * PLAN_HOLD_SHARE_OF_MINUTE;
+    // Long enough for a lane to mark its items `sending` (real time), short enough that a plan whose lane
+    // found no work (the end of a slice) does not hold the window for long.
+    const hold = Math.min(this.minuteMs * PLAN_HOLD_SHARE_OF_MINUTE, PLAN_HOLD_MAX_MS);
     while (this.planned.length > 0 && this.planned[0]!.at < now - hold) this.planned.shift();
   }
 
@@ -343,13 +346,15 @@ export class Pacer {
     // With more to come, an empty queue is about to be refilled: plan for what a lane would take.
     const available = Math.min(max, more ? Math.max(queued, Math.min(max, QBO_BATCH_ITEMS_MAX)) : Math.max(0, queued));
     if (available <= 0) return { take: 0 };
+    // An empty queue may stay empty (a slice ending): such a plan is not held against the window.
+    const record = queued > 0;
     if (now < this.pausedUntil) return wait(this.pausedUntil - now);
     const p = this.plannedTotals(now);
     const batchesLeft = this.batchRequestsPerMinute - this.batchLog.count(now) - p.batches;
     if (this.batchCounting === "request") {
       if (kind === "batch") {
         if (batchesLeft <= 0 || this.requestLog.count(now) + p.requests >= this.requestsPerMinute) return wait(this.batchLog.nextFree(now));
-        this.planned.push({ units: 0, batches: 1, requests: 1, at: now });
+        if (record) this.planned.push({ units: 0, batches: 1, requests: 1, at: now });
         return { take: Math.min(QBO_BATCH_ITEMS_MAX, available) };
       }
       // Batches first: they carry 30 operations for one request, and the window's batch slots are
@@ -359,7 +364,7 @@ export class Pacer {
       const spare = this.requestsPerMinute - this.requestLog.count(now) - p.requests - Math.max(0, batchesLeft);
       if (spare <= 0) return wait(this.requestLog.nextFree(now));
       const take = Math.min(spare, available);
-      if (take > 0) this.planned.push({ units: 0, batches: 0, requests: take, at: now });
+      if (take > 0 && record) this.planned.push({ units: 0, batches: 0, requests: take, at: now });
       return { take };
     }
     // Every item counts (or not known yet).
@@ -368,7 +373,7 @@ export class Pacer {
     if (kind === "single") {
       if (!more && available > 0 && batchesLeft <= 0 && free >= 1) {
         const take = Math.min(free, available);
-        this.planned.push({ units: take, batches: 0, requests: take, at: now });
+        if (record) this.planned.push({ units: take, batches: 0, requests: take, at: now });
         return { take };
       }
       return wait(poll);
@@ -379,7 +384,7 @@ export class Pacer {
     else if (free >= MIN_FILL_ITEMS && remaining > free) take = Math.min(free, available);
     else if (p.units === 0 && this.probeFits(now, Math.min(QBO_BATCH_ITEMS_MAX, available))) take = Math.min(QBO_BATCH_ITEMS_MAX, available);
     if (take <= 0) return wait(this.unitLog.waitFor(now, Math.min(QBO_BATCH_ITEMS_MAX, Math.max(1, available)), this.requestsPerMinute));
-    this.planned.push({ units: take, batches: 1, requests: 1, at: now });
+    if (record) this.planned.push({ units: take, batches: 1, requests: 1, at: now });
     return { take };
   }
 
