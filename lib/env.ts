@@ -59,6 +59,7 @@ const rawEnvSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^\s*(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?\s*(,\s*(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?\s*)*,?\s*$/i, "ACTITIME_ALLOWED_HOSTS must be comma-separated host[:port] entries").optional(),
   ),
+  QBO_PACE_TIME_SCALE: z.preprocess(emptyToUndefined, z.coerce.number().positive("QBO_PACE_TIME_SCALE must be a positive number").max(10_000).optional()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
 });
 
@@ -121,6 +122,10 @@ export function loadEnv(source: Record<string, string | undefined>) {
   const knobs = (["IMPORT_LEASE_STALE_MS", "IMPORT_RECONCILE_AFTER_MS"] as const).filter((k) => raw[k] !== undefined);
   if (isProduction && !isBuild && knobs.length > 0 && !raw.ALLOW_TEST_KNOBS) {
     problems.push(`${knobs.join(" and ")} ${knobs.length > 1 ? "are" : "is"} for tests only: unset ${knobs.length > 1 ? "them" : "it"} in production (or set ALLOW_TEST_KNOBS=1 on a test deployment)`);
+  }
+  // A test knob changes how fast the app talks to QuickBooks: never by accident in production.
+  if (isProduction && !isBuild && raw.QBO_PACE_TIME_SCALE !== undefined && raw.QBO_PACE_TIME_SCALE !== 1 && !raw.ALLOW_TEST_KNOBS) {
+    problems.push("QBO_PACE_TIME_SCALE is for tests and benchmarks: refused in production unless ALLOW_TEST_KNOBS=1 is also set");
   }
   if (!sandbox && raw.INTUIT_CLIENT_ID && !raw.INTUIT_CLIENT_SECRET) {
     problems.push("INTUIT_CLIENT_SECRET is required when INTUIT_CLIENT_ID is set");
@@ -186,6 +191,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
     importTimings: { leaseStaleMs: raw.IMPORT_LEASE_STALE_MS, reconcileAfterMs: raw.IMPORT_RECONCILE_AFTER_MS },
     /** Hosts an actiTIME may be reached at over http or on a non-public address (lib/actitime/outbound.ts). */
     actitimeAllowedHosts: raw.ACTITIME_ALLOWED_HOSTS ?? "",
+    /** The pacer's minute is 60 s divided by this (tests and benchmarks against an emulator at the same scale). */
+    qboPaceTimeScale: raw.QBO_PACE_TIME_SCALE ?? 1,
   };
 }
 

@@ -31,9 +31,9 @@ import {
 } from "@/db/queries/import-run";
 import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
 import { importItems, imports, mappingHistory, mappingRules } from "@/db/schema";
-import { abortableSleep, deterministicRequestId, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
+import { abortableSleep, deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
-import { batchSize, runLanes, spareSingleRequests } from "@/lib/qbo/lanes";
+import { runLanes } from "@/lib/qbo/lanes";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { createEntities } from "./entities";
 import { decideAnswer, decideBeforeSend, decideRequestFailure, payloadOf, RECONCILE_AFTER_MS, REREAD, SEND_DEADLINE_MS, settled, UNKNOWN, type CommittableOutcome, type ItemAnswer } from "./outcomes";
@@ -47,13 +47,16 @@ import { phaseReporter } from "./progress";
 
 export type { ActivityItemPayload, EntityItemPayload, SliceResult, SnapshotRule } from "./types";
 export { readActivitiesById, QBO_READ_IDS_PER_QUERY } from "./qbo-activity";
-export { batchSize } from "@/lib/qbo/lanes";
 export { RECONCILE_AFTER_MS, SEND_DEADLINE_MS } from "./outcomes";
 
 /** At most this many operations per slice (one Inngest step, or one turn of the in-process runner); see also SLICE_MAX_MS. */
 export const EXECUTE_SLICE_OPS = 3_000;
-/** Batches in flight at once for one import (Intuit allows 10 concurrent requests per realm). */
-export const EXECUTE_CONCURRENT_REQUESTS = 4;
+/**
+ * Batch lanes of one import (Intuit allows 10 concurrent requests per realm; the single lanes take the
+ * rest). The pacer decides what each sends; under "a batch counts once" a window's 40 batches go first,
+ * and the sooner they are all out, the sooner every later window's are (issue 15).
+ */
+export const EXECUTE_CONCURRENT_REQUESTS = 7;
 /** While only unsettled items remain, a slice waits at most this long before returning. */
 const SETTLE_WAIT_MAX_MS = 5_000;
 /** A slice stops taking new work after this long (one bounded Inngest step; the runner starts the next). */
@@ -70,8 +73,6 @@ export const IMPORT_LEASE_STALE_MS = 2 * 60_000;
 /** Single-request lanes, and how many operations one lane sends at once (Intuit allows 10 concurrent). */
 const SINGLE_LANES = 3;
 const SINGLES_PER_TURN = 8;
-/** A lane without allowance for its kind of request looks again this many times per (possibly scaled) minute. */
-const SINGLE_LANE_POLLS_PER_MINUTE = 120;
 /** 401s in a row (each after the client's own refresh) before an import ends as Error. */
 const MAX_AUTH_REFUSALS_IN_A_ROW = 10;
 /** An item QBO keeps answering with 5xx or throttles is given up after this many sends, with the reason. */
@@ -494,41 +495,27 @@ export function createExecutor(deps: ExecuteDeps) {
       return { done: false, status: "running" };
     }
 
-    // Two kinds of lanes share one queue. Batch lanes send up to 30 operations per request and wait for
-    // the per-minute batch allowance; when QBO counts a batch as one request, single lanes use what is left
-    // of the general allowance beyond what the batches still need, so both limits are used at once.
-    const pollMs = () => qbo.pacer.minuteMs / SINGLE_LANE_POLLS_PER_MINUTE;
-    const batchLane = async (laneSignal: AbortSignal) => {
+    // Two kinds of lanes share one queue; the pacer decides what each sends (issue 15): under "a batch
+    // counts once", batches of 30 while the batch allowance lasts and singles with what the remaining
+    // batches do not need; when every item counts (or until the probe tells), batches only.
+    const lane = (kind: "batch" | "single") => async (laneSignal: AbortSignal) => {
+      await qbo.pacer.ready();
       while (!laneSignal.aborted) {
-        if (qbo.pacer.batchCounting === "request" && qbo.pacer.remainingInWindow().batches === 0) {
-          // No batch may leave this minute: leave the queue to the single lanes instead of holding 30 operations.
+        const plan = qbo.pacer.plan(kind, queue.length, !exhausted, kind === "batch" ? QBO_BATCH_MAX_OPS : SINGLES_PER_TURN);
+        if (plan.waitMs !== undefined) {
+          // Nothing to wait for when the queue is done: never idle just to find it empty.
           if (queue.length === 0) await take(0);
           if (queue.length === 0) return;
-          await abortableSleep(pollMs(), laneSignal);
+          await abortableSleep(plan.waitMs, laneSignal);
           continue;
         }
-        const items = await take(batchSize(qbo.pacer));
+        const items = plan.take > 0 ? await take(plan.take, kind === "single") : []; // singles from the end: batches keep the head
         if (items.length === 0) return;
-        await sendBatch(lease, imp, items, resolvedRefs, laneSignal);
-      }
-    };
-    const singleLane = async (laneSignal: AbortSignal) => {
-      while (qbo.pacer.batchCounting === "request" && !laneSignal.aborted) {
-        const spare = spareSingleRequests(qbo.pacer);
-        if (spare <= 0) {
-          // Nothing left to wait for: never idle until the next minute just to find the queue empty.
-          if (queue.length === 0) await take(0);
-          if (queue.length === 0) return;
-          await abortableSleep(pollMs(), laneSignal);
-          continue;
-        }
-        const items = await take(Math.min(SINGLES_PER_TURN, spare), true); // from the end: batches keep the head
-        if (items.length === 0) return;
-        await sendSingles(lease, imp, items, resolvedRefs, laneSignal);
+        await (kind === "batch" ? sendBatch : sendSingles)(lease, imp, items, resolvedRefs, laneSignal);
       }
     };
     // One lane fails, all stop: the others are aborted, waited for, and what they learned committed.
-    await runLanes([...Array.from({ length: concurrency }, () => batchLane), ...Array.from({ length: SINGLE_LANES }, () => singleLane)], signal).finally(phase.watch());
+    await runLanes([...Array.from({ length: concurrency }, () => lane("batch")), ...Array.from({ length: SINGLE_LANES }, () => lane("single"))], signal).finally(phase.watch());
     if (watcher.state.lost) throw new LeaseLostError(lease);
     return { done: false, status: watcher.state.status === "running" ? "running" : watcher.state.status };
   }

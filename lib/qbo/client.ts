@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { faultFromBody, faultFromResponse, QboFault } from "./faults";
-import { getRealmPacer, sleep, type Pacer } from "./pace";
+import { getRealmPacer, sleep, type Pacer, type PermitRequest, type Ticket } from "./pace";
 import {
   batchResponseSchema,
   companyInfoSchema,
@@ -17,8 +17,6 @@ import {
 export const QBO_REQUEST_TIMEOUT_MS = 30_000;
 export const QBO_QUERY_PAGE_SIZE = 1000;
 export const QBO_BATCH_MAX_OPS = 30;
-/** Intuit's advice on 429 is to wait a minute (reference §5.1); scaled with the pacer's minute. */
-const THROTTLE_WAIT_SHARE_OF_MINUTE = 1;
 const MAX_THROTTLE_RETRIES = 12;
 const MAX_AUTH_RETRIES = 3;
 const MAX_SERVER_RETRIES = 4;
@@ -109,6 +107,21 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+/** A 429's ticket, so the pacer can tell a refused probe and read the server's Retry-After. */
+const throttleTickets = new WeakMap<QboFault, { ticket: Ticket; permit: PermitRequest; retryAfterMs?: number }>();
+
+/**
+ * Retry-After (seconds or an HTTP date), in the pacer's time: a server running at the same time scale
+ * as the pacer states it in its own seconds, so no conversion is needed beyond ms.
+ */
+export function retryAfterMs(headers: Headers, minuteMs: number): number | undefined {
+  const value = headers.get("retry-after")?.trim();
+  if (!value) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return Math.min(minuteMs, seconds * 1000);
+}
+
 /** A deterministic requestid: the same logical write always carries the same id (≤ maxLength chars). */
 export function deterministicRequestId(parts: (string | number)[], maxLength = QBO_REQUEST_ID_MAX): string {
   return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, Math.min(maxLength, 64));
@@ -148,48 +161,57 @@ export function createQboClient(options: QboClientOptions) {
       headers["Content-Type"] = opts.contentType ?? "application/json";
       body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
     }
+    const permit = { batch: opts.batchItems !== undefined, items: opts.batchItems };
+    // The answer is read and classified while the pacer holds the request, so it knows a 429 from a success.
     const gate = () => {
       if (opts.signal?.aborted) throw new QboRequestNotSent("aborted");
       if (opts.notAfter !== undefined && Date.now() > opts.notAfter) throw new QboRequestNotSent("deadline");
     };
     gate();
-    let response: Response;
-    try {
-      // An abort ends the wait for the pacer's permit; a request that has left is never abandoned
-      // (its answer is what tells us whether it was written).
-      let started = false;
-      const paced = pacer.run({ batch: opts.batchItems !== undefined, items: opts.batchItems }, () => {
-        gate();
-        started = true;
-        return doFetch(url, { method: opts.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-      });
-      const signal = opts.signal;
-      response = !signal
-        ? await paced
-        : await new Promise<Response>((resolve, reject) => {
-            const onAbort = () => {
-              if (!started) reject(new QboRequestNotSent("aborted"));
-            };
-            signal.addEventListener("abort", onAbort, { once: true });
-            paced.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-          });
-    } catch (error) {
-      if (error instanceof QboRequestNotSent) throw error;
-      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new QboFault({
-        kind: timedOut ? "timeout" : "network",
-        status: 0,
-        message: timedOut ? `QuickBooks did not answer within ${Math.round(timeoutMs / 1000)} s` : "Could not reach QuickBooks",
-      });
-    }
-    const intuitTid = response.headers.get("intuit_tid") ?? undefined;
-    let text: string;
-    try {
-      text = await response.text();
-    } catch {
-      throw new QboFault({ kind: "timeout", status: response.status, message: "QuickBooks stopped answering mid-response", intuitTid });
-    }
-    if (!response.ok) throw faultFromResponse(response.status, text, intuitTid);
+    // An abort ends the wait for the pacer's permit; a request that has left is never abandoned
+    // (its answer is what tells us whether it was written).
+    let started = false;
+    const paced = pacer.run(permit, async (ticket) => {
+      gate();
+      started = true;
+      let answer: Response;
+      try {
+        answer = await doFetch(url, { method: opts.method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+        throw new QboFault({
+          kind: timedOut ? "timeout" : "network",
+          status: 0,
+          message: timedOut ? `QuickBooks did not answer within ${Math.round(timeoutMs / 1000)} s` : "Could not reach QuickBooks",
+        });
+      }
+      const tid = answer.headers.get("intuit_tid") ?? undefined;
+      let answerText: string;
+      try {
+        answerText = await answer.text();
+      } catch {
+        throw new QboFault({ kind: "timeout", status: answer.status, message: "QuickBooks stopped answering mid-response", intuitTid: tid });
+      }
+      if (!answer.ok) {
+        const fault = faultFromResponse(answer.status, answerText, tid);
+        if (fault.kind === "throttle") {
+          ticket.throttled = true;
+          throttleTickets.set(fault, { ticket, permit, retryAfterMs: retryAfterMs(answer.headers, pacer.minuteMs) });
+        }
+        throw fault;
+      }
+      return { response: answer, text: answerText, intuitTid: tid };
+    });
+    const signal = opts.signal;
+    const { response, text, intuitTid } = !signal
+      ? await paced
+      : await new Promise<Awaited<typeof paced>>((resolve, reject) => {
+          const onAbort = () => {
+            if (!started) reject(new QboRequestNotSent("aborted"));
+          };
+          signal.addEventListener("abort", onAbort, { once: true });
+          paced.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+        });
     try {
       const parsed = JSON.parse(text) as unknown;
       if (intuitTid && parsed && typeof parsed === "object") responseIntuitTid.set(parsed, intuitTid);
@@ -220,12 +242,11 @@ export function createQboClient(options: QboClientOptions) {
         }
         if (error.kind === "throttle" && throttles < MAX_THROTTLE_RETRIES) {
           throttles++;
-          // The pacer let this go counting each batch as one request, with batches in its window: QBO must be
-          // counting their items. Re-counted, the pacer's window already holds the wait: no extra pause.
-          if (pacer.learnItemCounting()) continue;
-          // A 429 means the request was not processed: always safe to send again, after a pause for the realm.
-          const wait = pacer.minuteMs * THROTTLE_WAIT_SHARE_OF_MINUTE * (0.5 + random() * 0.5) * Math.min(1, throttles / 2);
-          pacer.pause(wait);
+          // A 429 means the request was not processed: always safe to send again, once the window has room.
+          // The pacer decides how long the realm pauses (the server's Retry-After, else its own log) and
+          // learns from it (a probe refused, or batch items counted after all).
+          const seen = throttleTickets.get(error);
+          const wait = seen ? pacer.throttled(seen.ticket, seen.permit, seen.retryAfterMs) : pacer.minuteMs / 20;
           await abortableSleep(wait, opts.signal);
           continue;
         }

@@ -7,6 +7,7 @@ import { upsertConnection, type CompanyFacts, type QboConnection } from "@/db/qu
 import { getEnv } from "@/lib/env";
 import { createQboClient, type TokenSource } from "./client";
 import { exchangeCode, type TokenSet } from "./oauth";
+import { realmPacerFor } from "./pace-store";
 import { companyFacts } from "./schemas";
 import { connectionTokenSource } from "./tokens";
 
@@ -103,10 +104,11 @@ export async function completeConnection(
   return upsertConnection(db, { accountId: input.accountId, realmId, adminId: input.adminId, tokens, facts });
 }
 
-/** A client for a stored connection, with refresh and pacing. */
+/** A client for a stored connection, with refresh and pacing (the realm's pacer, shared through the database). */
 export function qboClientFor(db: Db, connection: Pick<QboConnection, "id" | "realmId">, deps: { fetch?: typeof fetch } = {}) {
   return createQboClient({
     realmId: connection.realmId,
+    pacer: realmPacerFor(db, connection.realmId),
     apiBaseUrl: getEnv().intuit.apiBaseUrl,
     tokens: connectionTokenSource(db, connection.id),
     fetch: deps.fetch,

@@ -3,24 +3,7 @@
 // the others (no new request leaves, every wait ends), all of them are waited for
 // (Promise.allSettled) so what they learned is committed, and only then the failure is reported.
 import { setMaxListeners } from "node:events";
-import { QBO_BATCH_MAX_OPS, QboRequestNotSent } from "./client";
-import type { Pacer } from "./pace";
-
-/**
- * Operations per batch: 30, except when QBO counts every batch item toward its 500 requests a minute.
- * Then a size that divides that allowance (25): sixteen batches of 30 fill only 480 of a minute's 500.
- */
-export function batchSize(pacer: Pick<Pacer, "batchCounting" | "requestsPerMinute">): number {
-  if (pacer.batchCounting !== "item") return QBO_BATCH_MAX_OPS;
-  for (let size = QBO_BATCH_MAX_OPS; size > 1; size--) if (pacer.requestsPerMinute % size === 0) return size;
-  return QBO_BATCH_MAX_OPS;
-}
-
-/** Requests the single lanes may use this minute beyond what the batches still need (one request each). */
-export function spareSingleRequests(pacer: Pick<Pacer, "remainingInWindow">): number {
-  const { requests, batches } = pacer.remainingInWindow();
-  return requests - batches;
-}
+import { QboRequestNotSent } from "./client";
 
 export type Lane = (signal: AbortSignal) => Promise<void>;
 

@@ -3,7 +3,7 @@
  * Each import size and each throughput scenario runs in its own child process (its own peak RSS,
  * no JIT or heap carried over); the pure plan + diff bench too, so its memory is the core's alone.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -11,7 +11,7 @@ import type { BenchResult as PlanDiffResult } from "./plan-diff";
 import { benchSuggest, BENCH_ACTITIME_ENTITY_COUNT, BENCH_QBO_ENTITY_COUNT } from "./suggest";
 import { fmt, pct, prepareBenchEnv, runChild, table } from "./harness";
 import type { PhaseResult, SizeResult } from "./import-size";
-import { LATENCY_MS, TIME_SCALE, type Counting, type ThroughputResult } from "./throughput";
+import { benchTimeScale, SCENARIOS, type Scenario, type ThroughputResult } from "./throughput";
 
 prepareBenchEnv();
 const started = performance.now();
@@ -23,15 +23,14 @@ const SIZES = [
   { label: "~10k", records: 10_000, users: 100, flags: ["--rerun", "--render"] },
   { label: "~100k", records: 100_000, users: 500, flags: [] as string[] },
 ];
-const SCENARIOS: [Counting, Counting][] = [
-  ["request", "request"],
-  ["item", "item"],
-  ["request", "item"],
-];
+/** `npm run bench -- --only throughput`: run section 3 alone and replace it in docs/benchmarks.md. */
+const onlyThroughput = process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "throughput";
+const TIME_SCALE = benchTimeScale();
 const PLAN_DIFF_MS_TARGET = 2_000;
 const PLAN_DIFF_MB_TARGET = 500;
 const SUGGEST_MS_TARGET = 1_000;
-const THROUGHPUT_SHARE_TARGET = 0.9;
+const THROUGHPUT_SHARE_TARGET = 0.95;
+const REQUESTS_PER_1000_TARGET_B = 40;
 
 const machine = {
   date: new Date().toISOString(),
@@ -45,7 +44,7 @@ log(`Benchmarks · ${machine.date} · ${machine.cpus} CPUs (${machine.cpuModel})
 
 // ── 1. import sizes ───────────────────────────────────────────────────────────────────────────
 const sizes: (SizeResult & { label: string })[] = [];
-for (const size of SIZES) {
+for (const size of onlyThroughput ? [] : SIZES) {
   log(`import ${size.label}: ${size.records} records, ${size.users} users …`);
   const result = await runChild<SizeResult>(path.join(here, "import-size.ts"), [String(size.records), String(size.users), ...size.flags]);
   sizes.push({ ...result, label: size.label });
@@ -55,18 +54,64 @@ for (const size of SIZES) {
 // ── 2. plan + diff of 100k records (pure core) ─────────────────────────────────────────────────
 log("plan + diff 100k (combined, separate) …");
 const planDiff: PlanDiffResult[] = [];
-for (const mode of ["combined", "separate"]) planDiff.push(await runChild<PlanDiffResult>(path.join(here, "plan-diff-child.ts"), ["100000", mode]));
+for (const mode of onlyThroughput ? [] : ["combined", "separate"]) planDiff.push(await runChild<PlanDiffResult>(path.join(here, "plan-diff-child.ts"), ["100000", mode]));
 
 // ── 3. suggestions ───────────────────────────────────────────────────────────────────────────
 log("suggestions 1,000 × 5,000 …");
-const suggestCold = benchSuggest();
-const suggestWarm = benchSuggest();
+const suggestCold = onlyThroughput ? { ms: 0, suggestions: [] } : benchSuggest();
+const suggestWarm = onlyThroughput ? { ms: 0, suggestions: [] } : benchSuggest();
 
 // ── 4. throughput under Intuit's limits ───────────────────────────────────────────────────────
 const throughput: ThroughputResult[] = [];
-for (const [pacerCounting, emulatorCounting] of SCENARIOS) {
-  log(`throughput: app pacer "${pacerCounting}", emulator "${emulatorCounting}" …`);
-  throughput.push(await runChild<ThroughputResult>(path.join(here, "throughput.ts"), [pacerCounting, emulatorCounting]));
+/** `--scenarios A,B,unknown-B`: a subset of the throughput scenarios. */
+const scenarioArg = process.argv.includes("--scenarios") ? process.argv[process.argv.indexOf("--scenarios") + 1]?.split(",") : undefined;
+for (const scenario of SCENARIOS.filter((sc) => !scenarioArg || scenarioArg.includes(sc))) {
+  log(`throughput: ${scenario} at time scale ${TIME_SCALE} …`);
+  const result = await runChild<ThroughputResult>(path.join(here, "throughput.ts"), [scenario], { timeoutMs: 20 * 60_000 });
+  throughput.push(result);
+  log(`  ${pct(result.share)} of achievable, ${result.requests.throttled429} × 429, ${result.requestsPer1000.toFixed(1)} requests per 1,000 activities`);
+}
+/**
+ * `--merge`: rows of section 3 in docs/benchmarks.md for scenarios not run now are kept (read back from
+ * the table), so one scenario can be measured again alone; their run date stays in the notes below the table.
+ */
+if (process.argv.includes("--merge")) {
+  const previous = readFileSync(path.join(process.cwd(), "docs", "benchmarks.md"), "utf8");
+  const labels: Record<string, Scenario> = { "A (known)": "A", "B (known)": "B", "unknown then B": "unknown-B", "unknown then A": "unknown-A" };
+  const kept: ThroughputResult[] = [];
+  for (const line of previous.split("\n")) {
+    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+    const scenario = labels[cells[0] ?? ""];
+    if (!scenario || cells.length < 14 || throughput.some((t) => t.scenario === scenario)) continue;
+    const num = (c: string) => Number(c.replace(/[,%]/g, ""));
+    const [readingAtStart, readingAtEnd] = cells[2]!.split(" → ");
+    const [batch, singles] = cells[9]!.split("/").map(num);
+    kept.push({
+      scenario,
+      emulatorCounting: cells[1] === "once" ? "request" : "item",
+      readingAtStart: readingAtStart!,
+      readingAtEnd: readingAtEnd!,
+      evidence: "",
+      timeScale: TIME_SCALE,
+      latencyMs: 250 / TIME_SCALE,
+      achievablePerMinute: cells[1] === "once" ? 1660 : 500,
+      activities: num(cells[3]!),
+      elapsedMinutes: num(cells[4]!),
+      perMinute: num(cells[5]!),
+      achievableRate: num(cells[6]!),
+      share: num(cells[7]!) / 100,
+      requests: { total: 0, batch: batch!, batchItems: 0, singles: singles!, query: 0, throttled429: num(cells[8]!) },
+      requestsPer1000: num(cells[10]!),
+      failed: num(cells[11]!),
+      completed: true,
+      qboMatchesLedger: cells[12] === "yes",
+      cpuMs: 0,
+      elapsedMs: 0,
+    });
+  }
+  throughput.push(...kept);
+  throughput.sort((a, b) => SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario));
+  log(`kept from docs/benchmarks.md: ${kept.map((t) => t.scenario).join(", ") || "nothing"}`);
 }
 const loadEnd = os.loadavg();
 const totalS = (performance.now() - started) / 1000;
@@ -122,29 +167,73 @@ const planDiffTable = table(
   ["mode", "records", "activities", "plan", "diff", "plan+diff", "peak RSS", "target < 2 s and < 500 MB"],
   planDiff.map((p) => [p.mode, fmt(p.records), fmt(p.activities), ms(p.planMs), ms(p.diffMs), ms(p.planMs + p.diffMs), `${p.peakRssMb} MB`, met(p.planMs + p.diffMs < PLAN_DIFF_MS_TARGET && p.peakRssMb < PLAN_DIFF_MB_TARGET)]),
 );
+const SCENARIO_LABEL: Record<Scenario, string> = { A: "A (known)", B: "B (known)", "unknown-B": "unknown then B", "unknown-A": "unknown then A" };
+const isTarget = (t: ThroughputResult) => t.scenario === "A" || t.scenario === "B";
+const throughputOk = (t: ThroughputResult) =>
+  t.failed === 0 && t.completed && t.qboMatchesLedger && (!isTarget(t) || (t.share >= THROUGHPUT_SHARE_TARGET && t.requests.throttled429 === 0 && (t.scenario !== "B" || t.requestsPer1000 <= REQUESTS_PER_1000_TARGET_B)));
 const throughputTable = table(
-  ["app pacer assumes", "emulator counts", "ceiling/min", "activities", "elapsed (emulated min)", "activities/min", "share of ceiling", "best possible for N", "429s absorbed", "requests (batch/single)", "failed", "QBO = ledger", "≥ 90%"],
+  ["reading", "QBO counts a batch", "pacer's reading at start → end", "activities", "elapsed (emulated min)", "activities/min", "achievable/min for N", "share of achievable", "429s", "requests (batch/single)", "requests per 1,000 activities", "failed", "QBO = ledger", "target"],
   throughput.map((t) => [
-    t.pacerCounting,
-    t.emulatorCounting,
-    fmt(t.ceiling),
+    SCENARIO_LABEL[t.scenario],
+    t.emulatorCounting === "request" ? "once" : "per item",
+    `${t.readingAtStart} → ${t.readingAtEnd}`,
     fmt(t.activities),
     t.elapsedMinutes.toFixed(2),
     fmt(t.perMinute),
-    pct(t.shareOfCeiling),
-    pct(t.idealShare),
+    fmt(t.achievableRate),
+    pct(t.share),
     t.requests.throttled429,
     `${t.requests.batch}/${t.requests.singles}`,
+    t.requestsPer1000.toFixed(1),
     t.failed,
     t.qboMatchesLedger ? "yes" : "NO",
-    met(t.shareOfCeiling >= THROUGHPUT_SHARE_TARGET && t.failed === 0),
+    isTarget(t) ? met(throughputOk(t)) : throughputOk(t) ? "(no target)" : "**failed items**",
   ]),
 );
 const render = sizes.find((r) => r.render)?.render;
 const suggestMet = suggestCold.ms < SUGGEST_MS_TARGET;
 const pd100k = planDiff.every((p) => p.planMs + p.diffMs < PLAN_DIFF_MS_TARGET && p.peakRssMb < PLAN_DIFF_MB_TARGET);
-const throughputMet = throughput.every((t) => t.shareOfCeiling >= THROUGHPUT_SHARE_TARGET && t.failed === 0);
+const byScenario = (scenario: Scenario) => throughput.find((t) => t.scenario === scenario);
 const countsMet = sizes.every((r) => [r.first, r.rerun].every((p) => !p || (p.constant <= 10 && p.failed === 0)));
+
+
+function throughputTargetRow(): string {
+  const a = byScenario("A");
+  const b = byScenario("B");
+  const ok = [a, b].every((t) => t && throughputOk(t));
+  const show = (t: ThroughputResult | undefined, label: string) =>
+    t ? `${label} ${pct(t.share)}, ${t.requests.throttled429} × 429, ${t.requestsPer1000.toFixed(1)} req/1,000` : `${label} not run`;
+  return `| ≥ ${pct(THROUGHPUT_SHARE_TARGET)} of the achievable rate under A and B, 0 × 429 once the reading is known, ≤ ${REQUESTS_PER_1000_TARGET_B} requests per 1,000 activities under B | ${met(ok)}: ${show(a, "A")}; ${show(b, "B")} |`;
+}
+
+const unknownB = byScenario("unknown-B");
+const throughputSection = `## 3. Throughput against Intuit's limits (real-time-shaped, scaled time)
+
+The QBO emulator enforces Intuit's limits (500 requests/min, 40 batches/min, 10 concurrent) at time scale ${TIME_SCALE}
+(\`QBO_PACE_TIME_SCALE=${TIME_SCALE}\`: an emulated minute lasts ${(60 / TIME_SCALE).toFixed(1)} s) with Intuit's latency scaled the
+same way (250 ms → ${(250 / TIME_SCALE).toFixed(1)} ms a request). The import runs through the app's own pacer
+(\`getRealmPacer\` with the database store, its minute from the same \`QBO_PACE_TIME_SCALE\`), as a production build
+would. Everything is measured in emulated minutes. One import per run.
+
+${throughputTable}
+
+- **Readings**: A = QBO counts a batch once toward 500/min (achievable 40 × 30 + 460 = 1,660 activities/min);
+  B = every batch item counts (500/min). "Known": a warm-up import (the weeks after the measured range; it also creates
+  the QBO entities) learned the reading with its probe and stored it; the measured import runs in a fresh pacer, as
+  another instance would, which loads it from the database before its first request. "Unknown then …": the stored
+  reading is forgotten first, so the measured import probes (one batch beyond the item count of a full window:
+  refused under B — the one 429 — and admitted under A).
+- **Achievable** = what an empty window allows for the import's size: an ideal importer sends a window's allowance C
+  at once and the next each time the window moves on, finishing N activities ⌈N/C⌉ − 1 minutes after it starts;
+  counting the first minute, its rate is N ÷ ⌈N/C⌉ a minute and ours N ÷ (elapsed + 1 min), so the
+  **share = ⌈N/C⌉ ÷ (elapsed + 1)**. The measured range holds just under 5 × C activities.
+- **requests per 1,000 activities**: every request QBO received during the measured import (429s included) per
+  1,000 activities written.
+- Our own CPU time does not scale with the clock: at time scale ${TIME_SCALE} the time the executor needs to send a
+  window's allowance (marking items \`sending\`, committing outcomes on one PGlite connection, the emulator's JSON)
+  weighs ${TIME_SCALE}× more against the window than it would at Intuit's real minute, and the machine's other
+  sessions took most of the two cores (load above). The lower the scale, the closer the figure is to real time.
+${unknownB ? `- **unknown then B** spent ${unknownB.requests.throttled429} × 429 on the probe and reached ${pct(unknownB.share)} of the achievable rate.\n` : ""}`;
 
 const report = `# Benchmarks
 
@@ -167,7 +256,7 @@ Produced by \`npm run bench\` (tests/bench/run.ts) — this file is overwritten 
 | --- | --- |
 | Plan + diff of 100,000 records < 2 s and < 500 MB (2-core machine) | ${met(pd100k)}: ${planDiff.map((p) => `${p.mode} ${ms(p.planMs + p.diffMs)}, ${p.peakRssMb} MB`).join("; ")} |
 | Suggestions 1,000 × 5,000 < 1 s | ${met(suggestMet)}: ${ms(suggestCold.ms)} (first call in the process), ${ms(suggestWarm.ms)} (second) |
-| ≥ 90% of the ceiling under both readings, no 429 surfacing as a failure | ${met(throughputMet)}: ${throughput.map((t) => `${t.pacerCounting}/${t.emulatorCounting} ${pct(t.shareOfCeiling)} (failed ${t.failed})`).join("; ")} |
+${throughputTargetRow()}
 | QBO requests ≈ ⌈N/30⌉ batch writes + ⌈M/500⌉ bulk reads + a small constant | ${met(countsMet)}: constant observed ${constants.join(", ")} (plus one create per new QBO entity) |
 
 ## 1. Imports at three sizes
@@ -214,44 +303,7 @@ tests/bench/plan-diff.ts in its own process per mode (so the RSS is the core's, 
 records (200 users, 80 projects, leave days), a first plan builds the ledger, ~10% of the records are edited, then the
 measured plan of the edited records and the diff against the ledger (with ~1% of the ledger billed or deleted in QBO).
 
-## 3. Throughput against Intuit's limits (scaled time)
-
-Emulator with Intuit's limits (500 requests/min, 40 batches/min, 10 concurrent) at timeScale ${TIME_SCALE}
-(an emulated minute lasts ${60 / TIME_SCALE} s), ${LATENCY_MS} ms per request (≈ ${(LATENCY_MS * TIME_SCALE) / 1000} s at Intuit, scaled);
-the app's Pacer gets the same scaled minute.
-
-${throughputTable}
-
-- **Method**: a warm-up import (the weeks after the measured range) creates the QBO entities; then both rate windows
-  are left to empty for one emulated minute and Start Import is timed to Completed. The measured range holds just under
-  5 × the ceiling. An importer that uses the whole allowance of every minute sends the first minute's allowance at
-  once and finishes k × ceiling activities (k − 1) minutes after it starts, so **activities/min = N ÷ (elapsed + 1 min)**
-  and that ÷ ceiling is the share. "Best possible for N" is what a perfect importer would score for this N.
-- **request/request** (a batch counts once): ceiling 40 × 30 + 460 singles = 1,660/min; the executor sends batches of 30
-  while the batch allowance lasts, then single requests while the 500/min allowance has room.
-- **item/item** (every batch item counts): ceiling 500/min. Batches of 25 (a size that divides 500: sixteen batches of
-  30 fill only 480 of a minute).
-- **request/item**: the app assumes "request", QBO counts items — what production cannot rule out. The first batch that
-  QBO throttles although the pacer had room teaches the pacer that QBO counts items; it re-counts the batches still
-  in its window and paces by items from then on. The few 429s are retried, none surfaces as a failed item.
-- Runs share the machine with other sessions' tests (load above); singles cost the most CPU, so the 1,660/min case
-  is the one most sensitive to it.
-
-${throughputMet ? "" : `### Why the throughput target is missed
-
-${throughput.filter((t) => t.shareOfCeiling < THROUGHPUT_SHARE_TARGET).map((t) => `- ${t.pacerCounting}/${t.emulatorCounting}: ${pct(t.shareOfCeiling)} against a best possible ${pct(t.idealShare)} for this N (${fmt(t.cpuMs)} ms of CPU in ${(t.elapsedMs / 1000).toFixed(1)} s).`).join("\n")}
-
-No 429 surfaced and nothing failed; the pacing itself is exact (the emulator, which admits at arrival, never throttled
-the matching readings). The gap to the best possible share is time the executor spends between the moment a window
-frees and the moment the next requests leave: the start of every slice (loading its 600 items and the created-entity
-refs), and per chunk a status check, the \`sending\` mark and the commit, all on one PGlite connection. Scaled 10×, an
-emulated minute is 6 s, so 0.3 s of such work a minute already costs 5 points; at Intuit's real pace (60 s minutes) the
-same work is a tenth of that share. This explanation comes from the CPU figures and the structure of the slice loop; it
-was not confirmed with a per-request timeline in this run. The 1,660/min case needs ~77 single requests a second at
-this scale, and it shared two cores with other sessions' test runs (load above).
-Not done (would need more than a small fix): prefetching the next slice's items while the current one waits on the
-pacer, so the slice boundary leaves the critical path.
-`}
+${throughputSection}
 ## 4. Suggestions
 
 suggestRules for ${fmt(BENCH_ACTITIME_ENTITY_COUNT)} actiTIME entities against ${fmt(BENCH_QBO_ENTITY_COUNT)} QBO entities (tests/bench/suggest.ts):
@@ -265,12 +317,6 @@ ${ms(suggestCold.ms)} on the first call of the process, ${ms(suggestWarm.ms)} on
   the bottleneck (a 3,000-activity import: 12.0 s → 2.8 s of execution).
 - \`lib/import/execute.ts\`: single requests for a chunk are marked together, sent at once and committed together
   (\`sendSingles\`), instead of two transactions per single.
-- \`lib/import/execute.ts\`: \`batchSize()\`: batches of 25 instead of 30 when the pacer counts batch items
-  (16 × 30 = 480 left 4% of the 500/min unused).
-- \`lib/qbo/pace.ts\` + \`lib/qbo/client.ts\`: a 429 on a batch that the pacer let through while counting batches as
-  one request switches that pacer to item counting (\`learnItemCounting\`), re-counting the batches still in its window,
-  and the first such retry waits for the pacer instead of an extra pause. Before: the request/item case ran at 67%
-  of the ceiling with 10 throttles.
 - \`lib/import/execute.ts\`: batch lanes and single lanes share one queue, refilled while they work (a slice is
   bounded by time, 45 s, and by 3,000 operations, instead of draining every 600). A batch lane takes work only while
   the batch allowance has room, leaving the queue to the single lanes otherwise; single lanes use the general
@@ -278,14 +324,47 @@ ${ms(suggestCold.ms)} on the first call of the process, ${ms(suggestWarm.ms)} on
   then held the last batches a whole minute while singles sat idle (80% of the ceiling).
 - \`lib/qbo/pace.ts\`: a request waiting for the rate windows holds no concurrent slot, and a window full of
   requests still in flight is looked at again after 20 ms instead of a whole minute later.
-- \`lib/qbo/client.ts\`: any 429 (not only one on a batch) with multi-item batches in the pacer's window teaches item
-  counting; without such batches a 429 means someone else used the allowance, and the realm pauses.
-- \`tests/bench/throughput.ts\`: an emulated minute of 15 s (was 6 s), so our fixed per-request cost (database,
-  CPU) weighs in the share as it would at a real minute, not ten times more.
+- \`lib/qbo/pace.ts\` (issue 15): the reading (does QBO count a batch once or per item) is learned per realm by one
+  probe and kept in \`qbo_realm_pacing\`, so the next import on any instance starts with it; until known the pacer paces
+  as if items count. \`pacer.plan()\` decides what the executor's lanes send: under "per item" batches only (30, a
+  smaller one to fill a window's last ≥ 10 units, the tail), under "once" batches first in each window and singles for
+  the requests the batches do not need. A 429 pauses as long as the server's Retry-After or the pacer's own log says
+  (was: a random 50–100% of a minute). Batches of 25 under item counting are gone (≤ 40 requests per 1,000 activities).
+- \`lib/import/execute.ts\` (issue 15): 7 batch lanes instead of 4 (10 concurrent minus the 3 single lanes): under
+  "a batch counts once" each window's 40 batches leave sooner, and every later window's with them (A: 94.8% → 95.1%
+  of the achievable rate in one run each at time scale 2).
+- \`lib/qbo/pace-store.ts\` (issue 15): the realm's budget is shared by every process through short claims in
+  \`qbo_realm_budget\`, granted under a row lock; two instances importing into one realm stay within the limits.
+- \`tests/bench/throughput.ts\` (issue 15): the figure runs through the app's own pacer (\`getRealmPacer\` with the
+  database store, minute from \`QBO_PACE_TIME_SCALE\`), Intuit's 250 ms latency scaled, and reports the share of the
+  achievable rate for the import's size, 429s and requests per 1,000 activities.
 `;
 
-writeFileSync(path.join(process.cwd(), "docs", "benchmarks.md"), report);
-log();
-log(report);
+const reportPath = path.join(process.cwd(), "docs", "benchmarks.md");
+if (onlyThroughput) {
+  // Only section 3, its row of the targets and the list of changes are replaced; the rest keeps its last full run.
+  const previous = readFileSync(reportPath, "utf8");
+  const section = (text: string, from: string, to: string) => {
+    const a = text.indexOf(from);
+    const b = to ? text.indexOf(to, a) : text.length;
+    if (a < 0 || b < 0) throw new Error(`docs/benchmarks.md has no section "${from}"`);
+    return [a, b] as const;
+  };
+  let next = previous;
+  const [s3a, s3b] = section(next, "## 3. Throughput", "## 4. Suggestions");
+  next = `${next.slice(0, s3a)}${throughputSection}\n${next.slice(s3b)}`;
+  const [ca] = section(next, "## Changes made for these numbers", "");
+  const [rca] = section(report, "## Changes made for these numbers", "");
+  next = next.slice(0, ca) + report.slice(rca);
+  next = next.replace(/^\| ≥ \d+(\.\d+)?% of the (ceiling|achievable rate).*$/m, throughputTargetRow());
+  next = next.replace(/^- \*\*Throughput \(section 3\) run:\*\*.*$\n/m, "");
+  next = next.replace(/^(- \*\*Whole bench:\*\*.*)$/m, `$1\n- **Throughput (section 3) run:** ${machine.date}, alone (\`npm run bench -- --only throughput\`), load ${machine.loadStart.map((l) => l.toFixed(1)).join(" / ")} → ${loadEnd.map((l) => l.toFixed(1)).join(" / ")}, ${totalS.toFixed(0)} s.`);
+  writeFileSync(reportPath, next);
+  log(throughputSection);
+} else {
+  writeFileSync(reportPath, report);
+  log();
+  log(report);
+}
 log(`written docs/benchmarks.md in ${totalS.toFixed(0)} s`);
 process.exit(0);

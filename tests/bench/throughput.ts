@@ -1,123 +1,145 @@
 /**
- * Throughput against the QBO emulator enforcing Intuit's limits in scaled time (timeScale N: one
- * emulated minute lasts 60/N s; the app's Pacer gets the same `minuteMs`). Three scenarios:
- *   request/request: both count a batch as one request  → ceiling 40 × 30 + 460 singles = 1,660 activities/min
- *   item/item:       both count every batch item          → ceiling 500 activities/min
- *   request/item:    the app assumes "request", QBO counts "item" (the reading production cannot rule out):
- *                    the 429s must be absorbed, the ceiling is still 500/min.
+ * Throughput against the QBO emulator enforcing Intuit's limits, real-time-shaped: the emulator's
+ * windows and the app's own pacer (getRealmPacer, reading and budget in the database) run at the same
+ * time scale N (QBO_PACE_TIME_SCALE; an emulated minute lasts 60/N s) and each request takes
+ * 250/N ms, Intuit's latency scaled. Everything is measured in emulated minutes, so the figure is the
+ * one a real-time run would give, apart from our own CPU time, which does not scale (the lower N,
+ * the more robust to CPU contention).
  *
- * Method: a warm-up import (the weeks after the measured range) creates the QBO entities, so the measured import writes only
- * TimeActivities; the measured range holds just under k × ceiling activities; both rate windows are
- * left to empty for one emulated minute; then Start Import is timed to the end.
- * An importer that uses the whole allowance of every minute, starting from empty windows, finishes
- * k × ceiling activities (k − 1) minutes after it starts (the first minute's allowance goes out at once),
- * so activities/min = N / (elapsed + 1 min), which equals the ceiling for such an ideal importer.
+ * Scenarios (the reading is what the app knows about the company when the measured import starts):
+ *   A:               QBO counts a batch once; the reading is known (learned by the warm-up import's probe,
+ *                    loaded from the database by a fresh pacer) → achievable 40 × 30 + 460 = 1,660 activities/min
+ *   B:               QBO counts every batch item; known the same way → achievable 500/min
+ *   unknown then B:  QBO counts items; the stored reading is forgotten, so the measured import probes first
+ *   unknown then A:  the same with QBO counting a batch once (reported, not a target)
  *
- * Run alone: `npx tsx tests/bench/throughput.ts <pacer request|item> <emulator request|item>`.
+ * Achievable: what an empty window allows for the import's size. An ideal importer sends one window's
+ * allowance C at once and the next each time the window has moved on, so N activities take
+ * ⌈N/C⌉ − 1 minutes; counting the first minute, its rate is N ÷ ⌈N/C⌉ per minute, and ours is
+ * N ÷ (elapsed + 1 min). Share of achievable = ⌈N/C⌉ ÷ (elapsed + 1).
+ *
+ * Run alone: `npx tsx tests/bench/throughput.ts <A|B|unknown-B|unknown-A>`.
  */
 import { performance } from "node:perf_hooks";
-import { sleep } from "@/lib/qbo/pace";
-import { emitResult, isMain, startMsw } from "./harness";
+import { emitResult, isMain } from "./harness";
 
-export const TIME_SCALE = 4;
-export const SCALED_MINUTE_MS = 60_000 / TIME_SCALE;
-/** Real ms per emulated API request: ~300 ms at Intuit, scaled like the clock. */
-export const LATENCY_MS = 30;
-/** The measured import spans this many ceilings' worth of activities. */
-const CEILING_MULTIPLE = 5;
-/** Aim a little below k × ceiling, so the count does not spill into one more minute. */
-const TARGET_SHARE_OF_MULTIPLE = 0.97;
+export const DEFAULT_TIME_SCALE = 2;
+/** Intuit's latency per request (the issue's stand-in: 250 ms), scaled with the clock. */
+const REAL_LATENCY_MS = 250;
+/** The measured import spans this many windows' worth of activities (just under). */
+const WINDOWS = 5;
+const TARGET_SHARE_OF_WINDOWS = 0.97;
 const USERS = 40;
 
-export type Counting = "request" | "item";
+export type Scenario = "A" | "B" | "unknown-B" | "unknown-A";
+export const SCENARIOS: Scenario[] = ["A", "B", "unknown-B", "unknown-A"];
 
-export function ceilingPerMinute(emulatorCounting: Counting): number {
-  // 500 requests/min, 40 of them may be batches of 30: 40 × 30 + (500 − 40) singles; or every item counts.
-  return emulatorCounting === "request" ? 40 * 30 + (500 - 40) : 500;
+export function benchTimeScale(): number {
+  const value = Number(process.env.QBO_PACE_TIME_SCALE ?? DEFAULT_TIME_SCALE);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIME_SCALE;
+}
+
+export function achievablePerWindow(counting: "request" | "item"): number {
+  return counting === "request" ? 40 * 30 + (500 - 40) : 500;
 }
 
 export interface ThroughputResult {
-  pacerCounting: Counting;
-  emulatorCounting: Counting;
+  scenario: Scenario;
+  emulatorCounting: "request" | "item";
+  readingAtStart: string;
+  readingAtEnd: string;
+  evidence: string;
   timeScale: number;
   latencyMs: number;
-  ceiling: number;
+  achievablePerMinute: number;
   activities: number;
-  /** Entities the measured import still had to create (single requests; ideally 0). */
-  entitiesCreated: number;
-  elapsedMs: number;
   elapsedMinutes: number;
   perMinute: number;
-  shareOfCeiling: number;
-  /** Best share possible for this N (N is not an exact multiple of the ceiling). */
-  idealShare: number;
+  /** N ÷ ⌈N/C⌉: the rate an ideal importer reaches for this N. */
+  achievableRate: number;
+  share: number;
   requests: { total: number; batch: number; batchItems: number; singles: number; query: number; throttled429: number };
+  requestsPer1000: number;
   failed: number;
   completed: boolean;
   qboMatchesLedger: boolean;
   cpuMs: number;
+  elapsedMs: number;
 }
 
-export async function benchThroughput(pacerCounting: Counting, emulatorCounting: Counting): Promise<ThroughputResult> {
+export async function benchThroughput(scenario: Scenario): Promise<ThroughputResult> {
+  const timeScale = benchTimeScale();
+  process.env.QBO_PACE_TIME_SCALE = String(timeScale);
+  const { startMsw } = await import("./harness");
   await startMsw();
   const { createWorld } = await import("@/tests/helpers/world");
-  const { Pacer } = await import("@/lib/qbo/pace");
+  const { resetRealmPacers, sleep } = await import("@/lib/qbo/pace");
+  const { forgetReading } = await import("@/lib/qbo/pace-store");
+  const { qboClientFor } = await import("@/lib/qbo/connect");
   const { eq } = await import("drizzle-orm");
   const { ledger } = await import("@/db/schema");
-  const ceiling = ceilingPerMinute(emulatorCounting);
-  const target = Math.floor(CEILING_MULTIPLE * ceiling * TARGET_SHARE_OF_MULTIPLE);
-  const pacer = new Pacer({ minuteMs: SCALED_MINUTE_MS, batchCounting: pacerCounting });
+  const minuteMs = 60_000 / timeScale;
+  const latencyMs = REAL_LATENCY_MS / timeScale;
+  const emulatorCounting = scenario === "A" || scenario === "unknown-A" ? "request" : "item";
+  const perWindow = achievablePerWindow(emulatorCounting);
+  const target = Math.floor(WINDOWS * perWindow * TARGET_SHARE_OF_WINDOWS);
+  resetRealmPacers();
   const w = await createWorld({
-    actitime: { scale: { users: USERS, records: Math.ceil(target * 1.25) } },
-    qbo: { limits: {}, timeScale: TIME_SCALE, batchCounting: emulatorCounting, latencyMs: LATENCY_MS },
-    pacer,
+    actitime: { scale: { users: USERS, records: Math.ceil(target * 1.3) } },
+    qbo: { limits: {}, timeScale, batchCounting: emulatorCounting, latencyMs },
+    pacer: "realm",
   });
+  const realmId = w.connection.realmId;
   const records = w.actitime.listTimeTrack().sort((a, b) => a.date.localeCompare(b.date));
-  // Measured range: from the first day, whole days, until the records reach the target (leave adds a few).
   const dateFrom = records[0]!.date;
   let dateTo = records[Math.min(records.length, target) - 1]!.date;
   while (records.filter((r) => r.date <= dateTo).length > target) dateTo = addDays(dateTo, -1);
-  // Warm-up: everything after the measured range (~2.5 weeks of all users' time) creates the entities.
+  // Warm-up: everything after the measured range creates the QBO entities, and (with more than one
+  // window's worth of items) teaches the realm's pacer the reading, which it stores.
   const warm = await w.preview({ dateFrom: addDays(dateTo, 1), dateTo: records[records.length - 1]!.date });
-  await w.run(warm.importId);
+  await w.run(warm.importId, { qbo: qboClientFor(w.db, w.connection) }); // the realm's pacer, Intuit's 30 s timeout
+  if (scenario.startsWith("unknown")) await forgetReading(w.db, realmId);
   const { importId, summary } = await w.preview({ dateFrom, dateTo });
   const activities = summary.counts.create + summary.counts.update + summary.counts.delete;
-  await sleep(SCALED_MINUTE_MS + 100); // both windows (app and emulator) empty
-  // The warm-up may have taught the pacer QBO's counting (a 429 on a batch): start the measured run unlearned.
-  pacer.batchCounting = pacerCounting;
+  await sleep(minuteMs + 100); // both windows (app and emulator) empty
+  // The next import as another instance would run it: a fresh pacer that reads the reading from the database.
+  resetRealmPacers();
+  const qbo = qboClientFor(w.db, w.connection);
+  await qbo.pacer.ready();
+  const readingAtStart = qbo.pacer.reading;
   w.qbo.resetStats();
   const cpu0 = process.cpuUsage();
   const start = performance.now();
-  // TP_TRACE=1 prints, per emulated minute, what QBO received: where a run loses time.
   const trace = process.env.TP_TRACE
     ? setInterval(() => {
-        const s = w.qbo.stats(w.connection.realmId);
-        console.error(`t=${((performance.now() - start) / SCALED_MINUTE_MS).toFixed(2)}min batches=${s.batch} items=${s.batchItems} singles=${s.create + s.update + s.delete} 429=${s.throttled}`);
-      }, SCALED_MINUTE_MS / 2)
+        const s = w.qbo.stats(realmId);
+        console.error(`t=${((performance.now() - start) / minuteMs).toFixed(2)}min batches=${s.batch} items=${s.batchItems} singles=${s.create + s.update + s.delete} 429=${s.throttled} reading=${qbo.pacer.reading}`);
+      }, minuteMs / 4)
     : undefined;
-  const outcome = await w.run(importId);
+  const outcome = await w.run(importId, { qbo });
   if (trace) clearInterval(trace);
   const elapsedMs = performance.now() - start;
   const cpu = process.cpuUsage(cpu0);
   const row = await w.importRow(importId);
-  const stats = w.qbo.stats(w.connection.realmId);
-  const inQbo = w.qbo.list(w.connection.realmId, "TimeActivity").length;
+  const stats = w.qbo.stats(realmId);
+  const inQbo = w.qbo.list(realmId, "TimeActivity").length;
   const inLedger = (await w.db.select({ id: ledger.id }).from(ledger).where(eq(ledger.connectionId, w.connection.id))).length;
-  const elapsedMinutes = elapsedMs / SCALED_MINUTE_MS;
-  const perMinute = activities / (elapsedMinutes + 1);
+  const elapsedMinutes = elapsedMs / minuteMs;
+  const windows = Math.ceil(activities / perWindow);
   const result: ThroughputResult = {
-    pacerCounting,
+    scenario,
     emulatorCounting,
-    timeScale: TIME_SCALE,
-    latencyMs: LATENCY_MS,
-    ceiling,
+    readingAtStart,
+    readingAtEnd: qbo.pacer.reading,
+    evidence: qbo.pacer.evidence,
+    timeScale,
+    latencyMs,
+    achievablePerMinute: perWindow,
     activities,
-    entitiesCreated: summary.entitiesToCreate.length,
-    elapsedMs,
     elapsedMinutes,
-    perMinute,
-    shareOfCeiling: perMinute / ceiling,
-    idealShare: activities / (Math.ceil(activities / ceiling) * ceiling),
+    perMinute: activities / (elapsedMinutes + 1),
+    achievableRate: activities / windows,
+    share: windows / (elapsedMinutes + 1),
     requests: {
       total: stats.requests,
       batch: stats.batch,
@@ -126,10 +148,12 @@ export async function benchThroughput(pacerCounting: Counting, emulatorCounting:
       query: stats.query,
       throttled429: stats.throttled,
     },
+    requestsPer1000: (stats.requests / activities) * 1000,
     failed: row.failedCount,
     completed: outcome.status === "completed" && row.progressDone === row.progressTotal,
     qboMatchesLedger: inQbo === inLedger,
     cpuMs: (cpu.user + cpu.system) / 1000,
+    elapsedMs,
   };
   await w.dispose();
   return result;
@@ -140,8 +164,6 @@ function addDays(date: string, days: number): string {
 }
 
 if (isMain(import.meta.url)) {
-  const pacerCounting = (process.argv[2] ?? "request") as Counting;
-  const emulatorCounting = (process.argv[3] ?? pacerCounting) as Counting;
-  emitResult(await benchThroughput(pacerCounting, emulatorCounting));
+  emitResult(await benchThroughput((process.argv[2] ?? "A") as Scenario));
   process.exit(0);
 }

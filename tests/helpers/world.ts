@@ -16,7 +16,8 @@ import { createQboClient } from "@/lib/qbo/client";
 import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
 import { fetchQboDirectory } from "@/lib/qbo/directory";
 import { authorizeUrl } from "@/lib/qbo/oauth";
-import { Pacer } from "@/lib/qbo/pace";
+import { getRealmPacer, Pacer, resetRealmPacers } from "@/lib/qbo/pace";
+import { dbPacingStore } from "@/lib/qbo/pace-store";
 import { connectionTokenSource } from "@/lib/qbo/tokens";
 import { actitimeMswHandlers, createActitimeEmulator, type ActitimeEmulatorOptions } from "@/lib/sandbox/actitime";
 import { createQboEmulator, type QboEmulatorOptions } from "@/lib/sandbox/qbo";
@@ -35,8 +36,14 @@ export interface WorldOptions {
   qbo?: QboEmulatorOptions;
   actitime?: ActitimeEmulatorOptions;
   realmId?: string;
-  /** A pacer for the app's client; default: no practical limit (the emulator's limits are off by default). */
-  pacer?: Pacer;
+  /**
+   * A pacer for the app's client; "realm": the app's own (getRealmPacer, reading and budget shared through
+   * this world's database, minute from QBO_PACE_TIME_SCALE); default: no practical limit (the emulator's
+   * limits are off by default).
+   */
+  pacer?: Pacer | "realm";
+  /** With pacer "realm": its minute (ms) when it is first made, instead of QBO_PACE_TIME_SCALE's. */
+  pacerMinuteMs?: number;
 }
 
 export async function createWorld(options: WorldOptions = {}) {
@@ -62,7 +69,12 @@ export async function createWorld(options: WorldOptions = {}) {
   }
 
   const connection = await connect(options.realmId ?? SANDBOX_REALM);
-  const pacer = options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 });
+  // The connect flow made the realm's pacer with the process defaults: the world's own starts afresh.
+  if (options.pacer === "realm") resetRealmPacers();
+  const pacer =
+    options.pacer === "realm"
+      ? getRealmPacer(connection.realmId, { store: dbPacingStore(t.db), ...(options.pacerMinuteMs ? { minuteMs: options.pacerMinuteMs } : {}) })
+      : (options.pacer ?? new Pacer({ requestsPerMinute: 1_000_000, batchRequestsPerMinute: 1_000_000, maxConcurrent: 10 }));
   const client = createQboClient({
     realmId: connection.realmId,
     apiBaseUrl: env.intuit.apiBaseUrl,

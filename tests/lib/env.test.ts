@@ -158,4 +158,13 @@ describe("loadEnv", () => {
       );
     });
   });
+
+  it("refuses the pacing time scale in production unless test knobs are allowed, and accepts it elsewhere", () => {
+    expect(() => loadEnv({ ...productionSecrets, QBO_PACE_TIME_SCALE: "4" })).toThrow(/QBO_PACE_TIME_SCALE is for tests and benchmarks: refused in production unless ALLOW_TEST_KNOBS=1/);
+    expect(loadEnv({ ...productionSecrets, QBO_PACE_TIME_SCALE: "4", ALLOW_TEST_KNOBS: "1" }).qboPaceTimeScale).toBe(4);
+    expect(loadEnv({ ...productionSecrets }).qboPaceTimeScale).toBe(1);
+    expect(loadEnv({ NODE_ENV: "test", QBO_PACE_TIME_SCALE: "120" }).qboPaceTimeScale).toBe(120);
+    expect(() => loadEnv({ NODE_ENV: "test", QBO_PACE_TIME_SCALE: "-2" })).toThrow(/positive/);
+    expect(() => loadEnv({ NODE_ENV: "test", QBO_PACE_TIME_SCALE: "fast" })).toThrow(EnvError);
+  });
 });

@@ -103,3 +103,27 @@ describe("pacing", () => {
     expect(elapsed).toBeGreaterThanOrEqual(SCALED_MINUTE_MS);
   });
 });
+
+describe("a 429 with Retry-After", () => {
+  it("pauses the realm as long as the server says, not a share of a minute", async () => {
+    const emu = startAppEmulator({ limits: { requestsPerMinute: 4 }, timeScale: TIME_SCALE, batchCounting: "request", retryAfter: true });
+    const connection = await connectCompany(t.db);
+    const ids = seedTimeActivities(emu, 6);
+    await new Promise((r) => setTimeout(r, SCALED_MINUTE_MS + 20)); // the connect flow's requests leave the window
+    emu.resetStats();
+    const pacer = new Pacer({ requestsPerMinute: 100, minuteMs: SCALED_MINUTE_MS, batchCounting: "request" });
+    const waits: number[] = [];
+    const throttled = pacer.throttled.bind(pacer);
+    pacer.throttled = (ticket, permit, retryAfter) => {
+      waits.push(retryAfter ?? -1);
+      return throttled(ticket, permit, retryAfter);
+    };
+    const qbo = clientFor(t.db, connection, { pacer });
+    const rows = await Promise.all(ids.map((id) => qbo.read("TimeActivity", id)));
+    expect(rows).toHaveLength(6);
+    expect(emu.stats(CONSULTING).throttled).toBeGreaterThan(0);
+    // Every 429 carried the emulator's Retry-After: the time until its window admits again (< one scaled minute).
+    expect(waits.length).toBe(emu.stats(CONSULTING).throttled);
+    expect(waits.every((ms) => ms > 0 && ms <= SCALED_MINUTE_MS)).toBe(true);
+  });
+});

@@ -74,6 +74,11 @@ export interface QboEmulatorOptions {
   batchCounting?: "request" | "item";
   /** Real milliseconds each API request takes, so concurrency can build up. */
   latencyMs?: number;
+  /**
+   * Send `Retry-After` (seconds on the emulator clock, fractional when scaled) with a 429: Intuit documents
+   * none (reference §5.1), so off by default; on, it tests that the app honours the server's hint.
+   */
+  retryAfter?: boolean;
   fractionalHours?: CompanyRules["fractionalHours"];
   billableWithoutRate?: CompanyRules["billableWithoutRate"];
   /** Initial fault settings; also `replayRequestId` and `xmlThrottleShare` directly as switches. */
@@ -221,6 +226,7 @@ class Emulator implements QboEmulator {
   private readonly windowMs: number;
   private readonly batchCounting: "request" | "item";
   private readonly latencyMs: number;
+  private readonly retryAfter: boolean;
   private readonly rules: CompanyRules;
   private readonly oauth: OAuthServer;
   private readonly initialFaults: QboFaultSettings;
@@ -238,6 +244,7 @@ class Emulator implements QboEmulator {
     this.windowMs = MINUTE_MS / (options.timeScale ?? 1);
     this.batchCounting = options.batchCounting ?? "item";
     this.latencyMs = options.latencyMs ?? 0;
+    this.retryAfter = options.retryAfter ?? false;
     this.rules = { fractionalHours: options.fractionalHours ?? "truncate", billableWithoutRate: options.billableWithoutRate ?? "reject" };
     this.oauth = new OAuthServer({
       clientId: options.clientId ?? "sandbox-client-id",
@@ -316,7 +323,12 @@ class Emulator implements QboEmulator {
       const reason = limiter.admit(this.limits, this.now(), this.windowMs, weight, isBatch);
       if (reason) {
         stats.throttled += 1;
-        return this.throttled(reason, time);
+        const response = this.throttled(reason, time);
+        if (this.retryAfter && reason !== "concurrency") {
+          const ms = limiter.retryAfterMs(this.limits, this.now(), this.windowMs, weight, isBatch);
+          response.headers.set("retry-after", String(Math.ceil(ms) / 1000));
+        }
+        return response;
       }
     }
 

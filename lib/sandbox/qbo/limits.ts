@@ -41,6 +41,18 @@ class SlidingWindow {
     return this.total;
   }
 
+  /** Milliseconds until `weight` more fit under `limit` (0 when they fit now). */
+  waitFor(nowMs: number, windowMs: number, weight: number, limit: number): number {
+    let excess = this.used(nowMs, windowMs) + weight - limit;
+    if (excess <= 0) return 0;
+    for (let i = this.head; i < this.stamps.length; i++) {
+      const stamp = this.stamps[i]!;
+      excess -= stamp.weight;
+      if (excess <= 0) return stamp.atMs + windowMs - nowMs;
+    }
+    return windowMs;
+  }
+
   add(nowMs: number, weight: number): void {
     this.stamps.push({ atMs: nowMs, weight });
     this.total += weight;
@@ -66,5 +78,13 @@ export class RealmLimiter {
     this.requests.add(nowMs, weight);
     if (isBatch) this.batches.add(nowMs, 1);
     return null;
+  }
+
+  /** After a refusal: how long until a request like it would be admitted by the rate windows (for Retry-After). */
+  retryAfterMs(limits: QboLimits, nowMs: number, windowMs: number, weight: number, isBatch: boolean): number {
+    return Math.max(
+      this.requests.waitFor(nowMs, windowMs, weight, limits.requestsPerMinute),
+      isBatch ? this.batches.waitFor(nowMs, windowMs, 1, limits.batchRequestsPerMinute) : 0,
+    );
   }
 }
