@@ -6,10 +6,11 @@ import type { Db } from "@/db/client";
 import { admins, imports, qboConnections } from "@/db/schema";
 import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
+import { blockedReason, preflightChecks } from "./checks";
 
 export class ImportRuleError extends Error {
   constructor(
-    readonly code: "not_found" | "not_ready" | "already_running" | "not_connected" | "time_tracking_off" | "stale_preview" | "not_owner" | "not_running",
+    readonly code: "not_found" | "not_ready" | "already_running" | "not_connected" | "time_tracking_off" | "stale_preview" | "not_owner" | "not_running" | "blocked_by_check",
     message: string,
   ) {
     super(message);
@@ -54,6 +55,9 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   if (connection.timeTrackingEnabled === false) {
     throw new ImportRuleError("time_tracking_off", "Time tracking is off in this QuickBooks company. Turn it on in QuickBooks (Settings → Time) and try again.");
   }
+  // The pre-flight Checks (lib/import/checks.ts): a blocking one refuses Start here, not only in the UI.
+  const blocked = blockedReason(await preflightChecks(db, imp, connection, now));
+  if (blocked) throw new ImportRuleError("blocked_by_check", blocked);
   const previewedAt = new Date((imp.summary as { previewedAt: string }).previewedAt);
   const [changedSince] = await db
     .select({ id: imports.id })
