@@ -1,0 +1,36 @@
+CREATE TYPE "public"."schedule_frequency" AS ENUM('off', 'daily', 'weekly');--> statement-breakpoint
+CREATE TYPE "public"."schedule_window" AS ENUM('last_days', 'this_and_last_month');--> statement-breakpoint
+CREATE TYPE "public"."scheduled_run_outcome" AS ENUM('started', 'skipped', 'blocked', 'failed');--> statement-breakpoint
+CREATE TABLE "import_schedules" (
+	"connection_id" uuid PRIMARY KEY NOT NULL,
+	"frequency" "schedule_frequency" DEFAULT 'off' NOT NULL,
+	"time_of_day" text DEFAULT '06:00' NOT NULL,
+	"weekday" integer DEFAULT 1 NOT NULL,
+	"time_zone" text DEFAULT 'UTC' NOT NULL,
+	"window" "schedule_window" DEFAULT 'last_days' NOT NULL,
+	"window_days" integer DEFAULT 14 NOT NULL,
+	"approved_only" boolean DEFAULT false NOT NULL,
+	"set_by_admin_id" uuid,
+	"last_slot_at" timestamp with time zone,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "scheduled_runs" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"connection_id" uuid NOT NULL,
+	"slot_at" timestamp with time zone NOT NULL,
+	"outcome" "scheduled_run_outcome" NOT NULL,
+	"import_id" uuid,
+	"set_by_admin_id" uuid,
+	"message" text,
+	"needs_mapping" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "import_schedules" ADD CONSTRAINT "import_schedules_connection_id_qbo_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."qbo_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "import_schedules" ADD CONSTRAINT "import_schedules_set_by_admin_id_admins_id_fk" FOREIGN KEY ("set_by_admin_id") REFERENCES "public"."admins"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_connection_id_qbo_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."qbo_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_set_by_admin_id_admins_id_fk" FOREIGN KEY ("set_by_admin_id") REFERENCES "public"."admins"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "scheduled_runs_connection_slot_unique" ON "scheduled_runs" USING btree ("connection_id","slot_at");--> statement-breakpoint
+CREATE INDEX "scheduled_runs_connection_created_idx" ON "scheduled_runs" USING btree ("connection_id","created_at");
