@@ -138,9 +138,28 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
     const qbo = deps.qboFor(connection);
     const actitime = await deps.actitimeFor(actor.accountId, actor.adminId);
     const selected = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
-    const [source, directory, saved] = await Promise.all([readSource(actitime, scopeOf(selected)), loadQboDirectory(db, connectionId, qbo, { refresh: true }), listSavedRules(db, connectionId), refreshFactsForPreview(db, connectionId, qbo)]);
-    const entities = mapStepEntities(source, saved, directory);
+    const [firstSource, directory, saved] = await Promise.all([readSource(actitime, scopeOf(selected)), loadQboDirectory(db, connectionId, qbo, { refresh: true }), listSavedRules(db, connectionId), refreshFactsForPreview(db, connectionId, qbo)]);
+    let source = firstSource;
+    let entities = mapStepEntities(source, saved, directory);
     const needsMapping = entities.filter((e) => !e.saved).map((e) => ({ category: e.category, sourceId: e.sourceId, name: e.name, hours: e.hours }));
+    if (needsMapping.length > 0) {
+      // Left out, not "no longer wanted": the selection narrows to the mapped users, projects and leave
+      // types, so what an earlier import wrote for an unmapped one stays in QuickBooks untouched.
+      if (needsMapping.some((e) => e.category === "type_of_work")) {
+        await discard();
+        return done("blocked", `Some types of work have no rule yet (${needsMapping.filter((e) => e.category === "type_of_work").map((e) => e.name).join(", ")}). Map them (New Import → Map, or Settings) so the scheduled import can run.`, needsMapping);
+      }
+      const mappedIds = (category: MappingCategory) => (needsMapping.some((e) => e.category === category) ? entities.filter((e) => e.category === category && e.saved).map((e) => e.sourceId) : null);
+      const userIds = mappedIds("user");
+      const projectIds = mappedIds("project");
+      if (userIds?.length === 0 || projectIds?.length === 0) {
+        await discard();
+        return done("blocked", "No user or project in the window has a rule yet, so there is nothing to import. Map them first.", needsMapping);
+      }
+      await saveSelection(db, actor, draft.id, { ...range, userIds, projectIds, leaveTypeIds: mappedIds("leave_type"), approvedOnly: claimed.approvedOnly });
+      source = await readSource(actitime, scopeOf((await getImport(db, actor.accountId, draft.id, actor.adminId))!));
+      entities = mapStepEntities(source, saved, directory);
+    }
     const rules = entities.flatMap((e) => (e.saved ? [e.saved] : []));
     await saveMapping(db, actor, draft.id, rules, []);
     const mapped = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
