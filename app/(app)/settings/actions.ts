@@ -10,6 +10,7 @@ import { qboClientFor } from "@/lib/qbo/connect";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { categoryOfSlug, slugOfCategory } from "./categories";
 import { applyRuleEdit, applyTimeDescriptionSave } from "./rule-edit";
+import { saveSchedule } from "@/lib/schedule/settings";
 
 /** Form fields sent back after a refused edit so the form shows what was typed. */
 const DRAFT_FIELDS = ["kind", "name", "targetQboId", "parentQboId", "incomeAccountId", "unitPrice", "q"] as const;
@@ -79,4 +80,14 @@ export async function refreshDirectoryAction(formData: FormData) {
   }
   revalidatePath(back);
   redirect(withParams(back, { edit: parsed.data.edit, q: parsed.data.q, ...(refreshed ? { refreshed: "1" } : { error: "refresh_failed" }) }));
+}
+
+/** Settings → Schedule. */
+export async function saveScheduleAction(formData: FormData) {
+  const session = await requireSession();
+  const db = await getDb();
+  const result = await saveSchedule(db, session, formData);
+  if (!result.ok) redirect(withParams("/settings", { scheduleError: result.message, scheduleField: result.field }) + "#schedule");
+  revalidatePath("/settings");
+  redirect("/settings?scheduleSaved=1#schedule");
 }

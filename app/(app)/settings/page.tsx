@@ -8,6 +8,8 @@ import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { saveTimeDescriptionAction } from "./actions";
 import { CATEGORY_BLURB, CATEGORY_SLUGS, COMBINE_EXPLANATION, SLUG_ORDER } from "./categories";
 import { formatWhen } from "./format";
+import { ScheduleForm } from "./schedule-form";
+import { getSchedule } from "@/lib/schedule/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -33,7 +35,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
     );
   }
   const db = await getDb();
-  const [counts, description] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id)]);
+  const [counts, description, schedule] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id), getSchedule(db, current.id)]);
   const error = param("error");
 
   return (
@@ -44,6 +46,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       />
       <div className="space-y-3">
         {error ? <Alert tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Alert> : null}
+        {param("scheduleSaved") ? <Alert tone="success">Schedule saved.</Alert> : null}
         {param("descriptionSaved") ? <Alert tone="success">Time Description Settings saved. They apply to future imports.</Alert> : null}
       </div>
 
@@ -127,6 +130,15 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           </div>
         </form>
       </Card>
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900" id="schedule">
+        Schedule
+      </h2>
+      <ScheduleForm
+        connectionId={current.id}
+        schedule={schedule}
+        error={param("scheduleError") ? { field: param("scheduleField") ?? "", message: param("scheduleError")!.slice(0, 300) } : undefined}
+      />
     </>
   );
 }
