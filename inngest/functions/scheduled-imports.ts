@@ -11,6 +11,7 @@ import { inngest } from "@/inngest/client";
 import { requestImportRun } from "@/lib/import/runner";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { qboClientFor } from "@/lib/qbo/connect";
+import { keepAliveTick } from "@/lib/qbo/health";
 import { dueSchedules, runScheduledImport, scheduledRunEventId, type ScheduledRunDeps } from "@/lib/schedule/run";
 
 export const SCHEDULED_IMPORTS_FUNCTION_ID = "scheduled-imports";
@@ -54,6 +55,11 @@ export function createScheduledImportsFunction(deps: ScheduledImportsDeps = defa
           "fan out due companies",
           due.map((d) => scheduledImportDue.create(d, { id: scheduledRunEventId(d.connectionId, new Date(d.slotAt)) })),
         );
+      }
+      // Idle companies kept connected (issue 18 §3), once an hour at minute 0.
+      const at = (deps.now ?? (() => new Date()))();
+      if (at.getUTCMinutes() < 5) {
+        await step.run("keep idle companies connected", async () => (await keepAliveTick(await deps.getDb(), at)).map((k) => ({ connectionId: k.connectionId, ok: k.ok })));
       }
       return { due: due.length };
     },

@@ -8,9 +8,12 @@ import { getEnv } from "@/lib/env";
 import { requestImportRun } from "@/lib/import/runner";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { qboClientFor } from "@/lib/qbo/connect";
+import { keepAliveTick } from "@/lib/qbo/health";
 import { dueSchedules, runScheduledImport, type ScheduledRunDeps, type ScheduledRunResult } from "./run";
 
 export const SCHEDULER_TICK_MS = 60_000;
+/** Idle companies' tokens are looked at once an hour (issue 18 §3). */
+export const KEEP_ALIVE_EVERY_TICKS = 60;
 
 /** One look: runs every due slot, in turn. */
 export async function schedulerTick(deps: Omit<ScheduledRunDeps, "now"> & { now?: () => Date }): Promise<ScheduledRunResult[]> {
@@ -34,11 +37,19 @@ export function startInProcessScheduler(): void {
   if (getEnv().inngest.enabled || state.__scheduler) return;
   const abort = new AbortController();
   let busy = false;
+  let ticks = 0;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
+    const keepAlive = ticks++ % KEEP_ALIVE_EVERY_TICKS === 0;
     void getDb()
-      .then((db) => schedulerTick(runDeps(db, abort.signal)))
+      .then(async (db) => {
+        if (keepAlive) {
+          const kept = await keepAliveTick(db, new Date()).catch(() => []);
+          if (kept.length > 0) console.info(`[connections] keep-alive: ${kept.filter((k) => k.ok).length} of ${kept.length} refreshed`);
+        }
+        return schedulerTick(runDeps(db, abort.signal));
+      })
       .then((results) => {
         const started = results.filter((r) => r.outcome === "started").length;
         if (results.length > 0) console.info(`[schedule] ${results.length} due, ${started} started`);
