@@ -4,3 +4,4 @@ export * from "./mappings";
 export * from "./imports";
 export * from "./ledger";
 export * from "./schedules";
+export * from "./notifications";

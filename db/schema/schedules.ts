@@ -51,6 +51,8 @@ export const scheduledRuns = pgTable(
     setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     message: text("message"),
     needsMapping: jsonb("needs_mapping"),
+    /** When the end of this run was told (e-mail / Outbox / webhook); null until the run has ended and been told. */
+    notifiedAt: timestamp("notified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("scheduled_runs_connection_slot_unique").on(t.connectionId, t.slotAt), index("scheduled_runs_connection_created_idx").on(t.connectionId, t.createdAt)],

@@ -12,6 +12,7 @@ import { requestImportRun } from "@/lib/import/runner";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { keepAliveTick } from "@/lib/qbo/health";
+import { notifyEndedScheduledRuns, notifyReconnectNeeded } from "@/lib/notify/events";
 import { dueSchedules, runScheduledImport, scheduledRunEventId, type ScheduledRunDeps } from "@/lib/schedule/run";
 
 export const SCHEDULED_IMPORTS_FUNCTION_ID = "scheduled-imports";
@@ -60,7 +61,9 @@ export function createScheduledImportsFunction(deps: ScheduledImportsDeps = defa
       const at = (deps.now ?? (() => new Date()))();
       if (at.getUTCMinutes() < 5) {
         await step.run("keep idle companies connected", async () => (await keepAliveTick(await deps.getDb(), at)).map((k) => ({ connectionId: k.connectionId, ok: k.ok })));
+        await step.run("tell companies needing reconnect", async () => notifyReconnectNeeded(await deps.getDb(), at));
       }
+      await step.run("tell ended scheduled runs", async () => notifyEndedScheduledRuns(await deps.getDb(), at));
       return { due: due.length };
     },
   );

@@ -9,6 +9,7 @@ import { requestImportRun } from "@/lib/import/runner";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { keepAliveTick } from "@/lib/qbo/health";
+import { notifyEndedScheduledRuns, notifyReconnectNeeded } from "@/lib/notify/events";
 import { dueSchedules, runScheduledImport, type ScheduledRunDeps, type ScheduledRunResult } from "./run";
 
 export const SCHEDULER_TICK_MS = 60_000;
@@ -48,7 +49,11 @@ export function startInProcessScheduler(): void {
           const kept = await keepAliveTick(db, new Date()).catch(() => []);
           if (kept.length > 0) console.info(`[connections] keep-alive: ${kept.filter((k) => k.ok).length} of ${kept.length} refreshed`);
         }
-        return schedulerTick(runDeps(db, abort.signal));
+        const results = await schedulerTick(runDeps(db, abort.signal));
+        // Tell what ended (e-mail / Outbox / webhook); a failure here never stops the schedule.
+        await notifyEndedScheduledRuns(db, new Date(), { signal: abort.signal }).catch(() => 0);
+        if (keepAlive) await notifyReconnectNeeded(db, new Date(), { signal: abort.signal }).catch(() => 0);
+        return results;
       })
       .then((results) => {
         const started = results.filter((r) => r.outcome === "started").length;

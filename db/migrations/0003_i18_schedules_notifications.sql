@@ -24,6 +24,38 @@ CREATE TABLE "scheduled_runs" (
 	"set_by_admin_id" uuid,
 	"message" text,
 	"needs_mapping" jsonb,
+	"notified_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "company_webhooks" (
+	"connection_id" uuid PRIMARY KEY NOT NULL,
+	"url" text NOT NULL,
+	"sealed_secret" text NOT NULL,
+	"last_status" integer,
+	"last_error" text,
+	"last_delivered_at" timestamp with time zone,
+	"updated_by_admin_id" uuid,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "notification_prefs" (
+	"admin_id" uuid PRIMARY KEY NOT NULL,
+	"scheduled_imports" boolean DEFAULT false NOT NULL,
+	"reconnect" boolean DEFAULT false NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "outbox" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"account_id" uuid NOT NULL,
+	"admin_id" uuid NOT NULL,
+	"to_address" text,
+	"subject" text NOT NULL,
+	"body" text NOT NULL,
+	"dedupe_key" text NOT NULL,
+	"sent_at" timestamp with time zone,
+	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -32,5 +64,12 @@ ALTER TABLE "import_schedules" ADD CONSTRAINT "import_schedules_set_by_admin_id_
 ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_connection_id_qbo_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."qbo_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_import_id_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."imports"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "scheduled_runs" ADD CONSTRAINT "scheduled_runs_set_by_admin_id_admins_id_fk" FOREIGN KEY ("set_by_admin_id") REFERENCES "public"."admins"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "company_webhooks" ADD CONSTRAINT "company_webhooks_connection_id_qbo_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."qbo_connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "company_webhooks" ADD CONSTRAINT "company_webhooks_updated_by_admin_id_admins_id_fk" FOREIGN KEY ("updated_by_admin_id") REFERENCES "public"."admins"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "notification_prefs" ADD CONSTRAINT "notification_prefs_admin_id_admins_id_fk" FOREIGN KEY ("admin_id") REFERENCES "public"."admins"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox" ADD CONSTRAINT "outbox_admin_id_admins_id_fk" FOREIGN KEY ("admin_id") REFERENCES "public"."admins"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "scheduled_runs_connection_slot_unique" ON "scheduled_runs" USING btree ("connection_id","slot_at");--> statement-breakpoint
-CREATE INDEX "scheduled_runs_connection_created_idx" ON "scheduled_runs" USING btree ("connection_id","created_at");
+CREATE INDEX "scheduled_runs_connection_created_idx" ON "scheduled_runs" USING btree ("connection_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "outbox_admin_dedupe_unique" ON "outbox" USING btree ("admin_id","dedupe_key");--> statement-breakpoint
+CREATE INDEX "outbox_admin_created_idx" ON "outbox" USING btree ("admin_id","created_at");
