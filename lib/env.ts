@@ -50,6 +50,9 @@ const rawEnvSchema = z.object({
   IMPORT_RUNNER: z.preprocess(emptyToUndefined, z.enum(["inline", "inngest"]).optional()),
   SANDBOX: flag,
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
+  /** Notifications by e-mail (lib/notify); unset → the Outbox page only. */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional()),
+  MAIL_FROM: optionalString,
 });
 
 export type RawEnv = z.input<typeof rawEnvSchema>;
@@ -163,6 +166,7 @@ export function loadEnv(source: Record<string, string | undefined>) {
       actitimeUrl: `${sandboxBase}/actitime`,
     },
     logLevel: raw.LOG_LEVEL,
+    mail: { smtpUrl: raw.SMTP_URL ?? null, from: raw.MAIL_FROM ?? "actiTIME QuickBooks Import <no-reply@localhost>" },
   };
 }
 

@@ -6,6 +6,7 @@ import { and, eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Db } from "@/db/client";
 import { admins, notificationPrefs, outbox } from "@/db/schema";
+import { getEnv } from "@/lib/env";
 
 export type NotificationKind = "scheduled_import" | "reconnect";
 
@@ -14,9 +15,8 @@ export interface MailConfig {
   from: string;
 }
 
-export function mailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig {
-  const smtpUrl = env.SMTP_URL?.trim() || null;
-  return { smtpUrl, from: env.MAIL_FROM?.trim() || "actiTIME QuickBooks Import <no-reply@localhost>" };
+export function mailConfig(): MailConfig {
+  return getEnv().mail;
 }
 
 export type SendMail = (message: { from: string; to: string; subject: string; text: string }) => Promise<unknown>;
