@@ -109,3 +109,25 @@ describe("notifications", () => {
     expect((await w.db.select().from(outbox)).map((m) => m.subject)).toContain("Reconnect Sandbox Co to QuickBooks".replace("Sandbox Co", w.connection.companyName));
   });
 });
+
+describe("webhook settings", () => {
+  it("saves a webhook with a sealed, write-only secret, refuses bad input, and removes it on an empty URL", async () => {
+    const { saveCompanyWebhook, getCompanyWebhook } = await import("@/lib/notify/webhook-settings");
+    const w = await createWorld();
+    worlds.push(w);
+    const id = w.connection.id;
+    expect(await saveCompanyWebhook(w.db, w.actor, { connectionId: id, url: "http://example.com/x", secret: "0123456789abcdef" })).toMatchObject({ ok: false, field: "url" });
+    expect(await saveCompanyWebhook(w.db, w.actor, { connectionId: id, url: "https://hooks.example.com/x", secret: "" })).toMatchObject({ ok: false, field: "secret" });
+    expect(await saveCompanyWebhook(w.db, { ...w.actor, accountId: crypto.randomUUID() }, { connectionId: id, url: "https://hooks.example.com/x", secret: "0123456789abcdef" })).toMatchObject({ ok: false, field: "connectionId" });
+    expect(await getCompanyWebhook(w.db, id)).toBeNull();
+    expect(await saveCompanyWebhook(w.db, w.actor, { connectionId: id, url: "https://hooks.example.com/x", secret: "0123456789abcdef" })).toEqual({ ok: true });
+    const [row] = await w.db.select().from(companyWebhooks);
+    expect(row!.sealedSecret).not.toContain("0123456789abcdef");
+    expect(JSON.stringify(await getCompanyWebhook(w.db, id))).not.toContain("sealed");
+    // Updating the URL keeps the secret.
+    expect(await saveCompanyWebhook(w.db, w.actor, { connectionId: id, url: "https://hooks.example.com/y", secret: "" })).toEqual({ ok: true });
+    expect((await w.db.select().from(companyWebhooks))[0]!.sealedSecret).toBe(row!.sealedSecret);
+    expect(await saveCompanyWebhook(w.db, w.actor, { connectionId: id, url: "", secret: "" })).toEqual({ ok: true, removed: true });
+    expect(await getCompanyWebhook(w.db, id)).toBeNull();
+  });
+});
