@@ -23,3 +23,13 @@ export type ScheduledRunRow = Awaited<ReturnType<typeof listScheduledRuns>>[numb
 export function scheduleRunBy(run: Pick<ScheduledRunRow, "setByName">): string {
   return `Schedule (set by ${run.setByName ?? "a former admin"})`;
 }
+
+/** The scheduled run that made this import, if a schedule did. */
+export async function scheduledRunForImport(db: Db, importId: string) {
+  const [row] = await db
+    .select({ setByName: admins.fullName })
+    .from(scheduledRuns)
+    .leftJoin(admins, eq(admins.id, scheduledRuns.setByAdminId))
+    .where(eq(scheduledRuns.importId, importId));
+  return row ?? null;
+}
