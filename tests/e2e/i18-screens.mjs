@@ -89,6 +89,31 @@ try {
     assert.equal(await checks.locator('[data-check="closed_books"]').getAttribute("data-status"), "passed");
     assert.ok(await page.getByRole("button", { name: "Start Import" }).isEnabled());
     await checks.screenshot({ path: `${OUT}/checks-passed.png` });
+    // Run it, so the company has saved rules for the Schedule.
+    await page.getByRole("button", { name: "Start Import" }).click();
+    await page.waitForURL(/\/imports\/[^/]+$/);
+    await page.getByText(/^Completed$/).first().waitFor({ timeout: 150_000 });
+  } else if (phase === "scheduled") {
+    // The caller removed one user's rule and made the Schedule due; the in-process scheduler runs it within a minute or two.
+    await page.goto(`${base}/outbox`);
+    await page.getByLabel(/When a scheduled import ends/).check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Notification choices saved.").waitFor();
+    const deadline = Date.now() + 200_000;
+    for (;;) {
+      await page.goto(`${base}/imports`);
+      if ((await page.getByText("Needs mapping").count()) > 0 && (await page.getByText(/Schedule \(set by Margaret Hale\)/).count()) > 0) break;
+      if (Date.now() > deadline) throw new Error("no scheduled run appeared in Import History");
+      await page.waitForTimeout(5_000);
+    }
+    await shot("history-scheduled-needs-mapping", false);
+    for (;;) {
+      await page.goto(`${base}/outbox`);
+      if ((await page.getByText(/Scheduled import (completed|ended|was)/).count()) > 0) break;
+      if (Date.now() > deadline + 120_000) throw new Error("the scheduled import's notification did not reach the Outbox");
+      await page.waitForTimeout(5_000);
+    }
+    await shot("outbox", false);
   } else {
     // The caller made the company's authorization expire in 5 days, or revoked it.
     await page.goto(`${base}/settings`);
