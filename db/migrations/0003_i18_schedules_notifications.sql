@@ -7,7 +7,7 @@ CREATE TABLE "import_schedules" (
 	"time_of_day" text DEFAULT '06:00' NOT NULL,
 	"weekday" integer DEFAULT 1 NOT NULL,
 	"time_zone" text DEFAULT 'UTC' NOT NULL,
-	"window" "schedule_window" DEFAULT 'last_days' NOT NULL,
+	"window_kind" "schedule_window" DEFAULT 'last_days' NOT NULL,
 	"window_days" integer DEFAULT 14 NOT NULL,
 	"approved_only" boolean DEFAULT false NOT NULL,
 	"set_by_admin_id" uuid,

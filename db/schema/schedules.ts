@@ -23,7 +23,7 @@ export const importSchedules = pgTable("import_schedules", {
   weekday: integer("weekday").notNull().default(1),
   /** IANA zone of the company, e.g. "America/New_York". */
   timeZone: text("time_zone").notNull().default("UTC"),
-  window: scheduleWindow("window").notNull().default("last_days"),
+  window: scheduleWindow("window_kind").notNull().default("last_days"),
   windowDays: integer("window_days").notNull().default(14),
   approvedOnly: boolean("approved_only").notNull().default(false),
   setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
