@@ -106,6 +106,8 @@ try {
       if (Date.now() > deadline) throw new Error("no scheduled run appeared in Import History");
       await page.waitForTimeout(5_000);
     }
+    await page.getByRole("heading", { name: "Import History" }).waitFor();
+    await page.getByText("Needs mapping").first().waitFor();
     await shot("history-scheduled-needs-mapping", false);
     for (;;) {
       await page.goto(`${base}/outbox`);
