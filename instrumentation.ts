@@ -15,4 +15,6 @@ export async function register() {
   } catch (error) {
     console.error(`[imports] start-up recovery failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Scheduled imports without Inngest: a once-a-minute look in this process (lib/schedule/in-process).
+  (await import("./lib/schedule/in-process")).startInProcessScheduler();
 }

@@ -61,6 +61,9 @@ const rawEnvSchema = z.object({
   ),
   QBO_PACE_TIME_SCALE: z.preprocess(emptyToUndefined, z.coerce.number().positive("QBO_PACE_TIME_SCALE must be a positive number").max(10_000).optional()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["debug", "info", "warn", "error", "silent"]).default("info")),
+  /** Notifications by e-mail (lib/notify); unset → the Outbox page only. */
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" }).optional()),
+  MAIL_FROM: optionalString,
 });
 
 export type RawEnv = z.input<typeof rawEnvSchema>;
@@ -193,6 +196,7 @@ export function loadEnv(source: Record<string, string | undefined>) {
     actitimeAllowedHosts: raw.ACTITIME_ALLOWED_HOSTS ?? "",
     /** The pacer's minute is 60 s divided by this (tests and benchmarks against an emulator at the same scale). */
     qboPaceTimeScale: raw.QBO_PACE_TIME_SCALE ?? 1,
+    mail: { smtpUrl: raw.SMTP_URL ?? null, from: raw.MAIL_FROM ?? "actiTIME QuickBooks Import <no-reply@localhost>" },
   };
 }
 

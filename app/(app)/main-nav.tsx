@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/imports", label: "Import History" },
   { href: "/companies", label: "QuickBooks Companies" },
   { href: "/settings", label: "Settings" },
+  { href: "/outbox", label: "Outbox" },
 ] as const;
 
 /** The main navigation, with `aria-current="page"` on the section the admin is in. */

@@ -4,3 +4,5 @@ export * from "./mappings";
 export * from "./imports";
 export * from "./ledger";
 export * from "./pacing";
+export * from "./schedules";
+export * from "./notifications";

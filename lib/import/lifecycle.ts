@@ -7,10 +7,11 @@ import { admins, imports, qboConnections } from "@/db/schema";
 import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
 import { LEDGER_MOVED_MESSAGE, ledgerUnchangedCondition, previewIsStale } from "@/db/queries/import-run";
+import { blockedReason, preflightChecks } from "./checks";
 
 export class ImportRuleError extends Error {
   constructor(
-    readonly code: "not_found" | "not_ready" | "already_running" | "not_connected" | "time_tracking_off" | "stale_preview" | "not_owner" | "not_running",
+    readonly code: "not_found" | "not_ready" | "already_running" | "not_connected" | "time_tracking_off" | "stale_preview" | "not_owner" | "not_running" | "blocked_by_check",
     message: string,
   ) {
     super(message);
@@ -58,6 +59,9 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   // A plan runs only against the ledger it was computed from (issue 12): refused when the company's
   // ledger moved since the preview, or an ended import left writes whose outcome is still unknown.
   if (await previewIsStale(db, imp)) throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
+  // The pre-flight Checks (lib/import/checks.ts): a blocking one refuses Start here, not only in the UI.
+  const blocked = blockedReason(await preflightChecks(db, imp, connection, now));
+  if (blocked) throw new ImportRuleError("blocked_by_check", blocked);
   // Serialised with draft changes (the revision) and with Disconnect (the connection row's lock).
   const revision = expectedRevision ?? imp.draftRevision;
   try {

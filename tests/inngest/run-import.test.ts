@@ -114,7 +114,7 @@ describe("run-import", () => {
   });
 
   it("is served by app/api/inngest together with the interrupt finisher", () => {
-    expect(functions.map((fn) => fn.id())).toEqual(["run-import", "finish-interrupted-import"]);
+    expect(functions.map((fn) => fn.id())).toEqual(["run-import", "finish-interrupted-import", "scheduled-imports", "scheduled-import-run"]);
   });
 });
 

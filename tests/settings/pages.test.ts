@@ -48,6 +48,8 @@ vi.mock("@/app/(app)/settings/actions", () => ({
   updateRuleAction: async () => {},
   saveTimeDescriptionAction: async () => {},
   refreshDirectoryAction: async () => {},
+  saveScheduleAction: async () => {},
+  saveWebhookAction: async () => {},
 }));
 
 const { default: CategoryPage } = await import("@/app/(app)/settings/[category]/page");

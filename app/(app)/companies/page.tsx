@@ -4,6 +4,7 @@ import { Alert, Badge, Button, Card, EmptyState } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { runningImportNotice } from "@/lib/qbo/disconnect";
+import { connectionHealth } from "@/lib/qbo/health";
 import { disconnectCompany, refreshCompany, switchCompany } from "./actions";
 
 export const metadata: Metadata = { title: "QuickBooks Companies" };
@@ -91,6 +92,14 @@ export default async function CompaniesPage({ searchParams }: { searchParams: Pr
                         </dd>
                         <dt className="text-slate-500">Payroll</dt>
                         <dd>{company.payrollEnabled ? "On: new employees must be created in QuickBooks" : "Off"}</dd>
+                        <dt className="text-slate-500">Authorization</dt>
+                        <dd data-health={connectionHealth(company, new Date()).state}>
+                          {company.refreshTokenExpiresAt ? `Good until ${company.refreshTokenExpiresAt.toISOString().slice(0, 10)}` : "Expiry not known"}
+                          {connectionHealth(company, new Date()).state === "expiring" ? <span className="text-amber-800"> (Reconnect soon)</span> : null}
+                          {connectionHealth(company, new Date()).state === "expired" ? <span className="text-red-700"> (expired: Reconnect)</span> : null}
+                        </dd>
+                        <dt className="text-slate-500">Last used</dt>
+                        <dd>{company.accessTokenExpiresAt ? `${new Date(company.accessTokenExpiresAt.getTime() - 3_600_000).toISOString().slice(0, 16).replace("T", " ")} UTC (last token refresh)` : "Not yet"}</dd>
                         {company.booksClosedDate ? (
                           <>
                             <dt className="text-slate-500">Books closed through</dt>

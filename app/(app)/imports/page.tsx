@@ -3,6 +3,9 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { getConnection } from "@/db/queries/connections";
 import { listDrafts, listImports, type ImportSort } from "@/db/queries/imports";
+import { listScheduledRuns, scheduleRunBy } from "@/lib/schedule/history";
+import { needsMappingText } from "@/lib/schedule/run";
+import { slugOfCategory } from "../settings/categories";
 import { Alert, Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { newImport } from "./actions";
@@ -38,7 +41,11 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
   }
   const sort = SORTS.find((s) => s.key === params.sort)?.key ?? "newest";
   const db = await getDb();
-  const [rows, drafts] = await Promise.all([listImports(db, session.accountId, current.id, sort), readOnly ? [] : listDrafts(db, session.accountId, current.id, session.adminId)]);
+  const [rows, drafts, scheduled] = await Promise.all([listImports(db, session.accountId, current.id, sort), readOnly ? [] : listDrafts(db, session.accountId, current.id, session.adminId), listScheduledRuns(db, session.accountId, current.id)]);
+  const scheduledByImport = new Map(scheduled.filter((r) => r.importId).map((r) => [r.importId!, r]));
+  const latestRun = scheduled[0];
+  const needsMapping = latestRun?.needsMapping ?? [];
+  const notRun = scheduled.filter((r) => r.outcome !== "started").slice(0, 10);
   const running = rows.some((r) => r.import.status === "running" || r.import.status === "interrupting");
   const canImport = current.status === "connected";
   return (
@@ -66,6 +73,28 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
       ) : null}
       {params.error ? <div className="mb-4"><Alert tone="error">{params.error}</Alert></div> : null}
       {params.discarded ? <div className="mb-4"><Alert tone="success">Draft discarded. Nothing had been written to QuickBooks.</Alert></div> : null}
+      {needsMapping.length > 0 ? (
+        <div className="mb-4">
+          <Alert tone="warning" title="Needs mapping">
+            The last scheduled import ({formatDateTime(latestRun!.slotAt)}) left out {needsMappingText(needsMapping)} without a rule: {needsMapping.slice(0, 10).map((e) => e.name).join(", ")}
+            {needsMapping.length > 10 ? ` and ${needsMapping.length - 10} more` : ""}. Their time is not imported until they have one.{" "}
+            <Link className="font-medium underline" href={`/settings/${slugOfCategory(needsMapping[0]!.category)}`}>Map them in Settings</Link>, or start a New Import to map them in the wizard.
+          </Alert>
+        </div>
+      ) : null}
+      {notRun.length > 0 ? (
+        <section aria-labelledby="scheduled-not-run" className="mb-4 rounded-lg border border-slate-200 bg-white p-4 text-sm shadow-sm">
+          <h2 id="scheduled-not-run" className="font-semibold">Scheduled runs that did not import</h2>
+          <ul className="mt-2 space-y-1">
+            {notRun.map((r) => (
+              <li key={r.id} data-scheduled-run={r.outcome}>
+                <Badge tone={r.outcome === "skipped" ? "amber" : "red"}>{r.outcome === "skipped" ? "Skipped" : r.outcome === "blocked" ? "Blocked" : "Failed"}</Badge>{" "}
+                {formatDateTime(r.slotAt)} · {scheduleRunBy(r)}: {r.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <DraftsList drafts={drafts} />
       {rows.length === 0 ? (
         <EmptyState title="No imports yet" action={canImport ? <form action={newImport}><Button type="submit">New Import</Button></form> : undefined}>
@@ -120,7 +149,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                         {imp.dateFrom} – {imp.dateTo}
                       </Link>
                     </td>
-                    <td className="px-4 py-3">{adminName}</td>
+                    <td className="px-4 py-3">{scheduledByImport.has(imp.id) ? scheduleRunBy(scheduledByImport.get(imp.id)!) : adminName}</td>
                     <td className="px-4 py-3 text-slate-600">{formatDateTime(imp.startedAt)}</td>
                     <td className="px-4 py-3 text-right tabular-nums">{imp.createdCount}</td>
                     <td className="px-4 py-3 text-right tabular-nums">{imp.updatedCount}</td>

@@ -10,6 +10,8 @@ import { qboClientFor } from "@/lib/qbo/connect";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { categoryOfSlug, slugOfCategory } from "./categories";
 import { applyRuleEdit, applyTimeDescriptionSave } from "./rule-edit";
+import { saveSchedule } from "@/lib/schedule/settings";
+import { saveCompanyWebhook } from "@/lib/notify/webhook-settings";
 
 /** Form fields sent back after a refused edit so the form shows what was typed. */
 const DRAFT_FIELDS = ["kind", "name", "targetQboId", "parentQboId", "incomeAccountId", "unitPrice", "q"] as const;
@@ -79,4 +81,24 @@ export async function refreshDirectoryAction(formData: FormData) {
   }
   revalidatePath(back);
   redirect(withParams(back, { edit: parsed.data.edit, q: parsed.data.q, ...(refreshed ? { refreshed: "1" } : { error: "refresh_failed" }) }));
+}
+
+/** Settings → Schedule. */
+export async function saveScheduleAction(formData: FormData) {
+  const session = await requireSession();
+  const db = await getDb();
+  const result = await saveSchedule(db, session, formData);
+  if (!result.ok) redirect(withParams("/settings", { scheduleError: result.message, scheduleField: result.field }) + "#schedule");
+  revalidatePath("/settings");
+  redirect("/settings?scheduleSaved=1#schedule");
+}
+
+/** Settings → Webhook (the secret is write-only). */
+export async function saveWebhookAction(formData: FormData) {
+  const session = await requireSession();
+  const value = (key: string) => (typeof formData.get(key) === "string" ? String(formData.get(key)) : "");
+  const result = await saveCompanyWebhook(await getDb(), session, { connectionId: value("connectionId"), url: value("url"), secret: value("secret") });
+  if (!result.ok) redirect(withParams("/settings", { webhookError: result.message }) + "#webhook");
+  revalidatePath("/settings");
+  redirect(`/settings?webhookSaved=${result.removed ? "removed" : "1"}#webhook`);
 }

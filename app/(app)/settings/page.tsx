@@ -5,9 +5,12 @@ import { getDb } from "@/db/client";
 import { countRules, getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
-import { saveTimeDescriptionAction } from "./actions";
+import { saveTimeDescriptionAction, saveWebhookAction } from "./actions";
+import { getCompanyWebhook } from "@/lib/notify/webhook-settings";
 import { CATEGORY_BLURB, CATEGORY_SLUGS, COMBINE_EXPLANATION, SLUG_ORDER } from "./categories";
 import { formatWhen } from "./format";
+import { ScheduleForm } from "./schedule-form";
+import { getSchedule } from "@/lib/schedule/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -33,7 +36,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
     );
   }
   const db = await getDb();
-  const [counts, description] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id)]);
+  const [counts, description, schedule] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id), getSchedule(db, current.id)]);
+  const webhook = await getCompanyWebhook(db, current.id);
   const error = param("error");
 
   return (
@@ -44,6 +48,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       />
       <div className="space-y-3">
         {error ? <Alert tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Alert> : null}
+        {param("scheduleSaved") ? <Alert tone="success">Schedule saved.</Alert> : null}
         {param("descriptionSaved") ? <Alert tone="success">Time Description Settings saved. They apply to future imports.</Alert> : null}
       </div>
 
@@ -124,6 +129,40 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                 ? `Last saved ${formatWhen(description.updatedAt)}${description.updatedByName ? ` by ${description.updatedByName}` : ""}.`
                 : "Not saved yet: both are off."}
             </p>
+          </div>
+        </form>
+      </Card>
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900" id="schedule">
+        Schedule
+      </h2>
+      <ScheduleForm
+        connectionId={current.id}
+        schedule={schedule}
+        error={param("scheduleError") ? { field: param("scheduleField") ?? "", message: param("scheduleError")!.slice(0, 300) } : undefined}
+      />
+
+      <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900" id="webhook">
+        Webhook
+      </h2>
+      <Card className="p-5">
+        <form action={saveWebhookAction} aria-labelledby="webhook" className="space-y-3">
+          <input type="hidden" name="connectionId" value={current.id} />
+          <p className="max-w-3xl text-sm text-slate-600">Optional. A JSON POST when a scheduled import ends or this company needs reconnecting, signed with HMAC-SHA256 (header X-Signature-256) using your secret. See the README.</p>
+          {param("webhookError") ? <Alert tone="error">{param("webhookError")!.slice(0, 300)}</Alert> : null}
+          {param("webhookSaved") ? <Alert tone="success">{param("webhookSaved") === "removed" ? "Webhook removed." : "Webhook saved."}</Alert> : null}
+          <div>
+            <label htmlFor="webhook-url" className="text-sm font-medium text-slate-900">URL</label>
+            <input id="webhook-url" name="url" type="url" defaultValue={webhook?.url ?? ""} placeholder="https://hooks.example.com/actitime" className="mt-1 block w-full max-w-xl rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          </div>
+          <div>
+            <label htmlFor="webhook-secret" className="text-sm font-medium text-slate-900">Signing secret</label>
+            <input id="webhook-secret" name="secret" type="password" autoComplete="off" aria-describedby="webhook-secret-hint" className="mt-1 block w-full max-w-xl rounded-md border border-slate-300 px-3 py-2 text-sm" />
+            <p id="webhook-secret-hint" className="mt-1 text-xs text-slate-500">{webhook ? "Set. Leave empty to keep it; it is never shown again." : "At least 16 characters."} Empty URL removes the webhook.</p>
+          </div>
+          <div className="flex items-center gap-4">
+            <Button type="submit">Save webhook</Button>
+            {webhook?.lastDeliveredAt ? <p className="text-xs text-slate-500">Last delivery {formatWhen(webhook.lastDeliveredAt)}: {webhook.lastError ?? `answered ${webhook.lastStatus}`}</p> : null}
           </div>
         </form>
       </Card>

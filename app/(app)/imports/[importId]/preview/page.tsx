@@ -6,9 +6,10 @@ import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { deliberateCreates } from "@/lib/import/created-rules";
-import { refusalsBeforeStart } from "@/lib/import/company-check";
+import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
 import { loadDraft } from "../../_lib/context";
+import { ChecksPanel } from "../../_components/checks-panel";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
@@ -36,8 +37,9 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
   const secondEntities = deliberateCreates(snapshotRules, await listSavedRules(db, connection.id));
   // The company's facts were re-read when this preview was built (lib/import/company-check).
-  const refusals = await refusalsBeforeStart(db, imp.id, connection);
-  const blocked = refusals.some((r) => r.blocking);
+  const checks = await preflightChecks(db, imp, connection);
+  const blockedBy = blockedReason(checks);
+  const blocked = blockedBy !== null;
   const writes = summary.counts.create + summary.counts.update + summary.counts.delete + summary.entitiesToCreate.length;
   const start = startImportAction.bind(null, importId, imp.draftRevision);
   const refresh = refreshPreviewAction.bind(null, importId);
@@ -57,9 +59,6 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       <div className="mb-6 space-y-3">
         {query.error ? <Alert tone="error" title="The import was not started">{query.error}</Alert> : null}
         {query.refreshed ? <Alert tone="success">Preview rebuilt from the current actiTIME and QuickBooks data.</Alert> : null}
-        {refusals.map((r) => (
-          <Alert key={r.title} tone={r.blocking ? "error" : "warning"} title={r.title}>{r.message}</Alert>
-        ))}
         {secondEntities.length > 0 ? (
           <Alert tone="warning" title="Another QuickBooks entity will be created">
             <ul className="list-disc pl-5">
@@ -76,10 +75,8 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
             {summary.unmapped.map((u) => `${u.name ?? "Unknown"} (${u.hours} h)`).join(", ")}. Go back to Map to choose a rule.
           </Alert>
         ) : null}
-        {summary.records.billableWithoutRate > 0 ? (
-          <Alert tone="warning">{summary.records.billableWithoutRate} billable activities have no rate in actiTIME or on their service item; QuickBooks may refuse them.</Alert>
-        ) : null}
       </div>
+      <ChecksPanel checks={checks} />
       <dl className="grid gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {[
           ["Activities", summary.activities.toLocaleString("en-US")],
@@ -134,9 +131,9 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
 
       <div className="sticky bottom-0 mt-6 flex items-center justify-between gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
         <p className="text-sm text-slate-600">{writes === 0 ? "QuickBooks already matches actiTIME for this range: nothing to write." : `${writes.toLocaleString("en-US")} changes will be written to ${connection.companyName}.`}</p>
-        <form action={start}>
+        <form action={start} className="flex items-center gap-3">
+          {blocked ? <span id="start-blocked" className="max-w-md text-right text-sm text-red-700">{blockedBy}</span> : null}
           <Button type="submit" disabled={blocked} aria-describedby={blocked ? "start-blocked" : undefined}>Start Import</Button>
-          {blocked ? <span id="start-blocked" className="sr-only">Start Import is unavailable: QuickBooks would refuse this import (see above).</span> : null}
         </form>
       </div>
     </>
