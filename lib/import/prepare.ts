@@ -10,6 +10,7 @@ import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
+import { qboChangesForPreview, type PreviewQboChanges } from "./drift";
 import { readActivitiesById, type ActivityItemPayload, type EntityItemPayload, type SnapshotRule } from "./execute";
 import { planImport, type PlanResult } from "./plan";
 import { compileScope } from "./plan/scope";
@@ -52,6 +53,8 @@ export interface PreviewSummary {
   ratesVisible: boolean;
   /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
   names: Record<string, string>;
+  /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
+  qboChanges?: PreviewQboChanges;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -209,7 +212,9 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     // Overflow keys (`…#2`) may match rows not read yet.
     await readStates(rowsToRead(ledgerRows, plan.activities, compiled));
   }
-  const diff = diffImport({ desired: plan.activities, ledger: ledgerRows, scope, qboState, frozen: plan.frozen });
+  // Changes made inside QuickBooks (lib/import/drift.ts): recorded, and their Keep / Restore choices applied.
+  const qboSide = await qboChangesForPreview(db, imp.connectionId, scope, plan.activities, ledgerRows, qboState, now());
+  const diff = diffImport({ desired: qboSide.desired, ledger: qboSide.ledger, scope, qboState, frozen: plan.frozen });
 
   const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
@@ -282,6 +287,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     },
     ratesVisible: source.ratesVisible,
     names: Object.fromEntries(names),
+    qboChanges: qboSide.summary,
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;
