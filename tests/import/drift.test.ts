@@ -11,8 +11,8 @@ import { createWorld, SANDBOX_REALM, type World } from "@/tests/helpers/world";
 
 const MARCH = { dateFrom: "2025-03-01", dateTo: "2025-03-31" };
 const worlds: World[] = [];
-async function world() {
-  const w = await createWorld();
+async function world(options: Parameters<typeof createWorld>[0] = {}) {
+  const w = await createWorld(options);
   worlds.push(w);
   return w;
 }
@@ -185,4 +185,84 @@ describe("QuickBooks changes", () => {
     const [change] = await listOpenQboChanges(w.db, w.connection.id);
     await expect(decideQboChanges(w.db, "00000000-0000-4000-8000-000000000000", w.actor.adminId, [change!.id], "keep")).rejects.toThrow(QboChangeError);
   });
+});
+
+describe("drift scan over 10,000 ledger rows", () => {
+  it("needs one CDC request for rows written in the last 30 days plus one query per 500 older rows", async () => {
+    const day = 24 * 3600 * 1000;
+    const now = Date.now();
+    let qboClockOffset = -3 * day;
+    const w = await world({ qbo: { now: () => Date.now() + qboClockOffset } });
+    const [employee] = w.qbo.list(SANDBOX_REALM, "Employee");
+    const [item] = w.qbo.list(SANDBOX_REALM, "Item").filter((i) => i["Type"] === "Service");
+    const N = 10_000;
+    const bodies = Array.from({ length: N }, (_, i) => ({
+      TxnDate: `2025-0${1 + (i % 9)}-1${i % 10}`,
+      NameOf: "Employee",
+      EmployeeRef: { value: String(employee!["Id"]) },
+      ItemRef: { value: String(item!["Id"]) },
+      BillableStatus: "NotBillable",
+      Hours: 1 + (i % 7),
+      Minutes: 0,
+    }));
+    // QBO's copies were written three days ago (emulator clock).
+    const ids = w.qbo.insertTimeActivities(SANDBOX_REALM, bodies);
+    qboClockOffset = 0;
+    const rows = ids.map((qboId, i) => ({
+      connectionId: w.connection.id,
+      sourceKey: `bench|${i}`,
+      qboId,
+      syncToken: "0",
+      txnDate: bodies[i]!.TxnDate,
+      written: {
+        txnDate: bodies[i]!.TxnDate,
+        employeeRef: `qbo:${String(employee!["Id"])}`,
+        customerRef: null,
+        itemRef: `qbo:${String(item!["Id"])}`,
+        billableStatus: "NotBillable",
+        hourlyRate: null,
+        hours: bodies[i]!.Hours,
+        minutes: 0,
+        description: null,
+      } satisfies WrittenActivity,
+      sources: { userIds: [], projectIds: [], leaveTypeIds: [], taskIds: [], typeOfWorkIds: [], recordCount: 1 },
+      // 900 rows last written to the ledger a day ago, the rest 40 days ago.
+      updatedAt: new Date(i < 900 ? now - day : now - 40 * day),
+    }));
+    for (let i = 0; i < rows.length; i += 1000) await w.db.insert(ledger).values(rows.slice(i, i + 1000));
+    w.qbo.editTimeActivity(SANDBOX_REALM, ids[5]!, { Hours: 9 });
+    w.qbo.editTimeActivity(SANDBOX_REALM, ids[5000]!, { Hours: 9 });
+    w.qbo.deleteTimeActivity(SANDBOX_REALM, ids[9999]!);
+
+    const measure = async () => {
+      w.qbo.resetStats();
+      const stats = await scanQboChanges({ db: w.db, qbo: w.client }, w.connection.id);
+      const s = w.qbo.stats(SANDBOX_REALM);
+      return { stats, requests: s.requests, queries: s.query, cdc: s.cdc };
+    };
+    const setUpdatedAt = (at: number) => w.db.update(ledger).set({ updatedAt: new Date(at) }).where(eq(ledger.connectionId, w.connection.id));
+
+    // 900 recent rows through CDC, 9,100 older ones re-read: 1 + 19 requests.
+    const mixed = await measure();
+    expect(mixed.stats).toMatchObject({ rows: N, viaCdc: 900, viaBulkRead: N - 900, changed: 2, deleted: 1, cdcFallback: null });
+    expect(mixed).toMatchObject({ cdc: 1, queries: Math.ceil((N - 900) / 500), requests: 1 + Math.ceil((N - 900) / 500) });
+    // All older than 30 days: 20 queries, no CDC.
+    await setUpdatedAt(now - 40 * day);
+    const old = await measure();
+    expect(old).toMatchObject({ requests: N / 500, queries: N / 500, cdc: 0 });
+    expect(old.stats).toMatchObject({ changed: 2, deleted: 1 });
+    // All written in the last 30 days (a day ago): one CDC request answers for all 10,000.
+    await setUpdatedAt(now - day);
+    const recent = await measure();
+    expect(recent).toMatchObject({ requests: 1, cdc: 1, queries: 0 });
+    expect(recent.stats).toMatchObject({ viaCdc: N, changed: 2, deleted: 1 });
+    // Written four days ago, before QBO's copies: CDC answers its 1,000 maximum, so all are re-read: 1 + 20.
+    await setUpdatedAt(now - 4 * day);
+    const truncated = await measure();
+    expect(truncated.stats).toMatchObject({ cdcFallback: "more than 1,000 changes", viaBulkRead: N, changed: 2, deleted: 1 });
+    expect(truncated).toMatchObject({ requests: 1 + N / 500 });
+    console.log(
+      `drift scan, ${N} ledger rows: 900 recent + 9,100 older → ${mixed.requests} requests; all older → ${old.requests}; all recent → ${recent.requests}; CDC over 1,000 → ${truncated.requests}`,
+    );
+  }, 120_000);
 });
