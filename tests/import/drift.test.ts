@@ -98,7 +98,7 @@ describe("QuickBooks changes", () => {
     expect(w.qbo.stats(SANDBOX_REALM).query).toBe(Math.ceil(rows.length / 500));
     // CDC refused (Intuit documents it without TimeActivity): the recent rows are re-read instead.
     await w.db.update(ledger).set({ updatedAt: new Date() }).where(eq(ledger.connectionId, w.connection.id));
-    const refusing = { ...w.client, cdc: async () => w.client.cdc("Nonsense" as "TimeActivity", new Date()) };
+    const refusing: typeof w.client = { ...w.client, cdc: (() => w.client.cdc("Nonsense" as "TimeActivity", new Date())) as typeof w.client.cdc };
     const fallback = await scanQboChanges({ db: w.db, qbo: refusing }, w.connection.id);
     expect(fallback.cdcFallback).toContain("refused");
     expect(fallback).toMatchObject({ viaCdc: 0, viaBulkRead: rows.length, changed: 1 });
