@@ -39,17 +39,20 @@ export async function importAuditCsv(db: Db, accountId: string, adminId: string,
     .where(eq(importItems.importId, importId))
     .orderBy(asc(importItems.seq));
   const rows = items.map(({ item, ledgerSyncToken, ledgerQboId }) => {
-    const desired = (item.desired ?? {}) as { activity?: DesiredActivity; syncToken?: string; billed?: unknown };
+    const desired = (item.desired ?? {}) as { activity?: DesiredActivity; syncToken?: string; billed?: { beforeMinutes: number; afterMinutes: number } };
     const before = (item.before ?? null) as { written?: WrittenActivity; hours?: number } | null;
     const isActivity = item.entity === "TimeActivity";
-    const hoursBefore = isActivity ? (before?.hours ?? (before?.written ? hoursOf(before.written) : 0)) : null;
+    // A billed difference: what QBO holds (billed, left so) → what actiTIME now says.
+    const hoursBefore = !isActivity ? null : desired.billed ? round2(desired.billed.beforeMinutes / 60) : round2(before?.hours ?? (before?.written ? hoursOf(before.written) : 0));
     const hoursAfter = !isActivity
       ? null
-      : item.operation === "delete" && item.status !== "skipped_billed"
-        ? 0
-        : desired.activity
-          ? hoursOf(desired.activity)
-          : hoursBefore;
+      : desired.billed
+        ? round2(desired.billed.afterMinutes / 60)
+        : item.operation === "delete"
+          ? 0
+          : desired.activity
+            ? hoursOf(desired.activity)
+            : hoursBefore;
     const sameActivity = ledgerQboId !== null && ledgerQboId === item.qboId;
     return [
       item.seq,
