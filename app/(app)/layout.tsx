@@ -21,6 +21,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               <Link href="/imports" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
                 Import History
               </Link>
+              <Link href="/quickbooks-changes" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
+                QuickBooks changes
+              </Link>
+              <Link href="/billed-differences" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
+                Billed differences
+              </Link>
               <Link href="/companies" className="rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100">
                 QuickBooks Companies
               </Link>

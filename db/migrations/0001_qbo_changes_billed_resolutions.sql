@@ -6,6 +6,7 @@ CREATE TABLE "billed_resolutions" (
 	"source_key" text NOT NULL,
 	"import_item_id" bigint NOT NULL,
 	"signature" text NOT NULL,
+	"label" text NOT NULL,
 	"note" text NOT NULL,
 	"resolved_by_admin_id" uuid,
 	"resolved_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -60,6 +60,8 @@ export const billedResolutions = pgTable(
     importItemId: bigint("import_item_id", { mode: "number" }).notNull(),
     /** beforeMinutes|afterMinutes|beforeAmountCents|afterAmountCents of the difference resolved. */
     signature: text("signature").notNull(),
+    /** The difference as the worklist showed it (date, employee, customer, item, hours, amount), for the history. */
+    label: text("label").notNull(),
     note: text("note").notNull(),
     resolvedByAdminId: uuid("resolved_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }).notNull().defaultNow(),

@@ -124,12 +124,15 @@ export async function resolveBilledDifference(db: Db, accountId: string, connect
   const open = await listBilledDifferences(db, accountId, connectionId);
   const row = open.find((r) => r.itemId === itemId);
   if (!row) throw new BilledResolveError("This difference is no longer open; reload the page.");
-  await db.insert(billedResolutions).values({ connectionId, sourceKey: row.sourceKey, importItemId: itemId, signature: row.signature, note: text, resolvedByAdminId: adminId, resolvedAt: now });
+  const amount = (row.amountDifferenceCents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: "exceptZero" });
+  const label = `${row.txnDate} · ${row.employee} · ${row.customer} · ${row.item}: ${row.hoursBilled} h billed, ${row.hoursNow} h in actiTIME (${amount})`;
+  await db.insert(billedResolutions).values({ connectionId, sourceKey: row.sourceKey, importItemId: itemId, signature: row.signature, label, note: text, resolvedByAdminId: adminId, resolvedAt: now });
 }
 
 export interface ResolutionRow {
   id: string;
   sourceKey: string;
+  label: string;
   note: string;
   resolvedBy: string | null;
   resolvedAt: Date;
@@ -142,6 +145,7 @@ export async function listBilledResolutions(db: Db, connectionId: string, limit 
     .select({
       id: billedResolutions.id,
       sourceKey: billedResolutions.sourceKey,
+      label: billedResolutions.label,
       note: billedResolutions.note,
       resolvedBy: admins.fullName,
       resolvedAt: billedResolutions.resolvedAt,

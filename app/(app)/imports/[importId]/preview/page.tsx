@@ -9,6 +9,7 @@ import { loadDraft } from "../../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
+import { PreviewQboChanges } from "./qbo-changes";
 
 export const metadata: Metadata = { title: "New Import · Preview" };
 
@@ -103,6 +104,8 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
           </ul>
         </section>
       ) : null}
+
+      <PreviewQboChanges importId={importId} connectionId={connection.id} range={{ dateFrom: imp.dateFrom!, dateTo: imp.dateTo! }} />
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <ItemFilters base={base} current={filter} filters={FILTERS} />
