@@ -8,7 +8,7 @@
 // Prints one line per scenario and `E2E: N passed, M failed`; exits non-zero on any failure.
 //
 // Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
-// E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log).
+// E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log), E2E_PORT (a fixed port instead of a free one).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, createWriteStream } from "node:fs";
@@ -490,6 +490,81 @@ async function scenarioCorrections() {
   assert(drift.length === 0, `${drift.length} other activities changed`);
 }
 
+// Issue 17: Billed differences (from scenario 3's billed activities), QuickBooks changes (an edit and a
+// deletion made inside QuickBooks), both choices in the Preview, and the audit Download CSV.
+async function scenarioReviewPages() {
+  assert(state.firstImport, "skipped: needs the imports of scenarios 2 and 3");
+  const { range } = state.firstImport;
+  const { page } = await newSession();
+  await login(page, ADMIN);
+  await ensureCompany(page, SANDBOX_COMPANY);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await nav.getByRole("link", { name: "Billed differences" }).click();
+  await page.waitForURL(/\/billed-differences/);
+  await page.getByRole("heading", { name: "Billed differences" }).waitFor();
+  const billed = await tableRows(page);
+  assert(billed.length >= 2, `Billed differences lists ${JSON.stringify(billed)}`);
+  await shot(page, "i17-billed-differences");
+  const csv = await page.request.get(`${base}/api/billed-differences`);
+  const csvText = await csv.text();
+  assert(csv.ok() && csvText.includes("Amount difference") && csvText.trim().split("\n").length === billed.length + 1, `the CSV download reads ${csvText.slice(0, 200)}`);
+  const first = page.locator("table tbody tr").first();
+  await first.getByLabel(/^Note for/).fill("Credit note E2E-1");
+  await first.getByRole("button", { name: /^Mark resolved/ }).click();
+  await page.waitForURL(/resolved=1/);
+  await page.getByText("Credit note E2E-1").waitFor();
+  assert((await tableRows(page)).length === billed.length - 1, "Mark resolved did not take the row off the list");
+  await shot(page, "i17-billed-resolved");
+
+  const { data: tas } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: range.from, to: range.to, limit: 1000 });
+  const unbilled = tas.activities.filter((a) => a.billableStatus !== "HasBeenBilled" && a.hours < 20);
+  const [toEdit, toDelete] = unbilled;
+  await control("qbo-edit-time-activity", { realmId: SANDBOX_REALM, id: toEdit.id, hours: toEdit.hours + 2, minutes: toEdit.minutes });
+  await control("qbo-delete-time-activity", { realmId: SANDBOX_REALM, id: toDelete.id });
+  await nav.getByRole("link", { name: "QuickBooks changes" }).click();
+  await page.waitForURL(/\/quickbooks-changes/);
+  await page.getByRole("button", { name: "Check QuickBooks now" }).click();
+  await page.waitForURL(/scanned=/);
+  const changes = page.locator("table tbody tr");
+  assert((await changes.count()) === 2, `QuickBooks changes lists ${JSON.stringify(await tableRows(page))}`);
+  const deletedRow = changes.filter({ hasText: "Deleted in QuickBooks" });
+  const editedRow = changes.filter({ hasNotText: "Deleted in QuickBooks" });
+  assert((await deletedRow.count()) === 1 && (await editedRow.count()) === 1, "not one edited and one deleted row");
+  assert((await editedRow.innerText()).includes(`${toEdit.hours + toEdit.minutes / 60 + 2}`.replace(/\.0+$/, "")), `the edited row reads ${await editedRow.innerText()}`);
+  await shot(page, "i17-quickbooks-changes");
+  await editedRow.getByRole("button", { name: /^Keep QuickBooks version of / }).click();
+  await page.waitForURL(/done=1&decision=keep/);
+  await changes.filter({ hasText: "Deleted in QuickBooks" }).getByRole("button", { name: /^Restore from actiTIME / }).click();
+  await page.waitForURL(/done=1&decision=restore/);
+  await page.getByText("QuickBooks version kept").first().waitFor();
+  await shot(page, "i17-quickbooks-changes-decided");
+
+  await newImport(page);
+  await selectRange(page, range, { quickPick: "Last month" });
+  await confirmMapping(page);
+  await page.getByRole("heading", { name: "Changed in QuickBooks since imported (2)" }).waitFor();
+  assert(Number(await statValue(page, "New")) === 1, `the preview shows ${await statValue(page, "New")} new (the restored deletion)`);
+  assert(Number(await statValue(page, "To update")) === 0, `the preview shows ${await statValue(page, "To update")} to update (the kept edit must stay)`);
+  await shot(page, "i17-preview-qbo-changes");
+  await startImport(page);
+  const counts = await waitForEnd(page);
+  assert(counts.created === 1 && counts.updated === 0 && counts.failed === 0, `the import did ${JSON.stringify(counts)}`);
+  const { data: after } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: range.from, to: range.to, limit: 1000 });
+  const kept = after.activities.find((a) => a.id === toEdit.id);
+  assert(kept && kept.hours === toEdit.hours + 2, `the kept edit reads ${JSON.stringify(kept)}`);
+  assert(after.total === tas.total, `QuickBooks has ${after.total} activities, expected ${tas.total} (the deletion restored)`);
+
+  const download = page.getByRole("link", { name: "Download CSV of this import's items" });
+  const href = await download.getAttribute("href");
+  const audit = await page.request.get(`${base}${href}`);
+  const auditText = await audit.text();
+  assert(audit.ok() && auditText.includes("SyncToken sent") && auditText.includes("created"), `the audit CSV reads ${auditText.slice(0, 200)}`);
+  await shot(page, "i17-import-detail-download");
+  const anonymous = await fetch(`${base}${href}`, { redirect: "manual" });
+  assert(anonymous.status === 401, `the audit CSV without a session answers ${anonymous.status}`);
+}
+
 async function scenarioInterrupt() {
   assert(state.firstImport, "skipped: needs the rules of scenario 2");
   const range = { from: monthRange(3).from, to: monthRange(2).to };
@@ -644,7 +719,7 @@ async function startServer() {
     const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const port = await freePort();
+  const port = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : await freePort();
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(path.join(os.tmpdir(), "e2e-data-"));
   const env = { ...process.env };
@@ -774,6 +849,7 @@ async function main() {
     await run("5. Second admin: cannot start while one runs, no Interrupt on another's import (issue 7)", scenarioTwoAdmins, 90_000);
     await run("4b. The re-run after the interrupt completes (issue 7)", scenarioRerunCompletes, 180_000);
     await run("6. Settings: edit a Projects rule, colon refused, history (issue 5)", scenarioSettings, 60_000);
+    await run("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV (issue 17)", scenarioReviewPages, 240_000);
   } catch (error) {
     results.push({ name: "setup", ok: false });
     console.log(`FAIL setup: ${error.stack ?? error}`);
