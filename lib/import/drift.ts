@@ -46,14 +46,15 @@ function ref(value: { value: string } | undefined): TargetRef | undefined {
   return value ? (`qbo:${value.value}` as TargetRef) : undefined;
 }
 
-/** QBO's TimeActivity as the fields we write (HasBeenBilled counts as Billable: billing is not an edit). */
+/** QBO's TimeActivity as the fields we write (HasBeenBilled keeps the status we wrote: billing is not an edit). */
 export function writtenFromQbo(ta: QboTimeActivity, fallback: WrittenActivity): WrittenActivity {
   return {
     txnDate: ta.TxnDate,
     employeeRef: ref(ta.EmployeeRef) ?? fallback.employeeRef,
     customerRef: ref(ta.CustomerRef) ?? null,
     itemRef: ref(ta.ItemRef) ?? fallback.itemRef,
-    billableStatus: ta.BillableStatus === "NotBillable" || ta.BillableStatus === undefined ? "NotBillable" : "Billable",
+    // Billing is not an edit: a billed activity keeps the billable status we wrote.
+    billableStatus: ta.BillableStatus === "HasBeenBilled" ? fallback.billableStatus : ta.BillableStatus === "Billable" ? "Billable" : "NotBillable",
     hourlyRate: ta.HourlyRate ?? null,
     hours: ta.Hours ?? 0,
     minutes: ta.Minutes ?? 0,
@@ -67,7 +68,7 @@ function writtenFromState(state: QboActivityState, fallback: WrittenActivity): W
     employeeRef: state.employeeRef ?? fallback.employeeRef,
     customerRef: state.customerRef === undefined ? fallback.customerRef : state.customerRef,
     itemRef: state.itemRef ?? fallback.itemRef,
-    billableStatus: state.hasBeenBilled ? "Billable" : (state.billableStatus ?? fallback.billableStatus),
+    billableStatus: state.hasBeenBilled ? fallback.billableStatus : (state.billableStatus ?? fallback.billableStatus),
     hourlyRate: state.hourlyRate === undefined ? fallback.hourlyRate : state.hourlyRate,
     hours: state.hours,
     minutes: state.minutes,

@@ -176,6 +176,19 @@ describe("QuickBooks changes", () => {
     expect(await decideQboChanges(w.db, w.connection.id, w.actor.adminId, [change!.id], "keep")).toBe(1);
   });
 
+  it("billing alone is not a change, for billable and not-billable activities", async () => {
+    const w = await world();
+    await w.run((await w.preview(MARCH)).importId);
+    const rows = await ledgerRows(w);
+    const billable = rows.find((r) => (r.written as WrittenActivity).billableStatus === "Billable")!;
+    const notBillable = rows.find((r) => (r.written as WrittenActivity).billableStatus === "NotBillable")!;
+    w.qbo.markBilled(SANDBOX_REALM, [billable.qboId, notBillable.qboId]);
+    const stats = await scanQboChanges({ db: w.db, qbo: w.client }, w.connection.id);
+    expect(stats).toMatchObject({ changed: 0, deleted: 0 });
+    const again = await w.preview(MARCH);
+    expect(again.summary.qboChanges).toMatchObject({ open: 0 });
+  });
+
   it("choices are scoped to the company: an id of another connection is refused", async () => {
     const w = await world();
     await w.run((await w.preview(MARCH)).importId);
