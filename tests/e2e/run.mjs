@@ -533,34 +533,43 @@ async function scenarioReviewPages() {
   assert((await deletedRow.count()) === 1 && (await editedRow.count()) === 1, "not one edited and one deleted row");
   assert((await editedRow.innerText()).includes(`${toEdit.hours + toEdit.minutes / 60 + 2}`.replace(/\.0+$/, "")), `the edited row reads ${await editedRow.innerText()}`);
   await shot(page, "i17-quickbooks-changes");
-  await editedRow.getByRole("button", { name: /^Keep QuickBooks version of / }).click();
+  // Keep the deletion here; the edit is decided inside the Preview.
+  await deletedRow.getByRole("button", { name: /^Keep QuickBooks version of / }).click();
   await page.waitForURL(/done=1&decision=keep/);
-  await changes.filter({ hasText: "Deleted in QuickBooks" }).getByRole("button", { name: /^Restore from actiTIME / }).click();
-  await page.waitForURL(/done=1&decision=restore/);
   await page.getByText("QuickBooks version kept").first().waitFor();
-  await shot(page, "i17-quickbooks-changes-decided");
 
   await newImport(page);
   await selectRange(page, range, { quickPick: "Last month" });
   await confirmMapping(page);
-  await page.getByRole("heading", { name: "Changed in QuickBooks since imported (2)" }).waitFor();
-  assert(Number(await statValue(page, "New")) === 1, `the preview shows ${await statValue(page, "New")} new (the restored deletion)`);
-  assert(Number(await statValue(page, "To update")) === 0, `the preview shows ${await statValue(page, "To update")} to update (the kept edit must stay)`);
+  const section = page.locator("section", { has: page.getByRole("heading", { name: "Changed in QuickBooks since imported (2)" }) });
+  await section.waitFor();
+  assert(Number(await statValue(page, "New")) === 0, `the preview shows ${await statValue(page, "New")} new (the kept deletion must stay deleted)`);
+  assert(Number(await statValue(page, "To update")) === 0, `the preview shows ${await statValue(page, "To update")} to update before any choice on the edit`);
+  await section.locator("tbody tr").filter({ hasNotText: "Deleted in QuickBooks" }).getByRole("button", { name: /^Restore from actiTIME / }).click();
+  await page.waitForURL(/\/preview\?refreshed=1/);
+  assert(Number(await statValue(page, "To update")) === 1, `after Restore from actiTIME the preview shows ${await statValue(page, "To update")} to update`);
   await shot(page, "i17-preview-qbo-changes");
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: path.join(OUT, "i17-preview-qbo-changes-closeup.png"), timeout: STEP_TIMEOUT_MS });
   await startImport(page);
   const counts = await waitForEnd(page);
-  assert(counts.created === 1 && counts.updated === 0 && counts.failed === 0, `the import did ${JSON.stringify(counts)}`);
+  assert(counts.created === 0 && counts.updated === 1 && counts.failed === 0, `the import did ${JSON.stringify(counts)}`);
   const { data: after } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: range.from, to: range.to, limit: 1000 });
-  const kept = after.activities.find((a) => a.id === toEdit.id);
-  assert(kept && kept.hours === toEdit.hours + 2, `the kept edit reads ${JSON.stringify(kept)}`);
-  assert(after.total === tas.total, `QuickBooks has ${after.total} activities, expected ${tas.total} (the deletion restored)`);
+  const restored = after.activities.find((a) => a.id === toEdit.id);
+  assert(restored && restored.hours === toEdit.hours && restored.minutes === toEdit.minutes, `the restored edit reads ${JSON.stringify(restored)}`);
+  assert(after.total === tas.total - 1 && !after.activities.some((a) => a.id === toDelete.id), `QuickBooks has ${after.total} activities, expected ${tas.total - 1} (the deletion kept)`);
 
   const download = page.getByRole("link", { name: "Download CSV of this import's items" });
   const href = await download.getAttribute("href");
   const audit = await page.request.get(`${base}${href}`);
   const auditText = await audit.text();
-  assert(audit.ok() && auditText.includes("SyncToken sent") && auditText.includes("created"), `the audit CSV reads ${auditText.slice(0, 200)}`);
+  assert(audit.ok() && auditText.includes("SyncToken sent") && auditText.includes(",updated,"), `the audit CSV reads ${auditText.slice(0, 200)}`);
   await shot(page, "i17-import-detail-download");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "QuickBooks changes" }).click();
+  await page.waitForURL(/\/quickbooks-changes/);
+  const left = await tableRows(page);
+  assert(left.length === 1 && left[0].join(" ").includes("Deleted in QuickBooks") && left[0].join(" ").includes("QuickBooks version kept"), `after the import QuickBooks changes lists ${JSON.stringify(left)}`);
+  await shot(page, "i17-quickbooks-changes-after-import");
   const anonymous = await fetch(`${base}${href}`, { redirect: "manual" });
   assert(anonymous.status === 401, `the audit CSV without a session answers ${anonymous.status}`);
 }
@@ -845,11 +854,11 @@ async function main() {
     await run("1. Sign in, connect two companies, switch, log out (issue 4)", scenarioSignIn, 60_000);
     await run("2. New Import for last month: map, preview, run, history, detail (issue 7)", scenarioFirstImport, 180_000);
     await run("3. Corrections after actiTIME edits and QuickBooks billing (issue 7)", scenarioCorrections, 180_000);
+    await run("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV (issue 17)", scenarioReviewPages, 240_000);
     await run("4. Interrupt a two-month import, prepare the re-run (issue 7)", scenarioInterrupt, 150_000);
     await run("5. Second admin: cannot start while one runs, no Interrupt on another's import (issue 7)", scenarioTwoAdmins, 90_000);
     await run("4b. The re-run after the interrupt completes (issue 7)", scenarioRerunCompletes, 180_000);
     await run("6. Settings: edit a Projects rule, colon refused, history (issue 5)", scenarioSettings, 60_000);
-    await run("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV (issue 17)", scenarioReviewPages, 240_000);
   } catch (error) {
     results.push({ name: "setup", ok: false });
     console.log(`FAIL setup: ${error.stack ?? error}`);

@@ -9,6 +9,13 @@ export interface RefNames {
   item: (ref: string | null) => string;
 }
 
+/** MetaData.LastUpdatedTime (QBO local time with offset) shown in UTC like the rest of the app. */
+function changedAtText(value: string | null): string {
+  const at = value ? new Date(value) : null;
+  if (!at || Number.isNaN(at.getTime())) return value ?? "—";
+  return at.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+}
+
 function hours(a: WrittenActivity): string {
   const h = Math.round((a.hours + a.minutes / 60) * 100) / 100;
   return `${h.toLocaleString("en-US")} h`;
@@ -115,7 +122,7 @@ export function QboChangesTable({ changes, names, action, hidden = {} }: { chang
                   ) : null}
                 </td>
                 <td className="whitespace-nowrap px-4 py-3 text-xs text-slate-600">
-                  {c.changedAt ?? "—"}
+                  {changedAtText(c.changedAt)}
                   {c.changedBy ? <div>by {c.changedBy}</div> : null}
                 </td>
                 <td className="space-y-2 px-4 py-3">
