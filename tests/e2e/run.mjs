@@ -503,6 +503,7 @@ async function scenarioReviewPages() {
   await nav.getByRole("link", { name: "Billed differences" }).click();
   await page.waitForURL(/\/billed-differences/);
   await page.getByRole("heading", { name: "Billed differences" }).waitFor();
+  await page.locator("main table tbody tr").first().waitFor();
   const billed = await tableRows(page);
   assert(billed.length >= 2, `Billed differences lists ${JSON.stringify(billed)}`);
   await shot(page, "i17-billed-differences");
@@ -524,6 +525,7 @@ async function scenarioReviewPages() {
   await control("qbo-delete-time-activity", { realmId: SANDBOX_REALM, id: toDelete.id });
   await nav.getByRole("link", { name: "QuickBooks changes" }).click();
   await page.waitForURL(/\/quickbooks-changes/);
+  await page.getByRole("heading", { name: "QuickBooks changes" }).waitFor();
   await page.getByRole("button", { name: "Check QuickBooks now" }).click();
   await page.waitForURL(/scanned=/);
   const changes = page.locator("table tbody tr");
@@ -567,6 +569,8 @@ async function scenarioReviewPages() {
   await shot(page, "i17-import-detail-download");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "QuickBooks changes" }).click();
   await page.waitForURL(/\/quickbooks-changes/);
+  await page.getByRole("heading", { name: "QuickBooks changes" }).waitFor();
+  await page.locator("main table tbody tr").first().waitFor();
   const left = await tableRows(page);
   assert(left.length === 1 && left[0].join(" ").includes("Deleted in QuickBooks") && left[0].join(" ").includes("QuickBooks version kept"), `after the import QuickBooks changes lists ${JSON.stringify(left)}`);
   await shot(page, "i17-quickbooks-changes-after-import");

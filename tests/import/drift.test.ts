@@ -121,6 +121,13 @@ describe("QuickBooks changes", () => {
     await w.run(again.importId);
     await expectQboEqualsLedger(w, { keptEdit: [edited.sourceKey], keptDeleted: [deleted.sourceKey] });
     expect(qboActivity(w, edited.qboId)!.Hours).toBe((edited.written as WrittenActivity).hours + 1);
+    // Kept changes stay listed, as kept.
+    expect((await listOpenQboChanges(w.db, w.connection.id)).map((c) => [c.key, c.decision])).toEqual(
+      expect.arrayContaining([
+        [edited.sourceKey, "keep"],
+        [deleted.sourceKey, "keep"],
+      ]),
+    );
 
     // actiTIME changes both records again: the import writes actiTIME's new content.
     for (const row of [edited, deleted]) {
