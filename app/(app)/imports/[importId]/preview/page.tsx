@@ -9,7 +9,7 @@ import { loadDraft } from "../../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
-import { PreviewQboChanges } from "./qbo-changes";
+import { loadPreviewQboChanges, PreviewQboChanges } from "./qbo-changes";
 
 export const metadata: Metadata = { title: "New Import · Preview" };
 
@@ -35,6 +35,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const start = startImportAction.bind(null, importId);
   const refresh = refreshPreviewAction.bind(null, importId);
   const base = `/imports/${importId}/preview`;
+  const qboChanges = await loadPreviewQboChanges(db, connection.id, { dateFrom: imp.dateFrom!, dateTo: imp.dateTo! });
   return (
     <>
       <WizardSteps importId={importId} current="preview" reached={imp.step} />
@@ -105,7 +106,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
         </section>
       ) : null}
 
-      <PreviewQboChanges importId={importId} connectionId={connection.id} range={{ dateFrom: imp.dateFrom!, dateTo: imp.dateTo! }} />
+      <PreviewQboChanges importId={importId} {...qboChanges} />
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <ItemFilters base={base} current={filter} filters={FILTERS} />

@@ -1,14 +1,18 @@
 // The Preview's section on changes made inside QuickBooks in its range (lib/import/drift.ts), with
 // the same two choices as the QuickBooks changes page; choosing rebuilds the preview.
-import { getDb } from "@/db/client";
-import { listOpenQboChanges } from "@/lib/import/drift";
+import type { Db } from "@/db/client";
+import { listOpenQboChanges, type QboChangeRow } from "@/lib/import/drift";
 import { getCachedDirectory } from "@/lib/qbo/directory";
 import { decideInPreviewAction } from "../../../quickbooks-changes/actions";
-import { QboChangesTable, refNamesFrom } from "../../../quickbooks-changes/changes-table";
+import { QboChangesTable, refNamesFrom, type RefNames } from "../../../quickbooks-changes/changes-table";
 
-export async function PreviewQboChanges({ importId, connectionId, range }: { importId: string; connectionId: string; range: { dateFrom: string; dateTo: string } }) {
-  const db = await getDb();
+/** What the section shows: the open changes of the preview's range and the names to show them with. */
+export async function loadPreviewQboChanges(db: Db, connectionId: string, range: { dateFrom: string; dateTo: string }): Promise<{ changes: QboChangeRow[]; names: RefNames }> {
   const [changes, cached] = await Promise.all([listOpenQboChanges(db, connectionId, range), getCachedDirectory(db, connectionId)]);
+  return { changes, names: refNamesFrom(cached?.directory ?? null) };
+}
+
+export function PreviewQboChanges({ importId, changes, names }: { importId: string; changes: QboChangeRow[]; names: RefNames }) {
   if (changes.length === 0) return null;
   const pending = changes.filter((c) => c.decision === "pending").length;
   return (
@@ -22,7 +26,7 @@ export async function PreviewQboChanges({ importId, connectionId, range }: { imp
           {pending > 0 ? ` ${pending.toLocaleString("en-US")} without a choice: an edit stays as QuickBooks has it unless actiTIME changed that record, and a deleted activity is created again.` : ""}
         </p>
       </div>
-      <QboChangesTable changes={changes} names={refNamesFrom(cached?.directory ?? null)} action={decideInPreviewAction.bind(null, importId)} />
+      <QboChangesTable changes={changes} names={names} action={decideInPreviewAction.bind(null, importId)} />
     </section>
   );
 }
