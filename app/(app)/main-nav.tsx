@@ -5,6 +5,8 @@ import { usePathname } from "next/navigation";
 
 const LINKS = [
   { href: "/imports", label: "Import History" },
+  { href: "/quickbooks-changes", label: "QuickBooks changes" },
+  { href: "/billed-differences", label: "Billed differences" },
   { href: "/companies", label: "QuickBooks Companies" },
   { href: "/settings", label: "Settings" },
   { href: "/outbox", label: "Outbox" },

@@ -6,3 +6,4 @@ export * from "./ledger";
 export * from "./pacing";
 export * from "./schedules";
 export * from "./notifications";
+export * from "./review";

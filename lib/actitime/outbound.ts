@@ -311,7 +311,7 @@ export interface GuardOptions {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /**
- * A fetch for actiTIME GET requests that applies every rule above on the first request and on each
+ * A fetch (actiTIME's GET requests, and our outgoing webhooks' POSTs) that applies every rule above on the first request and on each
  * redirect hop. Credentials (the Authorization header) never follow a redirect to another origin.
  */
 export function createGuardedFetch(options: GuardOptions = {}): typeof fetch {
@@ -326,9 +326,11 @@ export function createGuardedFetch(options: GuardOptions = {}): typeof fetch {
     const firstOrigin = url.origin;
     for (let hop = 0; ; hop += 1) {
       const pinned = await checkDestination(url, policy, resolve);
-      const response = await connect(url, { ...init, method: "GET", headers, redirect: "manual" }, pinned);
+      const method = init.method ?? "GET";
+      const response = await connect(url, { ...init, method, headers, redirect: "manual" }, pinned);
       const location = response.headers.get("location");
-      if (!REDIRECT_STATUSES.has(response.status) || !location) return response;
+      // Only a GET follows redirects (each hop re-checked); any other method's redirect is its answer.
+      if (!REDIRECT_STATUSES.has(response.status) || !location || method !== "GET") return response;
       response.body?.cancel().catch(() => undefined);
       if (hop >= maxRedirects) throw refused(REFUSAL.redirects);
       let next: URL;

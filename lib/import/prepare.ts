@@ -14,6 +14,7 @@ import { ledgerVersionOf } from "@/db/queries/import-run";
 import { getEnv } from "@/lib/env";
 import { RECONCILE_AFTER_MS } from "./outcomes";
 import { reconcileLeftovers } from "./reconcile";
+import { qboChangesForPreview, type PreviewQboChanges } from "./drift";
 import { planImport, type PlanResult } from "./plan";
 import { compileScope } from "./plan/scope";
 import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
@@ -59,6 +60,8 @@ export interface PreviewSummary {
   names: Record<string, string>;
   /** The same per role, including refs only the activities' before side uses (correction rows). */
   namesByRole?: NamesByRole;
+  /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
+  qboChanges?: PreviewQboChanges;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -222,7 +225,9 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     // Overflow keys (`…#2`) may match rows not read yet.
     await readStates(rowsToRead(ledgerRows, plan.activities, compiled));
   }
-  const diff = diffImport({ desired: plan.activities, ledger: ledgerRows, scope, qboState, frozen: plan.frozen });
+  // Changes made inside QuickBooks (lib/import/drift.ts): recorded, and their Keep / Restore choices applied.
+  const qboSide = await qboChangesForPreview(db, imp.connectionId, scope, plan.activities, ledgerRows, qboState, now());
+  const diff = diffImport({ desired: qboSide.desired, ledger: qboSide.ledger, scope, qboState, frozen: plan.frozen });
 
   const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
@@ -296,6 +301,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     ratesVisible: source.ratesVisible,
     names: Object.fromEntries(names),
     namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], rules, deps.directory),
+    qboChanges: qboSide.summary,
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;

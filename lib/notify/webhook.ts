@@ -2,6 +2,7 @@
 // "<timestamp>.<body>" (header X-Signature-256: sha256=<hex>, X-Signature-Timestamp), retried with
 // exponential backoff on network errors, 429 and 5xx; other 4xx are final. Every wait is abortable.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { createGuardedFetch } from "@/lib/actitime/outbound";
 
 export const WEBHOOK_SIGNATURE_HEADER = "x-signature-256";
 export const WEBHOOK_TIMESTAMP_HEADER = "x-signature-timestamp";
@@ -65,7 +66,9 @@ export async function deliverWebhook(
 ): Promise<WebhookResult> {
   const problem = webhookUrlProblem(url);
   if (problem) return { ok: false, attempts: 0, status: null, error: problem };
-  const doFetch = deps.fetch ?? fetch;
+  // A URL an admin typed: the same outbound guard as actiTIME (resolved and pinned; private addresses refused
+  // unless allowed by ACTITIME_ALLOWED_HOSTS).
+  const doFetch = deps.fetch ?? createGuardedFetch();
   const max = deps.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS;
   const body = JSON.stringify(payload);
   let last: WebhookResult = { ok: false, attempts: 0, status: null };

@@ -6,13 +6,27 @@ import { faultFromBody, faultFromResponse, QboFault } from "./faults";
 import { getRealmPacer, sleep, type Pacer, type PermitRequest, type Ticket } from "./pace";
 import {
   batchResponseSchema,
+  cdcDeletedSchema,
+  cdcResponseSchema,
   companyInfoSchema,
   preferencesSchema,
   QBO_ENTITY_SCHEMAS,
   QBO_MINOR_VERSION,
+  type QboCdcDeleted,
   type QboEntity,
   type QboEntityName,
 } from "./schemas";
+
+/** Reference §7: CDC looks back at most 30 days and answers at most 1,000 objects per entity. */
+export const QBO_CDC_MAX_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
+export const QBO_CDC_MAX_OBJECTS = 1000;
+
+export interface CdcResult<E extends QboEntityName> {
+  changed: QboEntity<E>[];
+  deleted: QboCdcDeleted[];
+  /** The answer held the most objects CDC gives (1,000): there may be more; the caller must read them another way. */
+  truncated: boolean;
+}
 
 export const QBO_REQUEST_TIMEOUT_MS = 30_000;
 export const QBO_QUERY_PAGE_SIZE = 1000;
@@ -330,6 +344,36 @@ export function createQboClient(options: QboClientOptions) {
     return results;
   }
 
+  /**
+   * Change Data Capture for one entity since `changedSince` (≤ 30 days back, reference §7): the
+   * objects changed, and the deleted ones (`status: "Deleted"`, Id and MetaData only), parsed.
+   */
+  async function cdc<E extends QboEntityName>(entity: E, changedSince: Date): Promise<CdcResult<E>> {
+    const envelope = parse(
+      cdcResponseSchema,
+      await send({ method: "GET", path: "cdc", params: { entities: entity, changedSince: changedSince.toISOString() } }),
+      "change data capture answer",
+    );
+    const changed: QboEntity<E>[] = [];
+    const deleted: QboCdcDeleted[] = [];
+    let count = 0;
+    let total = 0;
+    for (const block of envelope.CDCResponse) {
+      for (const response of block.QueryResponse ?? []) {
+        const list = response[entity];
+        if (typeof response.totalCount === "number") total += response.totalCount;
+        if (list === undefined) continue;
+        if (!Array.isArray(list)) throw new QboFault({ kind: "malformed", status: 200, message: `QuickBooks sent a ${entity} change list we could not read` });
+        for (const item of list) {
+          count += 1;
+          if ((item as { status?: unknown } | null)?.status === "Deleted") deleted.push(parse(cdcDeletedSchema, item, `deleted ${entity}`));
+          else changed.push(parse(QBO_ENTITY_SCHEMAS[entity], item, entity) as QboEntity<E>);
+        }
+      }
+    }
+    return { changed, deleted, truncated: count >= QBO_CDC_MAX_OBJECTS || total > count };
+  }
+
   async function companyInfo() {
     const envelope = (await send({ method: "GET", path: `companyinfo/${encodeURIComponent(options.realmId)}` })) as { CompanyInfo?: unknown };
     return parse(companyInfoSchema, envelope.CompanyInfo, "CompanyInfo");
@@ -340,5 +384,5 @@ export function createQboClient(options: QboClientOptions) {
     return parse(preferencesSchema, envelope.Preferences, "Preferences");
   }
 
-  return { realmId: options.realmId, pacer, query, read, create, update, remove, batch, companyInfo, preferences };
+  return { realmId: options.realmId, pacer, query, read, create, update, remove, batch, cdc, companyInfo, preferences };
 }

@@ -6,7 +6,12 @@ import { faultBodySchema } from "./faults";
 export const QBO_MINOR_VERSION = "75";
 
 export const refSchema = z.object({ value: z.string(), name: z.string().optional() });
-const metaDataSchema = z.looseObject({ CreateTime: z.string().optional(), LastUpdatedTime: z.string().optional() });
+const metaDataSchema = z.looseObject({
+  CreateTime: z.string().optional(),
+  LastUpdatedTime: z.string().optional(),
+  /** Who changed it last; Intuit's ModificationMetaData names it, the reference does not say when it is filled [I]. */
+  LastModifiedByRef: refSchema.optional(),
+});
 
 const base = {
   Id: z.string(),
@@ -103,6 +108,14 @@ export const QBO_ENTITY_SCHEMAS = {
 } as const;
 export type QboEntityName = keyof typeof QBO_ENTITY_SCHEMAS;
 export type QboEntity<E extends QboEntityName> = z.infer<(typeof QBO_ENTITY_SCHEMAS)[E]>;
+
+/** A CDC entry for a deleted object: only Id and MetaData (reference §7). */
+export const cdcDeletedSchema = z.looseObject({ Id: z.string(), status: z.literal("Deleted"), MetaData: metaDataSchema.optional() });
+export type QboCdcDeleted = z.infer<typeof cdcDeletedSchema>;
+/** `CDCResponse[].QueryResponse[]`, each `{ <Entity>: [...], startPosition?, maxResults?, totalCount? }`. */
+export const cdcResponseSchema = z.looseObject({
+  CDCResponse: z.array(z.looseObject({ QueryResponse: z.array(z.record(z.string(), z.unknown())).optional() })),
+});
 
 export const batchItemResponseSchema = z.looseObject({
   bId: z.string(),

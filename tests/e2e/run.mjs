@@ -7,7 +7,7 @@
 // person would do inside actiTIME or QuickBooks. Screenshots go to test-results/e2e/.
 // Prints one line per scenario and `E2E: N passed, M failed`; exits non-zero on any failure.
 //
-// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_PORT (default: a free port), E2E_BUDGET_MS (default 8 minutes), E2E_HEADED=1,
+// Env: E2E_CHROMIUM (default /usr/bin/chromium), E2E_PORT (default: a free port), E2E_BUDGET_MS (default 15 minutes), E2E_HEADED=1,
 // E2E_KEEP_DATA=1 (keep the temp DATA_DIR and server log).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,7 +21,7 @@ import { chromium } from "playwright-core";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const OUT = path.join(ROOT, "test-results", "e2e");
 const CHROMIUM = process.env.E2E_CHROMIUM ?? "/usr/bin/chromium";
-const BUDGET_MS = Number(process.env.E2E_BUDGET_MS ?? 8 * 60_000);
+const BUDGET_MS = Number(process.env.E2E_BUDGET_MS ?? 15 * 60_000);
 const STEP_TIMEOUT_MS = 20_000;
 const NAV_TIMEOUT_MS = 45_000;
 const IMPORT_TIMEOUT_MS = 150_000;
@@ -556,6 +556,94 @@ async function scenarioCorrections() {
   assert(drift.length === 0, `${drift.length} other activities changed`);
 }
 
+// Issue 17: Billed differences (from scenario 3's billed activities), QuickBooks changes (an edit and a
+// deletion made inside QuickBooks), both choices in the Preview, and the audit Download CSV.
+async function scenarioReviewPages() {
+  assert(state.firstImport, "skipped: needs the imports of scenarios 2 and 3");
+  const { range } = state.firstImport;
+  const { page } = await newSession();
+  await login(page, ADMIN);
+  await ensureCompany(page, SANDBOX_COMPANY);
+  const nav = page.getByRole("navigation", { name: "Main" });
+
+  await nav.getByRole("link", { name: "Billed differences" }).click();
+  await page.waitForURL(/\/billed-differences/);
+  await page.getByRole("heading", { name: "Billed differences" }).waitFor();
+  await page.locator("main table tbody tr").first().waitFor();
+  const billed = await tableRows(page);
+  assert(billed.length >= 2, `Billed differences lists ${JSON.stringify(billed)}`);
+  await shot(page, "i17-billed-differences");
+  const csv = await page.request.get(`${base}/api/billed-differences`);
+  const csvText = await csv.text();
+  assert(csv.ok() && csvText.includes("Amount difference") && csvText.trim().split("\n").length === billed.length + 1, `the CSV download reads ${csvText.slice(0, 200)}`);
+  const first = page.locator("table tbody tr").first();
+  await first.getByLabel(/^Note for/).fill("Credit note E2E-1");
+  await first.getByRole("button", { name: /^Mark resolved/ }).click();
+  await page.waitForURL(/resolved=1/);
+  await page.getByText("Credit note E2E-1").waitFor();
+  assert((await tableRows(page)).length === billed.length - 1, "Mark resolved did not take the row off the list");
+  await shot(page, "i17-billed-resolved");
+
+  const { data: tas } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: range.from, to: range.to, limit: 1000 });
+  const unbilled = tas.activities.filter((a) => a.billableStatus !== "HasBeenBilled" && a.hours < 20);
+  const [toEdit, toDelete] = unbilled;
+  await control("qbo-edit-time-activity", { realmId: SANDBOX_REALM, id: toEdit.id, hours: toEdit.hours + 2, minutes: toEdit.minutes });
+  await control("qbo-delete-time-activity", { realmId: SANDBOX_REALM, id: toDelete.id });
+  await nav.getByRole("link", { name: "QuickBooks changes" }).click();
+  await page.waitForURL(/\/quickbooks-changes/);
+  await page.getByRole("heading", { name: "QuickBooks changes" }).waitFor();
+  await page.getByRole("button", { name: "Check QuickBooks now" }).click();
+  await page.waitForURL(/scanned=/);
+  const changes = page.locator("table tbody tr");
+  assert((await changes.count()) === 2, `QuickBooks changes lists ${JSON.stringify(await tableRows(page))}`);
+  const deletedRow = changes.filter({ hasText: "Deleted in QuickBooks" });
+  const editedRow = changes.filter({ hasNotText: "Deleted in QuickBooks" });
+  assert((await deletedRow.count()) === 1 && (await editedRow.count()) === 1, "not one edited and one deleted row");
+  assert((await editedRow.innerText()).includes(`${toEdit.hours + toEdit.minutes / 60 + 2}`.replace(/\.0+$/, "")), `the edited row reads ${await editedRow.innerText()}`);
+  await shot(page, "i17-quickbooks-changes");
+  // Keep the deletion here; the edit is decided inside the Preview.
+  await deletedRow.getByRole("button", { name: /^Keep QuickBooks version of / }).click();
+  await page.waitForURL(/done=1&decision=keep/);
+  await page.getByText("QuickBooks version kept").first().waitFor();
+
+  await newImport(page);
+  await selectRange(page, range, { quickPick: "Last month" });
+  await confirmMapping(page);
+  const section = page.locator("section", { has: page.getByRole("heading", { name: "Changed in QuickBooks since imported (2)" }) });
+  await section.waitFor();
+  assert(Number(await statValue(page, "New")) === 0, `the preview shows ${await statValue(page, "New")} new (the kept deletion must stay deleted)`);
+  assert(Number(await statValue(page, "To update")) === 0, `the preview shows ${await statValue(page, "To update")} to update before any choice on the edit`);
+  await section.locator("tbody tr").filter({ hasNotText: "Deleted in QuickBooks" }).getByRole("button", { name: /^Restore from actiTIME / }).click();
+  await page.waitForURL(/\/preview\?refreshed=1/);
+  assert(Number(await statValue(page, "To update")) === 1, `after Restore from actiTIME the preview shows ${await statValue(page, "To update")} to update`);
+  await shot(page, "i17-preview-qbo-changes");
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: path.join(OUT, "i17-preview-qbo-changes-closeup.png"), timeout: STEP_TIMEOUT_MS });
+  await startImport(page);
+  const counts = await waitForEnd(page);
+  assert(counts.created === 0 && counts.updated === 1 && counts.failed === 0, `the import did ${JSON.stringify(counts)}`);
+  const { data: after } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: range.from, to: range.to, limit: 1000 });
+  const restored = after.activities.find((a) => a.id === toEdit.id);
+  assert(restored && restored.hours === toEdit.hours && restored.minutes === toEdit.minutes, `the restored edit reads ${JSON.stringify(restored)}`);
+  assert(after.total === tas.total - 1 && !after.activities.some((a) => a.id === toDelete.id), `QuickBooks has ${after.total} activities, expected ${tas.total - 1} (the deletion kept)`);
+
+  const download = page.getByRole("link", { name: "Download CSV of this import's items" });
+  const href = await download.getAttribute("href");
+  const audit = await page.request.get(`${base}${href}`);
+  const auditText = await audit.text();
+  assert(audit.ok() && auditText.includes("SyncToken sent") && auditText.includes(",updated,"), `the audit CSV reads ${auditText.slice(0, 200)}`);
+  await shot(page, "i17-import-detail-download");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "QuickBooks changes" }).click();
+  await page.waitForURL(/\/quickbooks-changes/);
+  await page.getByRole("heading", { name: "QuickBooks changes" }).waitFor();
+  await page.locator("main table tbody tr").first().waitFor();
+  const left = await tableRows(page);
+  assert(left.length === 1 && left[0].join(" ").includes("Deleted in QuickBooks") && left[0].join(" ").includes("QuickBooks version kept"), `after the import QuickBooks changes lists ${JSON.stringify(left)}`);
+  await shot(page, "i17-quickbooks-changes-after-import");
+  const anonymous = await fetch(`${base}${href}`, { redirect: "manual" });
+  assert(anonymous.status === 401, `the audit CSV without a session answers ${anonymous.status}`);
+}
+
 async function scenarioInterrupt() {
   assert(state.firstImport, "skipped: needs the rules of scenario 2");
   const range = { from: monthRange(3).from, to: monthRange(2).to };
@@ -1066,6 +1154,7 @@ async function main() {
     await run("1. Sign in, connect two companies, switch, log out (issue 4)", scenarioSignIn, 60_000);
     await run("2. New Import for last month: map, preview, run, history, detail (issue 7)", scenarioFirstImport, 180_000);
     await run("3. Corrections after actiTIME edits and QuickBooks billing (issue 7)", scenarioCorrections, 180_000);
+    await run("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV (issue 17)", scenarioReviewPages, 240_000);
     await run("4. Interrupt a two-month import, prepare the re-run (issue 7)", scenarioInterrupt, 150_000);
     await run("5. Second admin: cannot start while one runs, no Interrupt on another's import (issue 7)", scenarioTwoAdmins, 90_000);
     await run("4b. The re-run after the interrupt completes (issue 7)", scenarioRerunCompletes, 180_000);

@@ -41,6 +41,22 @@ async function receiver(statuses: number[]) {
 }
 
 describe("webhook", () => {
+  it("goes through the outbound guard: a webhook whose name resolves to a private address is refused and nothing is dialled", async () => {
+    const dialled: string[] = [];
+    const { createGuardedFetch } = await import("@/lib/actitime/outbound");
+    const guarded = createGuardedFetch({
+      policy: { production: true, allowedHosts: [] },
+      resolve: async () => [{ address: "10.1.2.3", family: 4 }],
+      connect: async (url) => {
+        dialled.push(url.href);
+        return new Response(null, { status: 200 });
+      },
+    });
+    const result = await deliverWebhook("https://hooks.example.test/in", "k", { event: "test" }, { fetch: guarded, baseDelayMs: 1, maxAttempts: 2 });
+    expect(result.ok).toBe(false);
+    expect(dialled).toEqual([]);
+  });
+
   it("signs the body with HMAC-SHA256 over timestamp.body and retries 5xx with backoff until it is taken", async () => {
     const r = await receiver([503, 500, 200]);
     const result = await deliverWebhook(r.url, "s3cret", { event: "test", n: 1 }, { baseDelayMs: 5 });

@@ -72,6 +72,20 @@ export interface WriteContext {
   rules: CompanyRules;
   /** Writes made "inside QBO" (seed, control page) skip API-only refusals: payroll, billed lock. */
   system: boolean;
+  /** The QBO user making an edit inside QuickBooks; recorded as MetaData.LastModifiedByRef [I]. */
+  modifiedBy?: string;
+}
+
+/** Reference §7: CDC looks back at most 30 days and answers at most 1,000 objects per entity. */
+export const CDC_MAX_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
+export const CDC_MAX_OBJECTS = 1000;
+
+function metaData(createTime: string, ctx: WriteContext): JsonObject {
+  const meta: JsonObject = { CreateTime: createTime, LastUpdatedTime: formatQboDateTime(ctx.nowMs) };
+  // Inferred [I]: Intuit's ModificationMetaData type has LastModifiedByRef; the reference does not
+  // say when it is filled. The emulator fills it for edits made by a named person inside QBO.
+  if (ctx.modifiedBy) meta["LastModifiedByRef"] = { value: ctx.modifiedBy, name: ctx.modifiedBy };
+  return meta;
 }
 
 export interface CompanyData {
@@ -83,6 +97,8 @@ export interface CompanyData {
   settingsUpdatedAtMs: number;
   nextId: number;
   entities: Record<EntityName, JsonObject[]>;
+  /** Deleted transactions (Id → deletion time, epoch ms), for CDC; absent in older snapshots. */
+  deleted?: Partial<Record<EntityName, Record<string, number>>>;
 }
 
 function emptyEntities<T>(make: () => T): Record<EntityName, T> {
@@ -157,6 +173,8 @@ export class Company {
   /** TimeActivity Ids by TxnDate plus the sorted distinct dates, for date-range queries on 100k rows. */
   private readonly activitiesByDate = new Map<string, Set<string>>();
   private readonly activityDates: string[] = [];
+  /** Deleted objects: Id → deletion time (epoch ms), what CDC answers as `status: "Deleted"`. */
+  private readonly tombstones: Record<EntityName, Map<string, number>> = emptyEntities(() => new Map());
 
   constructor(data: CompanyData) {
     this.realmId = data.realmId;
@@ -169,6 +187,7 @@ export class Company {
     for (const kind of ENTITY_NAMES) {
       const rows = [...data.entities[kind]].sort((a, b) => Number(a["Id"]) - Number(b["Id"]));
       for (const row of rows) this.store(kind, cloneJson(row), undefined);
+      for (const [id, at] of Object.entries(data.deleted?.[kind] ?? {})) this.tombstones[kind].set(id, at);
     }
   }
 
@@ -197,6 +216,7 @@ export class Company {
       settingsUpdatedAtMs: this.settingsUpdatedAtMs,
       nextId: this.nextId,
       entities,
+      deleted: Object.fromEntries(ENTITY_NAMES.map((kind) => [kind, Object.fromEntries(this.tombstones[kind])])),
     };
   }
 
@@ -256,10 +276,7 @@ export class Company {
       ...built,
       Id: getString(existing, "Id") ?? "",
       SyncToken: String(Number(existing["SyncToken"]) + 1),
-      MetaData: {
-        CreateTime: getString(getObject(existing, "MetaData") ?? {}, "CreateTime") ?? formatQboDateTime(ctx.nowMs),
-        LastUpdatedTime: formatQboDateTime(ctx.nowMs),
-      },
+      MetaData: metaData(getString(getObject(existing, "MetaData") ?? {}, "CreateTime") ?? formatQboDateTime(ctx.nowMs), ctx),
       domain: "QBO",
       sparse: false,
     };
@@ -276,7 +293,37 @@ export class Company {
     this.assertBooksOpen(getString(existing, "TxnDate"));
     const id = getString(existing, "Id") ?? "";
     this.unstore(kind, existing);
+    this.tombstones[kind].set(id, ctx.nowMs);
     return { status: "Deleted", domain: "QBO", Id: id };
+  }
+
+  /**
+   * Change Data Capture (reference §7): the objects of `kinds` changed at or after `sinceMs`, and
+   * the deleted ones as `{ domain, status: "Deleted", Id, MetaData: { LastUpdatedTime } }`.
+   * Shape: `CDCResponse[0].QueryResponse[]`, one entry per entity asked for, `{ <Entity>: [...],
+   * startPosition, maxResults, totalCount }`. Inferred [I]: the order (by LastUpdatedTime, then
+   * Id), the paging fields on each QueryResponse, and that past 1,000 objects the oldest 1,000 are
+   * answered (`totalCount` says how many there were). The reference says Intuit's CDC does not
+   * serve TimeActivity; the emulator serves it as the issue asks (see lib/import/drift.ts, which
+   * falls back to a bulk re-read when CDC refuses it).
+   */
+  cdc(kinds: EntityName[], sinceMs: number): JsonObject {
+    const responses: JsonObject[] = kinds.map((kind) => {
+      const changed: { at: number; id: string; row: JsonObject }[] = [];
+      for (const row of this.entities[kind].values()) {
+        const at = parseQboInstant(getString(getObject(row, "MetaData") ?? {}, "LastUpdatedTime") ?? "") ?? 0;
+        if (at >= sinceMs) changed.push({ at, id: getString(row, "Id") ?? "", row });
+      }
+      for (const [id, at] of this.tombstones[kind]) {
+        if (at >= sinceMs) changed.push({ at, id, row: { domain: "QBO", status: "Deleted", Id: id, MetaData: { LastUpdatedTime: formatQboDateTime(at) } } });
+      }
+      changed.sort((a, b) => a.at - b.at || Number(a.id) - Number(b.id));
+      const page = changed.slice(0, CDC_MAX_OBJECTS).map((c) => cloneJson(c.row));
+      const response: JsonObject = { startPosition: 1, maxResults: page.length, totalCount: changed.length };
+      if (page.length > 0) response[kind] = page;
+      return response;
+    });
+    return { CDCResponse: [{ QueryResponse: responses }] };
   }
 
   /** What invoicing does: `BillableStatus` becomes HasBeenBilled (reference §2.1). */

@@ -5,7 +5,7 @@
  *   …/v3/company/{realmId}/{query|preferences|companyinfo/{realmId}|batch|<entity>[/{id}]}
  */
 import { randomUUID } from "node:crypto";
-import { canonicalEntityName, Company, type CompanyData, type CompanyRules, type CompanySettings, type EntityName, type WriteContext } from "./company";
+import { CDC_MAX_LOOKBACK_MS, canonicalEntityName, Company, type CompanyData, type CompanyRules, type CompanySettings, type EntityName, type WriteContext } from "./company";
 import { authenticationFailedBody, faults, QboFault, throttleJsonBody, throttleXmlBody } from "./faults";
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from "./json";
 import { DEFAULT_LIMITS, MINUTE_MS, RealmLimiter, type QboLimits, type ThrottleReason } from "./limits";
@@ -13,7 +13,7 @@ import { DEFAULT_REFRESH_TOKEN_GRACE_MS, OAuthServer, type OAuthData } from "./o
 import { createPrng } from "@/lib/prng";
 import { parseQuery } from "./query";
 import { buildCompany, SEED_COMPANIES, type CompanySeed } from "./seed";
-import { formatQboDateTime } from "./time";
+import { formatQboDateTime, parseQboInstant } from "./time";
 
 /** Reference §4: at most 30 items per batch request. */
 export const BATCH_MAX_ITEMS = 30;
@@ -97,6 +97,8 @@ export interface QboRealmStats {
   delete: number;
   batch: number;
   batchItems: number;
+  /** Change Data Capture requests. */
+  cdc: number;
   /** Token-endpoint exchanges (authorization_code and refresh_token grants) and revokes. */
   token: number;
   revoke: number;
@@ -138,7 +140,7 @@ export interface QboEmulator {
   /** What invoicing does: BillableStatus becomes HasBeenBilled, SyncToken bumps. */
   markBilled(realmId: string, ids: string[]): JsonObject[];
   /** An edit made by a person inside QBO (no SyncToken check; bumps SyncToken). */
-  editTimeActivity(realmId: string, id: string, patch: JsonObject): JsonObject;
+  editTimeActivity(realmId: string, id: string, patch: JsonObject, modifiedBy?: string): JsonObject;
   deleteTimeActivity(realmId: string, id: string): void;
   /** Inserts TimeActivities directly (seeding large companies for benchmarks); returns their Ids. */
   insertTimeActivities(realmId: string, bodies: JsonObject[]): string[];
@@ -172,6 +174,7 @@ function emptyStats(): QboRealmStats {
     delete: 0,
     batch: 0,
     batchItems: 0,
+    cdc: 0,
     token: 0,
     revoke: 0,
     throttled: 0,
@@ -447,6 +450,7 @@ class Emulator implements QboEmulator {
       return { CompanyInfo: company.companyInfo() };
     }
     if (resource === "batch" && method === "POST") return this.batch(company, bodyText, stats);
+    if (resource === "cdc" && method === "GET") return this.cdc(url, company, stats);
 
     const kind = canonicalEntityName(resource);
     if (!kind) throw faults.unsupportedOperation(`Unsupported path /${rest.join("/")}`);
@@ -478,6 +482,28 @@ class Emulator implements QboEmulator {
       return company.create(kind, input, ctx);
     }
     throw faults.unsupportedOperation(`Operation ${operation} is not supported`);
+  }
+
+  /**
+   * Reference §7: `GET cdc?entities=A,B&changedSince=<datetime>`, at most 30 days back. Inferred [I]:
+   * the Fault for a look-back past 30 days or a bad datetime (a validation Fault naming
+   * changedSince; Intuit's code is not in the reference).
+   */
+  private cdc(url: URL, company: Company, stats: QboRealmStats): JsonObject {
+    stats.cdc += 1;
+    const entities = (url.searchParams.get("entities") ?? "").split(",").map((e) => e.trim()).filter(Boolean);
+    if (entities.length === 0) throw faults.requiredMissing("entities");
+    const kinds = entities.map((e) => {
+      const kind = canonicalEntityName(e);
+      if (!kind) throw faults.invalidProperty("entities", `${e} is not an entity CDC knows`);
+      return kind;
+    });
+    const changedSince = url.searchParams.get("changedSince");
+    if (!changedSince) throw faults.requiredMissing("changedSince");
+    const sinceMs = parseQboInstant(changedSince);
+    if (sinceMs === undefined) throw faults.invalidProperty("changedSince", `changedSince ${changedSince} is not a datetime`);
+    if (this.now() - sinceMs > CDC_MAX_LOOKBACK_MS) throw faults.invalidProperty("changedSince", "changedSince must be within the last 30 days");
+    return company.cdc(kinds, sinceMs);
   }
 
   /** Reference §4: ≤ 30 items, each answered by bId with its own Fault; HTTP 200 overall. */
@@ -635,8 +661,8 @@ class Emulator implements QboEmulator {
     return this.company(realmId).markBilled(ids, this.now());
   }
 
-  editTimeActivity(realmId: string, id: string, patch: JsonObject): JsonObject {
-    return this.company(realmId).update("TimeActivity", { ...patch, Id: id, sparse: true }, this.writeContext(true));
+  editTimeActivity(realmId: string, id: string, patch: JsonObject, modifiedBy?: string): JsonObject {
+    return this.company(realmId).update("TimeActivity", { ...patch, Id: id, sparse: true }, { ...this.writeContext(true), ...(modifiedBy ? { modifiedBy } : {}) });
   }
 
   deleteTimeActivity(realmId: string, id: string): void {

@@ -14,6 +14,7 @@ import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from 
 import { formatDateTime, formatHours, STATUS_LABEL } from "../_components/steps";
 import { interruptAction } from "./actions";
 import { ImportProgress } from "./progress";
+import { AuditDownload } from "./audit-download";
 
 export const metadata: Metadata = { title: "Import" };
 
@@ -54,6 +55,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
             </span>
           </span>
         }
+        actions={<AuditDownload importId={imp.id} />}
       />
       {query.error ? <div className="mb-4"><Alert tone="error">{query.error}</Alert></div> : null}
       <ImportProgress

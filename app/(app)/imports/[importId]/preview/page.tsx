@@ -13,6 +13,7 @@ import { ChecksPanel } from "../../_components/checks-panel";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
+import { loadPreviewQboChanges, PreviewQboChanges } from "./qbo-changes";
 
 export const metadata: Metadata = { title: "New Import · Preview" };
 
@@ -44,6 +45,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const start = startImportAction.bind(null, importId, imp.draftRevision);
   const refresh = refreshPreviewAction.bind(null, importId);
   const base = `/imports/${importId}/preview`;
+  const qboChanges = await loadPreviewQboChanges(db, connection.id, { dateFrom: imp.dateFrom!, dateTo: imp.dateTo! });
   return (
     <>
       <WizardSteps importId={importId} current="preview" reached={imp.step} />
@@ -122,6 +124,8 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
           </ul>
         </section>
       ) : null}
+
+      <PreviewQboChanges importId={importId} {...qboChanges} />
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <ItemFilters base={base} current={filter} filters={FILTERS} />

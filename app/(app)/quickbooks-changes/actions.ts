@@ -1,0 +1,98 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { getConnection } from "@/db/queries/connections";
+import { getImport } from "@/db/queries/imports";
+import { getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { decideQboChanges, QboChangeError, scanQboChanges } from "@/lib/import/drift";
+import { preparePreview } from "@/lib/import/prepare";
+import { actitimeClientForAdmin } from "@/lib/import/source";
+import { qboClientFor } from "@/lib/qbo/connect";
+import { loadQboDirectory } from "@/lib/qbo/directory";
+import { QboFault } from "@/lib/qbo/faults";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The chosen rows and decision of a QboChangesTable form. */
+function choiceFrom(form: FormData): { ids: string[]; decision: "keep" | "restore" } | { error: string } {
+  const one = form.get("one");
+  let ids: string[];
+  let decision: unknown;
+  if (typeof one === "string" && one) {
+    const [id, d] = one.split(":");
+    ids = [id ?? ""];
+    decision = d;
+  } else {
+    ids = form.getAll("id").map(String);
+    decision = form.get("decision");
+  }
+  if (decision !== "keep" && decision !== "restore") return { error: "Choose Keep QuickBooks version or Restore from actiTIME." };
+  if (ids.length === 0) return { error: "Check at least one activity first." };
+  if (ids.length > 5000 || ids.some((id) => !UUID.test(id))) return { error: "Some of these changes are no longer open; reload the page." };
+  return { ids, decision };
+}
+
+/** Keep / Restore on the QuickBooks changes page (current company of the signed-in account). */
+export async function decideAction(form: FormData) {
+  const session = await requireSession();
+  const { current } = await getCurrentCompany(session);
+  if (!current) redirect("/quickbooks-changes");
+  const choice = choiceFrom(form);
+  let message: string;
+  if ("error" in choice) message = `error=${encodeURIComponent(choice.error)}`;
+  else {
+    try {
+      const n = await decideQboChanges(await getDb(), current.id, session.adminId, choice.ids, choice.decision);
+      message = `done=${n}&decision=${choice.decision}`;
+    } catch (error) {
+      if (!(error instanceof QboChangeError)) throw error;
+      message = `error=${encodeURIComponent(error.message)}`;
+    }
+  }
+  redirect(`/quickbooks-changes?${message}`);
+}
+
+/** Check QuickBooks now: the drift scan of the current company. */
+export async function scanAction() {
+  const session = await requireSession();
+  const { current } = await getCurrentCompany(session);
+  if (!current) redirect("/quickbooks-changes");
+  if (current.status !== "connected") redirect(`/quickbooks-changes?error=${encodeURIComponent(`${current.companyName} needs to be reconnected first.`)}`);
+  const db = await getDb();
+  let query: string;
+  try {
+    const stats = await scanQboChanges({ db, qbo: qboClientFor(db, current) }, current.id);
+    query = `scanned=${stats.rows}`;
+  } catch (error) {
+    if (!(error instanceof QboFault)) throw error;
+    query = `error=${encodeURIComponent(`QuickBooks could not be read: ${error.message}`)}`;
+  }
+  redirect(`/quickbooks-changes?${query}`);
+}
+
+/** The same choices inside an import's Preview: applied, then the preview is rebuilt with them. */
+export async function decideInPreviewAction(importId: string, form: FormData) {
+  const session = await requireSession();
+  const db = await getDb();
+  const imp = await getImport(db, session.accountId, importId, session.adminId);
+  if (!imp || imp.status !== "draft" || imp.createdByAdminId !== session.adminId) redirect("/imports");
+  const connection = await getConnection(db, session.accountId, imp.connectionId);
+  if (!connection) redirect("/imports");
+  const back = `/imports/${importId}/preview`;
+  const choice = choiceFrom(form);
+  if ("error" in choice) redirect(`${back}?error=${encodeURIComponent(choice.error)}`);
+  try {
+    await decideQboChanges(db, connection.id, session.adminId, choice.ids, choice.decision);
+  } catch (error) {
+    if (!(error instanceof QboChangeError)) throw error;
+    redirect(`${back}?error=${encodeURIComponent(error.message)}`);
+  }
+  const qbo = qboClientFor(db, connection);
+  const actitime = await actitimeClientForAdmin(db, session.accountId, session.adminId);
+  const directory = await loadQboDirectory(db, connection.id, qbo);
+  const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connection.id);
+  await preparePreview({ db, qbo, actitime, directory }, imp, { importTaskNames, importComments });
+  redirect(`${back}?refreshed=1`);
+}

@@ -1,0 +1,70 @@
+import { boolean, date, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, bigint } from "drizzle-orm/pg-core";
+import { admins } from "./accounts";
+import { qboConnections } from "./connections";
+
+export const qboChangeKind = pgEnum("qbo_change_kind", ["changed", "deleted"]);
+/** pending: nobody chose yet (imports behave as before); keep: QBO's version stays; restore: the next import writes ours back. */
+export const qboChangeDecision = pgEnum("qbo_change_decision", ["pending", "keep", "restore"]);
+
+/**
+ * A ledger activity changed or deleted inside QuickBooks since we wrote it (lib/import/drift.ts),
+ * one row per (connection, source key). `ledgerSyncToken` is the ledger's SyncToken when it was
+ * seen: once an import writes the activity again, the row no longer describes the ledger. "Keep
+ * QuickBooks version" is the ledger adopting `current` while QBO's SyncToken stays `qboSyncToken`
+ * and actiTIME's content stays what the ledger wrote (applied in the preview, lib/import/drift.ts).
+ */
+export const qboChanges = pgTable(
+  "qbo_changes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    sourceKey: text("source_key").notNull(),
+    qboId: text("qbo_id").notNull(),
+    txnDate: date("txn_date").notNull(),
+    kind: qboChangeKind("kind").notNull(),
+    /** What we wrote (ledger.written) and what QBO holds now (same shape; null when deleted). */
+    written: jsonb("written").notNull(),
+    current: jsonb("current"),
+    ledgerSyncToken: text("ledger_sync_token").notNull(),
+    qboSyncToken: text("qbo_sync_token"),
+    billed: boolean("billed").notNull().default(false),
+    /** MetaData.LastUpdatedTime and LastModifiedByRef of QBO's version (deletion time for deleted ones). */
+    changedAt: text("changed_at"),
+    changedBy: text("changed_by"),
+    decision: qboChangeDecision("decision").notNull().default("pending"),
+    decidedByAdminId: uuid("decided_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    /** Set when QBO and the ledger agree again (restored, or written anew by an import). */
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("qbo_changes_connection_key_unique").on(t.connectionId, t.sourceKey), index("qbo_changes_connection_date_idx").on(t.connectionId, t.txnDate)],
+);
+
+/**
+ * "Mark resolved" on a billed difference (an import item with status skipped_billed): who, when,
+ * the note, and the difference it resolved (a later import that finds another difference for the
+ * same activity opens it again). Never deleted: the history of resolutions.
+ */
+export const billedResolutions = pgTable(
+  "billed_resolutions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    sourceKey: text("source_key").notNull(),
+    importItemId: bigint("import_item_id", { mode: "number" }).notNull(),
+    /** beforeMinutes|afterMinutes|beforeAmountCents|afterAmountCents of the difference resolved. */
+    signature: text("signature").notNull(),
+    /** The difference as the worklist showed it (date, employee, customer, item, hours, amount), for the history. */
+    label: text("label").notNull(),
+    note: text("note").notNull(),
+    resolvedByAdminId: uuid("resolved_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("billed_resolutions_connection_key_idx").on(t.connectionId, t.sourceKey)],
+);

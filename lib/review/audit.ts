@@ -1,0 +1,77 @@
+// Audit export: one CSV row per item of an import (operation, status, actiTIME source key, QBO Id
+// and SyncToken, requestid, QuickBooks' error code and message, hours before and after).
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { importItems, imports, ledger } from "@/db/schema";
+import { toCsv } from "@/lib/csv";
+import type { DesiredActivity, WrittenActivity } from "@/lib/import/types";
+
+export const AUDIT_CSV_HEADER = [
+  "Seq",
+  "Entity",
+  "Operation",
+  "Status",
+  "actiTIME source key",
+  "Date",
+  "QuickBooks Id",
+  "SyncToken sent",
+  "SyncToken now",
+  "requestid",
+  "Attempts",
+  "Error code",
+  "Error message",
+  "intuit_tid",
+  "Hours before",
+  "Hours after",
+];
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const hoursOf = (a: { hours: number; minutes: number }) => round2(a.hours + a.minutes / 60);
+
+/** The CSV of one import's items; null when the import is not one of this account's (drafts: their author's only). */
+export async function importAuditCsv(db: Db, accountId: string, adminId: string, importId: string): Promise<{ csv: string; filename: string } | null> {
+  const [imp] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
+  if (!imp || (imp.status === "draft" && imp.createdByAdminId !== adminId)) return null;
+  const items = await db
+    .select({ item: importItems, ledgerSyncToken: ledger.syncToken, ledgerImportId: ledger.lastImportId, ledgerQboId: ledger.qboId })
+    .from(importItems)
+    .leftJoin(ledger, and(eq(ledger.connectionId, imp.connectionId), eq(ledger.sourceKey, importItems.sourceKey)))
+    .where(eq(importItems.importId, importId))
+    .orderBy(asc(importItems.seq));
+  const rows = items.map(({ item, ledgerSyncToken, ledgerQboId }) => {
+    const desired = (item.desired ?? {}) as { activity?: DesiredActivity; syncToken?: string; billed?: { beforeMinutes: number; afterMinutes: number } };
+    const before = (item.before ?? null) as { written?: WrittenActivity; hours?: number } | null;
+    const isActivity = item.entity === "TimeActivity";
+    // A billed difference: what QBO holds (billed, left so) → what actiTIME now says.
+    const hoursBefore = !isActivity ? null : desired.billed ? round2(desired.billed.beforeMinutes / 60) : round2(before?.hours ?? (before?.written ? hoursOf(before.written) : 0));
+    const hoursAfter = !isActivity
+      ? null
+      : desired.billed
+        ? round2(desired.billed.afterMinutes / 60)
+        : item.operation === "delete"
+          ? 0
+          : desired.activity
+            ? hoursOf(desired.activity)
+            : hoursBefore;
+    const sameActivity = ledgerQboId !== null && ledgerQboId === item.qboId;
+    return [
+      item.seq,
+      item.entity,
+      item.operation,
+      item.status,
+      item.sourceKey,
+      desired.activity?.txnDate ?? before?.written?.txnDate ?? null,
+      item.qboId,
+      desired.syncToken ?? null,
+      isActivity && sameActivity ? ledgerSyncToken : null,
+      item.requestId,
+      item.attempts,
+      item.errorCode,
+      item.errorMessage,
+      item.intuitTid,
+      hoursBefore,
+      hoursAfter,
+    ];
+  });
+  return { csv: toCsv(AUDIT_CSV_HEADER, rows), filename: `import-${imp.dateFrom ?? "draft"}-${imp.dateTo ?? ""}-${imp.id.slice(0, 8)}.csv` };
+}
