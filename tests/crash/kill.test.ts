@@ -39,7 +39,7 @@ import { createPrng } from "@/lib/prng";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const WORKER = path.join("tests", "crash", "worker.ts");
 /** ~1,200 activities: 40 batches, enough for every kill to land while the import still runs. */
-const RECORDS = 1_200;
+const RECORDS = 2_400;
 const RANGE = { dateFrom: "2025-01-01", dateTo: "2025-04-30" };
 const SEPARATE = { importTaskNames: true, importComments: true };
 const KILLS = 11;
@@ -297,6 +297,8 @@ async function crashRun(replayRequestId: boolean, workerArgs: string[], cleanups
       QBO_API_BASE_URL: emulator.baseUrl,
       INTUIT_TOKEN_URL: `${emulator.baseUrl}/oauth2/tokens/bearer`,
       CRASH_IMPORT_ID: importId,
+      // The emulator enforces no limits here: a fast pacer minute keeps the first window's probe (issue 15) short.
+      QBO_PACE_TIME_SCALE: "20",
     };
     const plan = killPlan(replayRequestId ? 20_251 : 20_252);
     const log: string[] = [];

@@ -122,6 +122,8 @@ async function startApp(name: string, port: number, env: Record<string, string>)
       NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
       ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
       ALLOW_TEST_KNOBS: "1",
+      // The emulator enforces no limits here: a fast pacer minute keeps the first window's probe (issue 15) short.
+      QBO_PACE_TIME_SCALE: "20",
       IMPORT_LEASE_STALE_MS: String(LEASE_STALE_MS),
       IMPORT_RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS),
       ...env,
