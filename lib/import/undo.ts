@@ -87,8 +87,6 @@ export function undoTitle(imp: Pick<ImportRow, "dateFrom" | "dateTo">): string {
   return `Undo of ${imp.dateFrom} – ${imp.dateTo}`;
 }
 
-const hoursText = (w: WrittenActivity) => `${w.hours + w.minutes / 60} h`;
-
 /** Why this import cannot be undone now (in words), or undefined. Reads only the database. */
 async function refusalOf(db: Db, target: ImportRow): Promise<string | undefined> {
   if (target.status === "draft") return "Only a started import can be undone.";
@@ -123,7 +121,8 @@ async function refusalOf(db: Db, target: ImportRow): Promise<string | undefined>
   }
   const byImport = new Map<string, { title: string; dates: Set<string> }>();
   const ownByKey = new Map(own.map((h) => [h.sourceKey, h]));
-  const [ledgerNow] = [await db.select({ sourceKey: ledger.sourceKey, txnDate: ledger.txnDate }).from(ledger).where(and(eq(ledger.connectionId, target.connectionId), inArray(ledger.sourceKey, keys.slice(0, 500))))];
+  const laterKeys = [...new Set(later.map((r) => r.sourceKey))].slice(0, 500);
+  const ledgerNow = await db.select({ sourceKey: ledger.sourceKey, txnDate: ledger.txnDate }).from(ledger).where(and(eq(ledger.connectionId, target.connectionId), inArray(ledger.sourceKey, laterKeys)));
   const dateOf = new Map(ledgerNow.map((r) => [r.sourceKey, r.txnDate]));
   for (const r of later) {
     const entry = byImport.get(r.importId) ?? { title: r.kind === "undo" ? `the undo started ${r.startedAt?.toISOString().slice(0, 10) ?? ""}` : `the import of ${r.dateFrom} – ${r.dateTo}`, dates: new Set<string>() };
