@@ -20,7 +20,8 @@ import { importItems, imports, ledger, ledgerHistory } from "@/db/schema";
 import type { QboClient } from "@/lib/qbo/client";
 import { ImportRuleError, startImport, type Actor } from "./lifecycle";
 import { readActivitiesById } from "./qbo-activity";
-import type { ActivityItemPayload, ActivitySources, DesiredActivity, WrittenActivity } from "./types";
+import { refNames } from "./prepare";
+import type { ActivityItemPayload, ActivitySources, DesiredActivity, SnapshotRule, WrittenActivity } from "./types";
 
 export const UNDO_BILLED_NOTE = "Billed in QuickBooks: left as it is.";
 
@@ -232,13 +233,16 @@ export async function startUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Ac
   if (work === 0) throw new ImportRuleError("not_ready", "Nothing is left to undo: every activity is already as it was before this import (or billed).");
   const target = plan.target;
   const targetSummary = (target.summary ?? {}) as { names?: Record<string, string>; namesByRole?: unknown };
+  // Names of what the undo writes: its ledger refs are QuickBooks ids (`qbo:…`), also for entities the target created.
+  const names = new Map([...refNames(((target.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(targetSummary.names ?? {})]);
+  for (const e of plan.entitiesCreated) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const summary: UndoSummary = {
     kind: "undo",
     undoOf: { importId: target.id, dateFrom: target.dateFrom, dateTo: target.dateTo },
     previewedAt: now.toISOString(),
     counts: plan.counts,
     entitiesKept: plan.entitiesCreated.length,
-    names: targetSummary.names ?? {},
+    names: Object.fromEntries(names),
     namesByRole: targetSummary.namesByRole,
   };
   const draft = await db.transaction(async (tx) => {

@@ -30,6 +30,7 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
   const title = `${imp.kind === "undo" ? "Undo of" : "Import"} ${imp.dateFrom} – ${imp.dateTo}`;
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
   const names = new Map([...refNames(rules), ...Object.entries(((imp.summary ?? {}) as { names?: Record<string, string> }).names ?? {})]);
+  for (const e of plan?.entitiesCreated ?? []) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const name = (ref: string | null | undefined, none: string) => (ref ? (names.get(ref) ?? ref.replace(/^qbo:/, "QuickBooks #")) : none);
   const hours = (w: WrittenActivity | null) => (w ? formatHours(w.hours + w.minutes / 60) : "—");
   const start = startUndoAction.bind(null, importId);
@@ -48,10 +49,10 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
           <section aria-labelledby="undo-summary" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <h2 id="undo-summary" className="text-base font-semibold">What undoing will do in QuickBooks</h2>
             <ul className="mt-2 list-disc pl-5 text-sm text-slate-700">
-              <li>{c!.delete} activities this import created will be deleted.</li>
-              <li>{c!.restore} activities it changed will be put back as they were before it.</li>
-              <li>{c!.recreate} activities it deleted will be created again.</li>
-              <li>{c!.billed} billed in QuickBooks since are left alone.</li>
+              {c!.delete > 0 ? <li>{c!.delete} activities this import created will be deleted.</li> : null}
+              {c!.restore > 0 ? <li>{c!.restore} activities it changed will be put back as they were before it.</li> : null}
+              {c!.recreate > 0 ? <li>{c!.recreate} activities it deleted will be created again.</li> : null}
+              {c!.billed > 0 ? <li>{c!.billed} billed in QuickBooks since then are left alone (listed below).</li> : null}
               {c!.nothing > 0 ? <li>{c!.nothing} are already as they were before the import.</li> : null}
             </ul>
             {plan.entitiesCreated.length > 0 ? (
