@@ -15,9 +15,9 @@ export const metadata: Metadata = { title: "Undo this import" };
 const LISTED = 500;
 
 const WHAT: Record<UndoStepKind, string> = {
-  delete: "Deleted (this import created it)",
-  restore: "Put back as it was",
-  recreate: "Re-created (this import deleted it)",
+  delete: "Delete",
+  restore: "Put back",
+  recreate: "Create again",
   billed: "Billed: left alone",
   nothing: "Nothing to do",
 };
@@ -34,7 +34,9 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
   const name = (ref: string | null | undefined, none: string) => (ref ? (names.get(ref) ?? ref.replace(/^qbo:/, "QuickBooks #")) : none);
   const hours = (w: WrittenActivity | null) => (w ? formatHours(w.hours + w.minutes / 60) : "—");
   const start = startUndoAction.bind(null, importId);
-  const shownSteps = (plan?.steps ?? []).filter((s) => s.kind !== "nothing");
+  // Billed ones first: they are what the undo does not do.
+  const shownSteps = (plan?.steps ?? []).filter((s) => s.kind !== "nothing").sort((a, b) => Number(b.kind === "billed") - Number(a.kind === "billed"));
+  const n = (count: number, one: string, many: string) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
   const c = plan?.counts;
   return (
     <>
@@ -49,11 +51,11 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
           <section aria-labelledby="undo-summary" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
             <h2 id="undo-summary" className="text-base font-semibold">What undoing will do in QuickBooks</h2>
             <ul className="mt-2 list-disc pl-5 text-sm text-slate-700">
-              {c!.delete > 0 ? <li>{c!.delete} activities this import created will be deleted.</li> : null}
-              {c!.restore > 0 ? <li>{c!.restore} activities it changed will be put back as they were before it.</li> : null}
-              {c!.recreate > 0 ? <li>{c!.recreate} activities it deleted will be created again.</li> : null}
-              {c!.billed > 0 ? <li>{c!.billed} billed in QuickBooks since then are left alone (listed below).</li> : null}
-              {c!.nothing > 0 ? <li>{c!.nothing} are already as they were before the import.</li> : null}
+              {c!.delete > 0 ? <li>{n(c!.delete, "activity this import created is deleted.", "activities this import created are deleted.")}</li> : null}
+              {c!.restore > 0 ? <li>{n(c!.restore, "activity it changed is put back as it was before it.", "activities it changed are put back as they were before it.")}</li> : null}
+              {c!.recreate > 0 ? <li>{n(c!.recreate, "activity it deleted is created again.", "activities it deleted are created again.")}</li> : null}
+              {c!.billed > 0 ? <li>{n(c!.billed, "activity billed in QuickBooks since then is left alone", "activities billed in QuickBooks since then are left alone")} (listed first below).</li> : null}
+              {c!.nothing > 0 ? <li>{n(c!.nothing, "activity is", "activities are")} already as before the import.</li> : null}
             </ul>
             {plan.entitiesCreated.length > 0 ? (
               <div className="mt-3 text-sm text-slate-700">
@@ -90,13 +92,13 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
                   const a = (s.back ?? s.now)!;
                   return (
                     <tr key={s.key} data-undo={s.kind}>
-                      <td className="px-4 py-2">{WHAT[s.kind]}</td>
-                      <td className="px-4 py-2 tabular-nums">{a.txnDate}</td>
+                      <td className={`whitespace-nowrap px-4 py-2 ${s.kind === "billed" ? "font-medium text-amber-800" : ""}`}>{WHAT[s.kind]}</td>
+                      <td className="whitespace-nowrap px-4 py-2 tabular-nums">{a.txnDate}</td>
                       <td className="px-4 py-2">{name(a.employeeRef, "—")}</td>
                       <td className="px-4 py-2">{name(a.customerRef, "No customer (leave)")}</td>
                       <td className="px-4 py-2">{name(a.itemRef, "—")}</td>
-                      <td className="px-4 py-2 text-right tabular-nums">{hours(s.now)}</td>
-                      <td className="px-4 py-2 text-right tabular-nums">{s.kind === "billed" ? hours(s.now) : hours(s.back)}</td>
+                      <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{hours(s.now)}</td>
+                      <td className="whitespace-nowrap px-4 py-2 text-right tabular-nums">{s.kind === "billed" ? hours(s.now) : hours(s.back)}</td>
                     </tr>
                   );
                 })}
