@@ -10,7 +10,7 @@
 //            ledger version so a plan computed before it is refused.
 import { and, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems, imports, ledger, qboConnections } from "@/db/schema";
+import { importItems, imports, ledger, ledgerHistory, qboConnections } from "@/db/schema";
 import { ACTIVE_IMPORT_STATUSES, type ImportItemRow, type ImportRow } from "./imports";
 import { deterministicRequestId } from "@/lib/qbo/client";
 import type { ActivityItemPayload } from "@/lib/import/types";
@@ -192,6 +192,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
       const ids = new Set(landed.map((r) => r.id));
       const rows = written.filter((o) => ids.has(o.item.id)).map((o) => ledgerRowOf(imp, o));
       if (rows.length > 0) {
+        await recordLedgerHistory(tx, imp, rows.map((r) => ({ sourceKey: r.sourceKey, qboIdAfter: r.qboId, operation: written.find((o) => o.activity.key === r.sourceKey)!.status, ledgerOnly: false })), now);
         await tx
           .insert(ledger)
           .values(rows)
@@ -216,6 +217,8 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
     if (deleted.length > 0) {
       const landed = await tx.update(importItems).set({ status: "deleted", updatedAt: now }).where(fence(deleted)).returning({ id: importItems.id, sourceKey: importItems.sourceKey });
       if (landed.length > 0) {
+        const ledgerOnly = new Set(deleted.filter((o) => (o.item.desired as ActivityItemPayload | null)?.ledgerOnly).map((o) => o.item.id));
+        await recordLedgerHistory(tx, imp, landed.map((r) => ({ sourceKey: r.sourceKey, qboIdAfter: null, operation: "deleted", ledgerOnly: ledgerOnly.has(r.id) })), now);
         await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, landed.map((r) => r.sourceKey))));
         ledgerWrites += landed.length;
       }
@@ -286,6 +289,39 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
     if ("lease" in authority && held.length === 0) throw new LeaseLostError(authority.lease);
     return { committed: [...committed], ledgerWrites };
   });
+}
+
+/**
+ * Ledger history (issue 17 §3): the rows about to change, as they are now, kept with the import that
+ * changes them — in the commit's own transaction, so history and ledger never disagree.
+ */
+async function recordLedgerHistory(
+  tx: Tx,
+  imp: Pick<ImportRow, "id" | "connectionId">,
+  changes: { sourceKey: string; qboIdAfter: string | null; operation: "created" | "updated" | "deleted"; ledgerOnly: boolean }[],
+  now: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const current = await tx
+    .select()
+    .from(ledger)
+    .where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, changes.map((c) => c.sourceKey))));
+  const byKey = new Map(current.map((r) => [r.sourceKey, r]));
+  await tx.insert(ledgerHistory).values(
+    changes.map((c) => {
+      const row = byKey.get(c.sourceKey);
+      return {
+        connectionId: imp.connectionId,
+        importId: imp.id,
+        sourceKey: c.sourceKey,
+        operation: c.operation,
+        qboIdAfter: c.qboIdAfter,
+        before: row ? { qboId: row.qboId, syncToken: row.syncToken, txnDate: row.txnDate, written: row.written, sources: row.sources } : null,
+        ledgerOnly: c.ledgerOnly,
+        createdAt: now,
+      };
+    }),
+  );
 }
 
 /** The ledger row of a written activity (one place, so what a row holds can change here alone). */

@@ -1,11 +1,13 @@
 import { sql } from "drizzle-orm";
-import { bigserial, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, bigserial, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, admins } from "./accounts";
 import { qboConnections } from "./connections";
 
 export const importStatus = pgEnum("import_status", ["draft", "running", "interrupting", "completed", "interrupted", "error"]);
 /** The wizard step a draft has reached: select → map → preview; then it runs. */
 export const importStep = pgEnum("import_step", ["select", "map", "preview"]);
+/** An import writes actiTIME time; an undo puts back what one import changed (issue 17 §3). */
+export const importKind = pgEnum("import_kind", ["import", "undo"]);
 
 /**
  * One run for a date range and selection. A draft belongs to its author only; once started, every
@@ -27,6 +29,9 @@ export const imports = pgTable(
      * accounts, and imports_one_active_per_realm keeps all but one of them from writing at once.
      */
     realmId: text("realm_id"),
+    kind: importKind("kind").notNull().default("import"),
+    /** For an undo: the import it undoes (same account and company). */
+    undoOfImportId: uuid("undo_of_import_id").references((): AnyPgColumn => imports.id, { onDelete: "set null" }),
     /** Bumped by every change to a draft (selection, mapping, preview); Start starts only the revision it was shown. */
     draftRevision: integer("draft_revision").notNull().default(0),
     createdByAdminId: uuid("created_by_admin_id")

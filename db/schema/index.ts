@@ -7,3 +7,4 @@ export * from "./pacing";
 export * from "./schedules";
 export * from "./notifications";
 export * from "./review";
+export * from "./ledger-history";

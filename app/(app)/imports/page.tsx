@@ -146,7 +146,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                     </td>
                     <td className="px-4 py-3">
                       <Link href={`/imports/${imp.id}`} className="font-medium text-brand-700 hover:underline">
-                        {imp.dateFrom} – {imp.dateTo}
+                        {imp.kind === "undo" ? `Undo of ${imp.dateFrom} – ${imp.dateTo}` : `${imp.dateFrom} – ${imp.dateTo}`}
                       </Link>
                     </td>
                     <td className="px-4 py-3">{scheduledByImport.has(imp.id) ? scheduleRunBy(scheduledByImport.get(imp.id)!) : adminName}</td>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { scheduledRunForImport, scheduleRunBy } from "@/lib/schedule/history";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { eq } from "drizzle-orm";
 import { admins } from "@/db/schema";
@@ -45,7 +46,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   return (
     <>
       <PageHeader
-        title={`Import ${imp.dateFrom} – ${imp.dateTo}`}
+        title={imp.kind === "undo" ? `Undo of ${imp.dateFrom} – ${imp.dateTo}` : `Import ${imp.dateFrom} – ${imp.dateTo}`}
         description={
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={status.tone}>{status.label}</Badge>
@@ -64,7 +65,14 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         interrupt={interrupt}
         initial={importProgress(imp)}
       />
-      {summary ? (
+      {imp.status === "completed" || imp.status === "interrupted" || imp.status === "error" ? (
+        <p className="mt-4">
+          <Link href={`/imports/${imp.kind === "undo" && imp.status !== "completed" && imp.undoOfImportId ? imp.undoOfImportId : imp.id}/undo`} className="inline-flex rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50">
+            {imp.kind === "undo" && imp.status !== "completed" ? "Finish this undo" : "Undo this import"}
+          </Link>
+        </p>
+      ) : null}
+      {summary && imp.kind !== "undo" ? (
         <>
           <p className="mt-4 text-sm text-slate-600">
             {imp.status === "completed"
