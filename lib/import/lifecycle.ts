@@ -1,10 +1,10 @@
 // Draft → running → completed / interrupted / error, with the rules the spec puts on each step:
 // drafts are private to their author, one import runs per company (the database decides), only the
 // admin who started an import may interrupt it.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, imports, qboConnections } from "@/db/schema";
-import { getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
+import { ACTIVE_IMPORT_STATUSES, getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
 import { LEDGER_MOVED_MESSAGE, ledgerUnchangedCondition, previewIsStale } from "@/db/queries/import-run";
 import { blockedReason, preflightChecks } from "./checks";
@@ -56,6 +56,12 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   if (connection.timeTrackingEnabled === false) {
     throw new ImportRuleError("time_tracking_off", "Time tracking is off in this QuickBooks company. Turn it on in QuickBooks (Settings → Time) and try again.");
   }
+  // An import already writing to this QuickBooks company (from this or another account) is the reason to
+  // give, before a stale preview: its own writes move the ledger, and recomputing the preview now would
+  // only queue behind it.
+  if (await getActiveImport(db, imp.connectionId)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId));
+  const [onRealm] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, connection.realmId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]))).limit(1);
+  if (onRealm) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId, connection.realmId));
   // A plan runs only against the ledger it was computed from (issue 12): refused when the company's
   // ledger moved since the preview, or an ended import left writes whose outcome is still unknown.
   if (await previewIsStale(db, imp)) throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
