@@ -956,7 +956,7 @@ async function scenarioErrorWithReason() {
   await selectRange(page, range, { quickPick: "Last month" });
   await confirmMapping(page);
   // The Checks panel (issue 18) names it as blocking, and Start Import is disabled.
-  await page.getByText("Time tracking is off in this QuickBooks company, so QuickBooks refuses every time activity.").waitFor();
+  await page.getByText("Time tracking is off in this QuickBooks company, so QuickBooks refuses every time activity.").first().waitFor();
   assert(await page.getByRole("button", { name: "Start Import" }).isDisabled(), "Start Import is enabled with time tracking off");
   await shot(page, "i14-preview-time-tracking-off");
   await page.goto(`${base}/companies`);
