@@ -281,19 +281,9 @@ export async function decideQboChanges(db: Db, connectionId: string, adminId: st
   return rows.length;
 }
 
-export interface QboChangeRow {
+/** A stored change, with the admin's choice. */
+export interface QboChangeRow extends QboSideChange {
   id: string;
-  key: string;
-  qboId: string;
-  txnDate: string;
-  kind: QboChangeKind;
-  written: WrittenActivity;
-  current: WrittenActivity | null;
-  ledgerSyncToken: string;
-  qboSyncToken: string | null;
-  billed: boolean;
-  changedAt: string | null;
-  changedBy: string | null;
   decision: QboChangeDecision;
   decidedAt: Date | null;
 }
