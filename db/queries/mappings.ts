@@ -4,26 +4,15 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, mappingHistory, mappingRules, timeDescriptionSettings } from "@/db/schema";
-import {
-  keepCreatedEntity,
-  parseStoredRuleState,
-  sameRuleState,
-  storedStateFromRule,
-  type StoredRuleState,
-} from "@/lib/mapping/history";
+import { createOptionsSchema, parseStoredRule, sameStoredRule, type CreateOptions, type EntityKey, type MappingCategory, type StoredRule } from "@/lib/mapping/rules";
 import { isUuid } from "./connections";
-import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
 
-export type MappingRuleRow = typeof mappingRules.$inferSelect;
+/** A mapping_rules row, its create options parsed (lib/mapping/rules.ts StoredRule is its rule part). */
+export type MappingRuleRow = Omit<typeof mappingRules.$inferSelect, "createOptions"> & { createOptions: CreateOptions | null };
 
-export function storedStateOfRow(row: Pick<MappingRuleRow, "kind" | "targetQboId" | "targetName" | "createOptions">): StoredRuleState {
-  const options = row.createOptions;
-  return {
-    kind: row.kind,
-    targetQboId: row.targetQboId,
-    targetName: row.targetName,
-    createOptions: options !== null && typeof options === "object" && !Array.isArray(options) ? (options as Record<string, unknown>) : null,
-  };
+function ruleOfRow(row: typeof mappingRules.$inferSelect): MappingRuleRow {
+  const options = createOptionsSchema.safeParse(row.createOptions);
+  return { ...row, createOptions: options.success ? options.data : null };
 }
 
 export type MappingRuleListRow = MappingRuleRow & { updatedByName: string | null };
@@ -36,7 +25,27 @@ export async function listRules(db: Db, connectionId: string, category: MappingC
     .leftJoin(admins, eq(admins.id, mappingRules.updatedByAdminId))
     .where(and(eq(mappingRules.connectionId, connectionId), eq(mappingRules.category, category)))
     .orderBy(asc(mappingRules.sourceName), asc(mappingRules.sourceId));
-  return rows.map(({ rule, adminName }) => ({ ...rule, updatedByName: adminName }));
+  return rows.map(({ rule, adminName }) => ({ ...ruleOfRow(rule), updatedByName: adminName }));
+}
+
+/** Every rule of the connection (the Map step, the import's checks). */
+export async function listConnectionRules(db: Db, connectionId: string): Promise<MappingRuleRow[]> {
+  const rows = await db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
+  return rows.map(ruleOfRow);
+}
+
+/**
+ * Every rule of the connection, locked until the transaction ends. Rule edits of one connection are
+ * serialised this way, so two admins cannot, say, link two users to one employee at the same time.
+ */
+export async function lockConnectionRules(tx: Db, connectionId: string): Promise<MappingRuleRow[]> {
+  const rows = await tx
+    .select()
+    .from(mappingRules)
+    .where(eq(mappingRules.connectionId, connectionId))
+    .orderBy(asc(mappingRules.category), asc(mappingRules.sourceName), asc(mappingRules.sourceId))
+    .for("update");
+  return rows.map(ruleOfRow);
 }
 
 /** How many rules each category has (the Settings overview). */
@@ -54,86 +63,62 @@ export async function getRule(db: Db, connectionId: string, ruleId: string): Pro
     .select()
     .from(mappingRules)
     .where(and(eq(mappingRules.connectionId, connectionId), eq(mappingRules.id, ruleId)));
-  return row;
+  return row ? ruleOfRow(row) : undefined;
 }
 
-export interface RuleEditProblem {
-  field: "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice";
-  message: string;
+/** The connection's rule for one actiTIME entity. */
+export async function findRule(db: Db, connectionId: string, entity: Pick<EntityKey, "category" | "sourceId">): Promise<MappingRuleRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(mappingRules)
+    .where(and(eq(mappingRules.connectionId, connectionId), eq(mappingRules.category, entity.category), eq(mappingRules.sourceId, entity.sourceId)));
+  return row ? ruleOfRow(row) : undefined;
 }
 
-export interface UpdateRuleInput {
+export interface SaveRuleInput {
   connectionId: string;
-  ruleId: string;
-  adminId: string;
-  rule: MappingRule;
-  /**
-   * Runs inside the transaction, with every rule of the connection locked: the edited rule as it is
-   * now and all the others. Problems returned → nothing is written. Rule edits of one connection are
-   * serialised this way, so two admins cannot, say, link two users to one employee at the same time.
-   */
-  check?: (context: { rule: MappingRule; existing: MappingRuleRow; others: MappingRuleRow[] }) => RuleEditProblem[];
-  /** Names of the parent / income account, kept in the history row beside their ids. */
-  names?: StoredRuleState["names"];
-  at?: Date;
+  entity: EntityKey;
+  /** The rule from now on; its `names` go into the history row only. */
+  rule: StoredRule;
+  changedByAdminId: string | null;
+  /** Set when the change comes from an import (its completion, or an entity it created). */
+  importId?: string | null;
+  at: Date;
 }
 
-export type UpdateRuleResult =
-  | { ok: true; changed: boolean; rule: MappingRuleRow; before: StoredRuleState; after: StoredRuleState }
-  | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "invalid"; problems: RuleEditProblem[] };
+export type SaveRuleResult = { changed: boolean; rule: MappingRuleRow; before: StoredRule | null };
 
 /**
- * Changes one rule and records the change in mapping_history (who, when, before → after; no
- * import), in one transaction. A create rule whose name and parent stay the same keeps the
- * QuickBooks entity it already created. An edit that changes nothing writes nothing.
+ * The one writer of mapping rules: the entity's rule becomes `rule` (inserted or updated) and the
+ * change is recorded in mapping_history (who, when, before → after, which import). A rule that does
+ * the same as before writes nothing. Run it inside the caller's transaction.
  */
-export async function updateRule(db: Db, input: UpdateRuleInput): Promise<UpdateRuleResult> {
-  return db.transaction(async (tx) => {
-    const rows = await tx
-      .select()
-      .from(mappingRules)
-      .where(eq(mappingRules.connectionId, input.connectionId))
-      .orderBy(asc(mappingRules.category), asc(mappingRules.sourceName), asc(mappingRules.sourceId))
-      .for("update");
-    const existing = rows.find((row) => row.id === input.ruleId);
-    if (!existing) return { ok: false as const, reason: "not_found" as const };
-
-    const before = storedStateOfRow(existing);
-    const rule = keepCreatedEntity(input.rule, before);
-    if (input.check) {
-      const problems = input.check({ rule, existing, others: rows.filter((row) => row.id !== existing.id) });
-      if (problems.length > 0) return { ok: false as const, reason: "invalid" as const, problems };
-    }
-
-    const after = storedStateFromRule(rule);
-    if (sameRuleState(before, after)) return { ok: true as const, changed: false, rule: existing, before, after };
-
-    const at = input.at ?? new Date();
-    const [saved] = await tx
-      .update(mappingRules)
-      .set({ ...stateColumns(after), updatedByAdminId: input.adminId, updatedAt: at })
-      .where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId)))
-      .returning();
-    const afterWithNames: StoredRuleState = input.names ? { ...after, names: input.names } : after;
-    await tx.insert(mappingHistory).values({
-      connectionId: input.connectionId,
-      ruleId: existing.id,
-      category: existing.category,
-      sourceId: existing.sourceId,
-      sourceName: existing.sourceName,
-      changedByAdminId: input.adminId,
-      importId: null,
-      before: stateColumns(before),
-      after: afterWithNames,
-      changedAt: at,
-    });
-    return { ok: true as const, changed: true, rule: saved!, before, after };
+export async function saveRule(db: Db, input: SaveRuleInput): Promise<SaveRuleResult> {
+  const existing = await findRule(db, input.connectionId, input.entity);
+  const before = existing ? columnsOf(existing) : null;
+  const after = columnsOf(input.rule);
+  if (existing && sameStoredRule(before, after)) return { changed: false, rule: existing, before };
+  const values = { ...after, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at };
+  const [saved] = existing
+    ? await db.update(mappingRules).set(values).where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId))).returning()
+    : await db.insert(mappingRules).values({ connectionId: input.connectionId, category: input.entity.category, sourceId: input.entity.sourceId, ...values }).returning();
+  await db.insert(mappingHistory).values({
+    connectionId: input.connectionId,
+    ruleId: saved!.id,
+    category: input.entity.category,
+    sourceId: input.entity.sourceId,
+    sourceName: input.entity.sourceName,
+    changedByAdminId: input.changedByAdminId,
+    importId: input.importId ?? null,
+    before,
+    after: input.rule.names ? { ...after, names: input.rule.names } : after,
+    changedAt: input.at,
   });
+  return { changed: true, rule: ruleOfRow(saved!), before };
 }
 
-function stateColumns(state: StoredRuleState) {
-  return { kind: state.kind, targetQboId: state.targetQboId, targetName: state.targetName, createOptions: state.createOptions };
+function columnsOf(rule: StoredRule): StoredRule {
+  return { kind: rule.kind, targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: rule.createOptions };
 }
 
 export interface HistoryEntry {
@@ -147,8 +132,8 @@ export interface HistoryEntry {
   changedByName: string | null;
   /** Set when the change came from completing an import. */
   importId: string | null;
-  before: StoredRuleState | null;
-  after: StoredRuleState | null;
+  before: StoredRule | null;
+  after: StoredRule | null;
 }
 
 /** The connection's mapping history, newest first, optionally for one category or one rule. */
@@ -177,8 +162,8 @@ export async function listHistory(
     changedAt: history.changedAt,
     changedByName: adminName,
     importId: history.importId,
-    before: parseStoredRuleState(history.before),
-    after: parseStoredRuleState(history.after),
+    before: parseStoredRule(history.before),
+    after: parseStoredRule(history.after),
   }));
 }
 

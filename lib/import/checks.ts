@@ -14,7 +14,7 @@ import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } fro
 import { getCachedDirectory } from "@/lib/qbo/directory";
 import type { SnapshotRule } from "./execute";
 import { refNames, type PreviewSummary } from "./prepare";
-import { ruleFromSnapshot } from "./rules";
+import { ruleFromSnapshot } from "@/lib/mapping/rules";
 
 export type CheckStatus = "passed" | "warning" | "blocking";
 export type CheckId = "closed_books" | "rule_targets" | "payroll_employees" | "time_tracking" | "token_health" | "billable_rates" | "refused_names";

@@ -3,24 +3,14 @@
 // transaction that records the create, so an interrupted or failed run leaves the company's rules
 // pointing at what it made and the same configuration runs again without a name clash. Creating a
 // second entity for the same actiTIME entity is a deliberate choice, and the Preview says so.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { mappingHistory, mappingRules } from "@/db/schema";
 import type { ImportRow } from "@/db/queries/imports";
-import type { StoredRuleState } from "@/lib/mapping/history";
-import type { EntityItemPayload, SnapshotRule } from "./execute";
-
-type RuleRow = typeof mappingRules.$inferSelect;
-
-const stateOf = (row: Pick<RuleRow, "kind" | "targetQboId" | "targetName" | "createOptions">): StoredRuleState => ({
-  kind: row.kind,
-  targetQboId: row.targetQboId,
-  targetName: row.targetName,
-  createOptions: (row.createOptions as Record<string, unknown> | null) ?? null,
-});
+import { findRule, listConnectionRules, saveRule, type MappingRuleRow } from "@/db/queries/mappings";
+import { sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
+import type { EntityItemPayload } from "./execute";
 
 /** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */
-export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRuleState {
+export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRule {
   const targetQboId = rule.targetQboId ?? createdQboId ?? (rule.kind === "skip" ? null : existingTargetQboId);
   if (rule.kind === "create" && targetQboId) return { kind: "link", targetQboId, targetName: rule.targetName ?? rule.sourceName, createOptions: null };
   return { kind: rule.kind, targetQboId: targetQboId ?? null, targetName: rule.targetName ?? null, createOptions: rule.createOptions ?? null };
@@ -35,31 +25,16 @@ export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id"
   const snapshot = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
   for (const sourceId of payload.sourceIds) {
     const rule = snapshot.find((r) => r.category === payload.category && r.sourceId === sourceId);
-    const next: StoredRuleState = { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null };
-    const [existing] = await tx
-      .select()
-      .from(mappingRules)
-      .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, payload.category), eq(mappingRules.sourceId, sourceId)));
-    const before = existing ? stateOf(existing) : null;
-    if (before && before.kind === "link" && before.targetQboId === qboId) continue;
+    const existing = await findRule(tx, imp.connectionId, { category: payload.category, sourceId });
+    if (existing && existing.kind === "link" && existing.targetQboId === qboId) continue;
     const sourceName = rule?.sourceName ?? existing?.sourceName ?? payload.name;
-    const [saved] = existing
-      ? await tx.update(mappingRules).set({ ...next, updatedByAdminId: imp.createdByAdminId, updatedAt: at }).where(eq(mappingRules.id, existing.id)).returning()
-      : await tx
-          .insert(mappingRules)
-          .values({ connectionId: imp.connectionId, category: payload.category, sourceId, sourceName, ...next, updatedByAdminId: imp.createdByAdminId, updatedAt: at })
-          .returning();
-    await tx.insert(mappingHistory).values({
+    await saveRule(tx, {
       connectionId: imp.connectionId,
-      ruleId: saved!.id,
-      category: payload.category,
-      sourceId,
-      sourceName,
+      entity: { category: payload.category, sourceId, sourceName },
+      rule: { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null },
       changedByAdminId: imp.createdByAdminId,
       importId: imp.id,
-      before,
-      after: next,
-      changedAt: at,
+      at,
     });
   }
 }
@@ -80,7 +55,7 @@ export interface DraftRuleChange {
  */
 export function upToDateDraftRules(
   draftRules: readonly SnapshotRule[],
-  savedRows: readonly Pick<RuleRow, "category" | "sourceId" | "sourceName" | "kind" | "targetQboId" | "targetName" | "createOptions" | "updatedAt">[],
+  savedRows: readonly Pick<MappingRuleRow, "category" | "sourceId" | "sourceName" | "kind" | "targetQboId" | "targetName" | "createOptions" | "updatedAt">[],
   draftChangedAt: Date,
 ): { rules: SnapshotRule[]; changes: DraftRuleChange[] } {
   const savedByKey = new Map(savedRows.map((r) => [`${r.category}:${r.sourceId}`, r]));
@@ -88,16 +63,12 @@ export function upToDateDraftRules(
   const rules = draftRules.map((rule) => {
     const row = savedByKey.get(`${rule.category}:${rule.sourceId}`);
     if (!row || row.updatedAt.getTime() <= draftChangedAt.getTime()) return rule;
-    const after: SnapshotRule = { category: row.category, sourceId: row.sourceId, sourceName: rule.sourceName, ...stateOf(row) };
-    if (sameRule(rule, after)) return rule;
+    const after: SnapshotRule = { category: row.category, sourceId: row.sourceId, sourceName: rule.sourceName, kind: row.kind, targetQboId: row.targetQboId, targetName: row.targetName, createOptions: row.createOptions };
+    if (sameStoredRule(rule, after)) return rule;
     changes.push({ category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, before: rule, after });
     return after;
   });
   return { rules, changes };
-}
-
-function sameRule(a: SnapshotRule, b: SnapshotRule): boolean {
-  return a.kind === b.kind && (a.targetQboId ?? null) === (b.targetQboId ?? null) && (a.kind === "skip" || (a.targetName ?? null) === (b.targetName ?? null));
 }
 
 /** Words for a brought-up-to-date rule, for the Map and Preview pages. */
@@ -129,6 +100,4 @@ export function deliberateCreates(snapshot: readonly SnapshotRule[], saved: read
 }
 
 /** The saved rule rows of a company (with their last change), for upToDateDraftRules. */
-export function savedRuleRows(db: Db, connectionId: string) {
-  return db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
-}
+export const savedRuleRows = listConnectionRules;

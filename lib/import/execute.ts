@@ -30,7 +30,8 @@ import {
   type Lease,
 } from "@/db/queries/import-run";
 import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
-import { importItems, imports, mappingHistory, mappingRules } from "@/db/schema";
+import { importItems, imports, mappingRules } from "@/db/schema";
+import { saveRule } from "@/db/queries/mappings";
 import { abortableSleep, deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
 import { runLanes } from "@/lib/qbo/lanes";
@@ -551,25 +552,6 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
           )[0]?.qboId
         : undefined;
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
-    const before = existing ? { kind: existing.kind, targetQboId: existing.targetQboId, targetName: existing.targetName, createOptions: existing.createOptions } : null;
-    if (before && JSON.stringify(before) === JSON.stringify(next)) continue;
-    const [saved] = existing
-      ? await db.update(mappingRules).set({ ...next, sourceName: rule.sourceName, updatedByAdminId: imp.createdByAdminId, updatedAt: at }).where(eq(mappingRules.id, existing.id)).returning()
-      : await db
-          .insert(mappingRules)
-          .values({ connectionId: imp.connectionId, category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...next, updatedByAdminId: imp.createdByAdminId })
-          .returning();
-    await db.insert(mappingHistory).values({
-      connectionId: imp.connectionId,
-      ruleId: saved!.id,
-      category: rule.category,
-      sourceId: rule.sourceId,
-      sourceName: rule.sourceName,
-      changedByAdminId: imp.createdByAdminId,
-      importId: imp.id,
-      before,
-      after: next,
-      changedAt: at,
-    });
+    await saveRule(db, { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
   }
 }

@@ -1,13 +1,10 @@
 // The wizard's Map step: which actiTIME entities occur in the selected data, the rule each has,
 // and a suggestion for those without one (spec §5 step 2).
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { mappingRules } from "@/db/schema";
+import { listConnectionRules } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import type { MappingCategory, RuleForEntity } from "@/lib/mapping/rules";
+import { linkOnceCreated, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
-import type { SnapshotRule } from "./types";
-import { ruleFromSnapshot, snapshotFromRow } from "./rules";
 import type { SourceData } from "./source";
 
 export interface MapEntity {
@@ -26,9 +23,9 @@ export interface MapEntity {
 
 const MINUTES_PER_HOUR = 60;
 
+/** The connection's rules as the Map step offers them (a create whose entity exists reads as the link it is). */
 export async function listSavedRules(db: Db, connectionId: string): Promise<SnapshotRule[]> {
-  const rows = await db.select().from(mappingRules).where(eq(mappingRules.connectionId, connectionId));
-  return rows.map(snapshotFromRow);
+  return (await listConnectionRules(db, connectionId)).map((row) => snapshotRuleSchema.parse(linkOnceCreated(row)));
 }
 
 /** Entities that occur in the source data, with their usage, saved rules and suggestions. */
@@ -94,13 +91,4 @@ export function mapStepEntities(source: SourceData, saved: readonly SnapshotRule
       .sort(byName),
     ...leaveTypes.map((l) => entity("leave_type", l.id, l.name, null)).sort(byName),
   ];
-}
-
-/** The rule each entity gets if the admin accepts everything as proposed: saved rule, else suggestion. */
-export function proposedRules(entities: readonly MapEntity[]): RuleForEntity[] {
-  return entities.flatMap((e) => {
-    if (e.saved) return [e.saved];
-    if (e.suggestion) return [{ category: e.category, sourceId: e.sourceId, sourceName: e.name, rule: e.suggestion.rule }];
-    return [];
-  });
 }

@@ -8,6 +8,7 @@ import type { ImportRow } from "@/db/queries/imports";
 import { listLedgerInRange } from "@/db/queries/ledger";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
+import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, type DiffOperation } from "./diff";
 import { ledgerVersionOf } from "@/db/queries/import-run";
@@ -75,8 +76,6 @@ export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection"
     approvedOnly: selection.approvedOnly ?? false,
   };
 }
-
-const ENTITY_BY_CATEGORY = { user: "Employee", project: "Customer", type_of_work: "Item", leave_type: "Item" } as const;
 
 /** Mapping rules (the import's snapshot) → what each actiTIME entity becomes in QBO. */
 export function resolveTargets(rules: readonly SnapshotRule[], directory: QboDirectory | null): ResolvedTargets {
@@ -236,7 +235,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     return {
       importId: imp.id,
       seq: index,
-      entity: ENTITY_BY_CATEGORY[e.category],
+      entity: MAPPING_CATEGORY_META[e.category].qboEntity,
       operation: "create" as const,
       sourceKey: e.ref,
       status: "pending" as const,

@@ -57,8 +57,9 @@ export interface UserInfo {
 
 // ── Mapping rules, resolved by the caller ──────────────────────────────────────────────────
 
-/** Same names as the `mapping_category` enum in db/schema/mappings.ts. */
-export type MappingCategory = "user" | "project" | "type_of_work" | "leave_type";
+import type { MappingCategory } from "@/lib/mapping/rules";
+/** The rule model lives in lib/mapping/rules.ts. */
+export type { MappingCategory, SnapshotRule } from "@/lib/mapping/rules";
 
 /**
  * Where a QBO reference points. `qbo:<Id>` is an existing QBO entity; `new:<category>:<sourceId>`
@@ -185,17 +186,6 @@ export interface EntityItemPayload {
   name: string;
   sourceIds: number[];
   body: Record<string, unknown>;
-}
-
-/** One rule as stored in an import's mapping snapshot. */
-export interface SnapshotRule {
-  category: MappingCategory;
-  sourceId: number;
-  sourceName: string;
-  kind: "create" | "link" | "skip";
-  targetQboId?: string | null;
-  targetName?: string | null;
-  createOptions?: Record<string, unknown> | null;
 }
 
 export type ImportRunStatus = "draft" | "running" | "interrupting" | "completed" | "interrupted" | "error";

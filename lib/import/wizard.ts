@@ -7,13 +7,11 @@ import type { Db } from "@/db/client";
 import { importItems, imports } from "@/db/schema";
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { MAPPING_CATEGORIES, type MappingCategory, type RuleForEntity } from "@/lib/mapping/rules";
-import { keepCreatedEntity } from "@/lib/mapping/history";
+import { keepCreatedEntity, mappingCategorySchema, snapshotFromRule, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
+import { targetNameOf } from "@/lib/mapping/targets";
 import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
-import type { SnapshotRule } from "./types";
 import type { Actor } from "./lifecycle";
 import type { ImportSelection } from "./prepare";
-import { snapshotFromRule } from "./rules";
 
 /** A month is typical; a year is the most one import may cover (beyond that, split the range). */
 export const MAX_IMPORT_RANGE_DAYS = 366;
@@ -154,29 +152,24 @@ export function rulesFromForm(
     const id = `${match[1]}:${match[2]}`;
     grouped.set(id, { ...grouped.get(id), [match[3]!]: value });
   }
-  const targetName = new Map<string, string>([
-    ...directory.employees.map((e) => [`Employee:${e.id}`, e.name] as const),
-    ...directory.customers.map((c) => [`Customer:${c.id}`, c.fullyQualifiedName] as const),
-    ...directory.items.map((i) => [`Item:${i.id}`, i.fullyQualifiedName] as const),
-  ]);
   const rules: RuleForEntity[] = [];
   const errors: FieldError[] = [];
   for (const [id, fields] of grouped) {
     const [category, sourceIdText] = id.split(":") as [string, string];
-    if (!(MAPPING_CATEGORIES as readonly string[]).includes(category)) continue;
-    const cat = category as MappingCategory;
+    const known = mappingCategorySchema.safeParse(category);
+    if (!known.success) continue;
+    const cat = known.data;
     const sourceId = Number(sourceIdText);
     const sourceName = names.get(id);
     if (sourceName === undefined) continue; // not an entity of this import: ignored, never trusted
     // A link's name comes from QBO's list, not from the form.
-    const entity = cat === "user" ? "Employee" : cat === "project" ? "Customer" : "Item";
-    const parsed = parseRuleFromForm({ ...fields, targetName: targetName.get(`${entity}:${fields.targetQboId}`) ?? "" });
+    const parsed = parseRuleFromForm({ ...fields, targetName: (fields.targetQboId && targetNameOf(cat, directory, fields.targetQboId)) || "" });
     if (!parsed.ok) {
       for (const e of parsed.errors) errors.push({ category: cat, sourceId, field: e.field, message: e.message });
       continue;
     }
     const before = savedByKey.get(id);
-    rules.push({ category: cat, sourceId, sourceName, rule: before ? keepCreatedEntity(parsed.rule, { ...before, targetQboId: before.targetQboId ?? null, targetName: before.targetName ?? null, createOptions: before.createOptions ?? null }) : parsed.rule });
+    rules.push({ category: cat, sourceId, sourceName, rule: before ? keepCreatedEntity(parsed.rule, before) : parsed.rule });
   }
   if (errors.length === 0) {
     const checked = validateMapping({ rules, directory });

@@ -1,6 +1,12 @@
-// Mapping rules: for one actiTIME entity, what it becomes in QBO (product spec §2, §4).
+// Mapping rules: for one actiTIME entity, what it becomes in QBO (product spec §2, §4). The one rule
+// model, pure (no database, no network):
+// - MAPPING_CATEGORY_META: the table of categories everything reads (QBO entity, nouns, URL slug…);
+// - MappingRule: a rule as forms, validation and suggestions see it (one zod schema per kind);
+// - StoredRule: the same rule as stored (mapping_rules columns, mapping_history before/after, and
+//   with its EntityKey an import's SnapshotRule); storedFromRule / ruleFromStored convert between them.
+// A new rule kind or rule field is added here: its schema, its stored form in the converter pair.
 // The category and kind strings are the database enums in db/schema/mappings.ts; keep them equal
-// (tests/mapping/rules.test.ts checks it). This module is pure: no database, no network.
+// (tests/mapping/rules.test.ts checks it).
 import { z } from "zod";
 
 export const MAPPING_CATEGORIES = ["user", "project", "type_of_work", "leave_type"] as const;
@@ -28,6 +34,12 @@ export interface MappingCategoryMeta {
   /** Users map one-to-one (one employee per user, product spec §4); the rest many-to-one. */
   cardinality: "one-to-one" | "many-to-one";
   nameKind: QboNameKind;
+  /** The Settings page's URL segment (/settings/projects). */
+  slug: string;
+  /** One line under the category's title in Settings. */
+  blurb: string;
+  /** What a sub-customer / sub-service sits under, in words; null when the category does not nest. */
+  parentNoun: string | null;
 }
 
 export const MAPPING_CATEGORY_META: Readonly<Record<MappingCategory, MappingCategoryMeta>> = {
@@ -40,6 +52,9 @@ export const MAPPING_CATEGORY_META: Readonly<Record<MappingCategory, MappingCate
     qboSubNoun: null,
     cardinality: "one-to-one",
     nameKind: "display",
+    slug: "users",
+    blurb: "Each actiTIME user becomes one QuickBooks employee (one-to-one).",
+    parentNoun: null,
   },
   project: {
     category: "project",
@@ -50,6 +65,9 @@ export const MAPPING_CATEGORY_META: Readonly<Record<MappingCategory, MappingCate
     qboSubNoun: "Sub-customer",
     cardinality: "many-to-one",
     nameKind: "display",
+    slug: "projects",
+    blurb: "actiTIME projects become QuickBooks customers or sub-customers; several projects may share one.",
+    parentNoun: "customer",
   },
   type_of_work: {
     category: "type_of_work",
@@ -60,6 +78,9 @@ export const MAPPING_CATEGORY_META: Readonly<Record<MappingCategory, MappingCate
     qboSubNoun: "Sub-service",
     cardinality: "many-to-one",
     nameKind: "item",
+    slug: "types-of-work",
+    blurb: "actiTIME types of work become QuickBooks service items or sub-services; several may share one.",
+    parentNoun: "service item",
   },
   leave_type: {
     category: "leave_type",
@@ -70,8 +91,16 @@ export const MAPPING_CATEGORY_META: Readonly<Record<MappingCategory, MappingCate
     qboSubNoun: "Sub-service",
     cardinality: "many-to-one",
     nameKind: "item",
+    slug: "leave-types",
+    blurb: "actiTIME leave types become QuickBooks service items or sub-services; several may share one.",
+    parentNoun: "service item",
   },
 };
+
+/** The category of a Settings URL segment, or null. */
+export function categoryOfSlug(slug: string): MappingCategory | null {
+  return MAPPING_CATEGORIES.find((category) => MAPPING_CATEGORY_META[category].slug === slug) ?? null;
+}
 
 /** Categories whose target is a QBO service item (these need an income account and a rate on create). */
 export function isItemCategory(category: MappingCategory): boolean {
@@ -121,10 +150,104 @@ export type LinkRule = z.infer<typeof linkRuleSchema>;
 export type CreateRule = z.infer<typeof createRuleSchema>;
 export type MappingRule = z.infer<typeof mappingRuleSchema>;
 
+/** Which actiTIME entity a rule is for. */
+export const entityKeySchema = z.object({ category: mappingCategorySchema, sourceId: z.number().int(), sourceName: z.string() });
+export type EntityKey = z.infer<typeof entityKeySchema>;
+
 /** A rule together with the actiTIME entity it belongs to. */
-export interface RuleForEntity {
-  category: MappingCategory;
-  sourceId: number;
-  sourceName: string;
-  rule: MappingRule;
+export type RuleForEntity = EntityKey & { rule: MappingRule };
+
+const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+/** What a create rule adds (stored as mapping_rules.create_options); a value of the wrong type reads as absent. */
+export const createOptionsSchema = z.object({
+  parentQboId: optional(z.string()),
+  incomeAccountId: optional(z.string()),
+  unitPrice: optional(z.number()),
+});
+export type CreateOptions = z.infer<typeof createOptionsSchema>;
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional().transform((v) => v ?? null);
+
+/** A rule as stored: the mapping_rules columns that say what it does, and a history row's before/after. */
+export const storedRuleSchema = z.object({
+  kind: z.enum(MAPPING_RULE_KINDS),
+  /** link: the QBO entity's Id; create: set once the entity exists. */
+  targetQboId: nullable(z.string()),
+  /** link: the entity's display/full name; create: the name to create. */
+  targetName: nullable(z.string()),
+  createOptions: nullable(createOptionsSchema),
+  /**
+   * History rows from Settings only: the names of the parent and income account at the time of the
+   * change, so the history still reads in words after QuickBooks renames or removes them.
+   */
+  names: z.object({ parent: z.string().optional(), incomeAccount: z.string().optional() }).optional(),
+});
+export type StoredRule = z.infer<typeof storedRuleSchema>;
+
+/** One rule as an import's mapping snapshot holds it (what a run used). */
+export const snapshotRuleSchema = entityKeySchema.extend(storedRuleSchema.shape);
+export type SnapshotRule = z.infer<typeof snapshotRuleSchema>;
+
+/** Stored JSON (a history row's before/after) as a StoredRule, or null when absent or unreadable. */
+export function parseStoredRule(value: unknown): StoredRule | null {
+  const parsed = storedRuleSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The stored form of a typed rule (one half of the converter pair). */
+export function storedFromRule(rule: MappingRule): StoredRule {
+  if (rule.kind === "skip") return { kind: "skip", targetQboId: null, targetName: null, createOptions: null };
+  if (rule.kind === "link") return { kind: "link", targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: null };
+  const createOptions: CreateOptions = {};
+  if (rule.parentQboId) createOptions.parentQboId = rule.parentQboId;
+  if (rule.incomeAccountId !== undefined) createOptions.incomeAccountId = rule.incomeAccountId;
+  if (rule.unitPrice !== undefined) createOptions.unitPrice = rule.unitPrice;
+  return { kind: "create", targetQboId: rule.targetQboId ?? null, targetName: rule.name, createOptions };
+}
+
+/** The typed rule of a stored one (the other half); a create without a name creates `fallbackName`. */
+export function ruleFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions">, fallbackName: string): MappingRule {
+  if (stored.kind === "skip") return { kind: "skip" };
+  if (stored.kind === "link") return { kind: "link", targetQboId: stored.targetQboId ?? "", targetName: stored.targetName ?? "" };
+  const options = stored.createOptions ?? {};
+  return {
+    kind: "create",
+    name: stored.targetName ?? fallbackName,
+    parentQboId: options.parentQboId ?? null,
+    incomeAccountId: options.incomeAccountId,
+    unitPrice: options.unitPrice,
+    targetQboId: stored.targetQboId ?? null,
+  };
+}
+
+/** The pair with the entity key: a rule as an import's snapshot holds it… */
+export function snapshotFromRule({ rule, ...key }: RuleForEntity): SnapshotRule {
+  return { category: key.category, sourceId: key.sourceId, sourceName: key.sourceName, ...storedFromRule(rule) };
+}
+
+/** …and back. */
+export function ruleFromSnapshot(snapshot: SnapshotRule): RuleForEntity {
+  return { category: snapshot.category, sourceId: snapshot.sourceId, sourceName: snapshot.sourceName, rule: ruleFromStored(snapshot, snapshot.sourceName) };
+}
+
+/** Equal in what the rule does (the `names` labels and the order of option keys do not count). */
+export function sameStoredRule(a: StoredRule | null, b: StoredRule | null): boolean {
+  if (a === null || b === null) return a === b;
+  const key = (s: StoredRule) => JSON.stringify([s.kind, s.targetQboId, s.targetName, Object.entries(s.createOptions ?? {}).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))]);
+  return key(a) === key(b);
+}
+
+/** A create whose entity exists (rows saved before such rules became links) is the link it is. */
+export function linkOnceCreated<T extends StoredRule>(stored: T): T {
+  if (stored.kind !== "create" || !stored.targetQboId) return stored;
+  return { ...stored, kind: "link", createOptions: null };
+}
+
+/** An unchanged create (same name, same parent) still points at what an import already created. */
+export function keepCreatedEntity(rule: MappingRule, before: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions">): MappingRule {
+  if (rule.kind !== "create" || rule.targetQboId || before.kind !== "create" || !before.targetQboId) return rule;
+  const beforeParent = before.createOptions?.parentQboId ?? null;
+  const sameName = (before.targetName ?? "").trim().toLowerCase() === rule.name.trim().toLowerCase();
+  return sameName && beforeParent === (rule.parentQboId ?? null) ? { ...rule, targetQboId: before.targetQboId } : rule;
 }

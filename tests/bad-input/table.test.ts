@@ -9,7 +9,7 @@ import { http, HttpResponse } from "msw";
 import { eq } from "drizzle-orm";
 import { accounts, admins, imports, mappingRules, qboConnections } from "@/db/schema";
 import { tokenContext, updateCompanyFacts, type QboConnection } from "@/db/queries/connections";
-import { applyRuleEdit } from "@/app/(app)/settings/rule-edit";
+import { applyRuleEdit } from "@/lib/mapping/edit";
 import { verifyLogin } from "@/lib/auth/login";
 import { open } from "@/lib/crypto";
 import { getEnv } from "@/lib/env";

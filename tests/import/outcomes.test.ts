@@ -12,7 +12,7 @@ import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
 import { listSavedRules } from "@/lib/import/mapping-step";
 import { endingFor } from "@/lib/import/outcome";
 import { preparePreview } from "@/lib/import/prepare";
-import { ruleFromSnapshot } from "@/lib/import/rules";
+import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { discardDraft, DraftError } from "@/lib/import/drafts";
 import { adviceForFault } from "@/lib/qbo/advice";
 import { fetchQboDirectory } from "@/lib/qbo/directory";

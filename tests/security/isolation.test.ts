@@ -182,7 +182,7 @@ describe("core actions with another account's ids are refused and change nothing
   });
 
   it("applyRuleEdit with B's rule (under B's company id, or smuggled under A's own)", async () => {
-    const { applyRuleEdit, applyTimeDescriptionSave } = await import("@/app/(app)/settings/rule-edit");
+    const { applyRuleEdit, applyTimeDescriptionSave } = await import("@/lib/mapping/edit");
     let directoryReads = 0;
     const loadDirectory = async () => {
       directoryReads++;

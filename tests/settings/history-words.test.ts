@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
+import { describeRuleStateText, nameLookupFromDirectory } from "@/lib/mapping/history";
 import {
-  describeRuleStateText,
-  nameLookupFromDirectory,
-  parseStoredRuleState,
-  ruleFromStoredState,
-  sameRuleState,
-  storedStateFromRule,
-  type StoredRuleState,
-} from "@/lib/mapping/history";
-import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
-import { snapshotFromRule } from "@/lib/import/rules";
+  parseStoredRule as parseStoredRuleState,
+  ruleFromStored as ruleFromStoredState,
+  sameStoredRule as sameRuleState,
+  snapshotFromRule,
+  storedFromRule as storedStateFromRule,
+  type MappingCategory,
+  type MappingRule,
+  type StoredRule as StoredRuleState,
+} from "@/lib/mapping/rules";
 import { directory } from "./fixtures";
 
 const lookup = nameLookupFromDirectory(directory);

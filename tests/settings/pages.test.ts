@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderToStaticMarkup } from "react-dom/server";
 import type { ReactElement } from "react";
-import { updateRule } from "@/db/queries/mappings";
+import { updateRule } from "@/lib/mapping/edit";
 import { createTestDb, type TestDb } from "@/tests/helpers/db";
 import { createWorld, directory, seedRules, type RuleKey, type World } from "./fixtures";
 
@@ -54,6 +54,12 @@ vi.mock("@/app/(app)/settings/actions", () => ({
 
 const { default: CategoryPage } = await import("@/app/(app)/settings/[category]/page");
 const { default: SettingsPage } = await import("@/app/(app)/settings/page");
+const { default: RuleHistoryPage } = await import("@/app/(app)/settings/[category]/[ruleId]/history/page");
+
+async function ruleHistory(slug: string, ruleId: string): Promise<string> {
+  const element = (await RuleHistoryPage({ params: Promise.resolve({ category: slug, ruleId }) })) as ReactElement;
+  return renderToStaticMarkup(element);
+}
 
 let t: TestDb;
 let world: World;
@@ -101,7 +107,7 @@ describe("Settings pages", () => {
     expect(html).toContain("Mobile App");
     expect(html).not.toContain(">22<");
     expect(html).toContain(`href="/settings/projects?edit=${ids.website}#rule-${ids.website}"`);
-    expect(html).toContain(`href="/settings/projects?rule=${ids.website}"`);
+    expect(html).toContain(`href="/settings/projects/${ids.website}/history"`);
   });
 
   it("inline edit with an error: the message at its field, the typed value kept, only active targets", async () => {
@@ -162,7 +168,7 @@ describe("Settings pages", () => {
       rule: { kind: "create", name: "Website Redesign", parentQboId: "21", targetQboId: null },
       at: new Date("2026-02-02T10:30:00Z"),
     });
-    for (const html of [await category("projects", { view: "history" }), await category("projects", { rule: ids.website })]) {
+    for (const html of [await category("projects", { view: "history" }), await ruleHistory("projects", ids.website)]) {
       expect(html).toContain("Grace Hopper");
       expect(html).toContain("Feb 2, 2026");
       expect(html).toContain("Link to QB Sub-customer &quot;Acme:Web&quot;");
@@ -171,6 +177,10 @@ describe("Settings pages", () => {
   });
 
   it("a rule id of another account is not found in the history view", async () => {
-    await expect(category("users", { rule: ids.otherAlice })).rejects.toThrow("NEXT_NOT_FOUND");
+    await expect(ruleHistory("users", ids.otherAlice)).rejects.toThrow("NEXT_NOT_FOUND");
+  });
+
+  it("the old ?rule= address of a rule's history leads to its page", async () => {
+    await expect(category("projects", { rule: ids.website })).rejects.toThrow(`REDIRECT /settings/projects/${ids.website}/history`);
   });
 });

@@ -8,8 +8,8 @@ import {
   listHistory,
   listRules,
   saveTimeDescriptionSettings,
-  updateRule,
 } from "@/db/queries/mappings";
+import { updateRule } from "@/lib/mapping/edit";
 import type { MappingRule } from "@/lib/mapping/rules";
 import { createTestDb, type TestDb } from "@/tests/helpers/db";
 import { createWorld, seedRules, snapshotTables, type RuleKey, type World } from "./fixtures";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { mappingHistory, mappingRules } from "@/db/schema";
 import { getTimeDescriptionSettings, listHistory } from "@/db/queries/mappings";
-import { applyRuleEdit, applyTimeDescriptionSave, type SessionScope } from "@/app/(app)/settings/rule-edit";
+import { applyRuleEdit, applyTimeDescriptionSave, type SessionScope } from "@/lib/mapping/edit";
 import { PAYROLL_CREATE_EMPLOYEE_MESSAGE } from "@/lib/mapping/validate";
 import { createTestDb, type TestDb } from "@/tests/helpers/db";
 import { createWorld, directory, seedRules, snapshotTables, type RuleKey, type World } from "./fixtures";

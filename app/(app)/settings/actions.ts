@@ -8,8 +8,8 @@ import { getConnection } from "@/db/queries/connections";
 import { requireSession } from "@/lib/auth/session";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { loadQboDirectory } from "@/lib/qbo/directory";
-import { categoryOfSlug, slugOfCategory } from "./categories";
-import { applyRuleEdit, applyTimeDescriptionSave } from "./rule-edit";
+import { applyRuleEdit, applyTimeDescriptionSave } from "@/lib/mapping/edit";
+import { categoryOfSlug, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { saveSchedule } from "@/lib/schedule/settings";
 import { saveCompanyWebhook } from "@/lib/notify/webhook-settings";
 
@@ -30,7 +30,7 @@ export async function updateRuleAction(formData: FormData) {
   const db = await getDb();
   const result = await applyRuleEdit(db, session, formData, (connection) => loadQboDirectory(db, connection.id, qboClientFor(db, connection)));
   if (!result.ok && result.reason === "not_found") redirect("/settings?error=unknown_rule");
-  const path = `/settings/${slugOfCategory(result.rule.category)}`;
+  const path = `/settings/${MAPPING_CATEGORY_META[result.rule.category].slug}`;
   if (!result.ok && result.reason === "disconnected") redirect(withParams("/settings", { error: "disconnected" }));
   if (!result.ok && result.reason === "directory_unavailable") {
     redirect(withParams(path, { edit: result.rule.id, error: "directory_unavailable" }));

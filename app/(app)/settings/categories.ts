@@ -1,32 +1,10 @@
-// URL slugs of the four Settings pages and the mapping categories they show.
-import type { MappingCategory } from "@/lib/mapping/rules";
+// Settings words that are not a category's (those are in lib/mapping/rules.ts MAPPING_CATEGORY_META).
+import { MAPPING_CATEGORY_META, type MappingCategory } from "@/lib/mapping/rules";
 
-export const CATEGORY_SLUGS = {
-  users: "user",
-  projects: "project",
-  "types-of-work": "type_of_work",
-  "leave-types": "leave_type",
-} as const satisfies Record<string, MappingCategory>;
-
-export type CategorySlug = keyof typeof CATEGORY_SLUGS;
-
-export const SLUG_ORDER: readonly CategorySlug[] = ["users", "projects", "types-of-work", "leave-types"];
-
-export function categoryOfSlug(slug: string): MappingCategory | null {
-  return Object.hasOwn(CATEGORY_SLUGS, slug) ? CATEGORY_SLUGS[slug as CategorySlug] : null;
+/** The Settings page of a category, /settings/<slug>. */
+export function slugOfCategory(category: MappingCategory): string {
+  return MAPPING_CATEGORY_META[category].slug;
 }
-
-export function slugOfCategory(category: MappingCategory): CategorySlug {
-  return SLUG_ORDER.find((slug) => CATEGORY_SLUGS[slug] === category)!;
-}
-
-/** One line under each category's title. */
-export const CATEGORY_BLURB: Record<MappingCategory, string> = {
-  user: "Each actiTIME user becomes one QuickBooks employee (one-to-one).",
-  project: "actiTIME projects become QuickBooks customers or sub-customers; several projects may share one.",
-  type_of_work: "actiTIME types of work become QuickBooks service items or sub-services; several may share one.",
-  leave_type: "actiTIME leave types become QuickBooks service items or sub-services; several may share one.",
-};
 
 /** Time Description Settings, in plain words (product spec §4, §6). */
 export const COMBINE_EXPLANATION =

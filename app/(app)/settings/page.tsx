@@ -4,10 +4,10 @@ import { Alert, Button, Card, PageHeader, NoCompanyState } from "@/app/_componen
 import { getDb } from "@/db/client";
 import { countRules, getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
-import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { saveTimeDescriptionAction, saveWebhookAction } from "./actions";
 import { getCompanyWebhook } from "@/lib/notify/webhook-settings";
-import { CATEGORY_BLURB, CATEGORY_SLUGS, COMBINE_EXPLANATION, SLUG_ORDER } from "./categories";
+import { COMBINE_EXPLANATION } from "./categories";
 import { formatWhen } from "./format";
 import { ScheduleForm } from "./schedule-form";
 import { getSchedule } from "@/lib/schedule/settings";
@@ -54,8 +54,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       <h2 className="mb-3 mt-6 text-lg font-semibold text-slate-900">Mapping rules</h2>
       <div className="grid gap-4 sm:grid-cols-2">
-        {SLUG_ORDER.map((slug) => {
-          const category = CATEGORY_SLUGS[slug];
+        {MAPPING_CATEGORIES.map((category) => {
+          const slug = MAPPING_CATEGORY_META[category].slug;
           const count = counts[category];
           return (
             <Card key={slug} className="flex flex-col p-5">
@@ -64,7 +64,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                   {MAPPING_CATEGORY_META[category].label}
                 </Link>
               </h3>
-              <p className="mt-1 flex-1 text-sm text-slate-600">{CATEGORY_BLURB[category]}</p>
+              <p className="mt-1 flex-1 text-sm text-slate-600">{MAPPING_CATEGORY_META[category].blurb}</p>
               <div className="mt-4 flex items-center justify-between gap-3 text-sm">
                 <span className="text-slate-700">{count === 0 ? "No rules yet" : count === 1 ? "1 rule" : `${count} rules`}</span>
                 <span className="flex gap-3">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
 import { scopeOf } from "@/lib/import/prepare";
-import { ruleFromSnapshot } from "@/lib/import/rules";
+import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { describeDraftChange, savedRuleRows, upToDateDraftRules } from "@/lib/import/created-rules";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import type { MapDraft } from "@/lib/import/wizard";

@@ -1,21 +1,18 @@
-// The work behind the Settings server actions, as plain functions so tests can drive them with a
-// test database and a fixed QuickBooks directory. The actions (actions.ts) add the session,
-// the real directory and the redirects.
+// Settings' use case: edit one mapping rule (product spec §4), and save the Time Description
+// Settings. Plain functions so tests drive them with a test database and a fixed QuickBooks
+// directory; app/(app)/settings/actions.ts adds the session, the real directory and the redirects.
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getConnection, type QboConnection } from "@/db/queries/connections";
-import {
-  getRule,
-  saveTimeDescriptionSettings,
-  storedStateOfRow,
-  updateRule,
-  type MappingRuleRow,
-  type RuleEditProblem,
-} from "@/db/queries/mappings";
-import type { QboDirectory } from "@/lib/mapping/directory";
-import { nameLookupFromDirectory, namesForState, ruleFromStoredState, storedStateFromRule } from "@/lib/mapping/history";
-import { isItemCategory, type MappingCategory, type MappingRule, type RuleForEntity } from "@/lib/mapping/rules";
-import { parseRuleFromForm, validateMapping, type RuleField } from "@/lib/mapping/validate";
+import { lockConnectionRules, saveRule, saveTimeDescriptionSettings, getRule, type MappingRuleRow } from "@/db/queries/mappings";
+import { checkbox, formValues, type FormInput } from "@/lib/forms";
+import type { QboDirectory } from "./directory";
+import { nameLookupFromDirectory, namesForState } from "./history";
+import { isItemCategory, keepCreatedEntity, ruleFromStored, storedFromRule, type MappingCategory, type MappingRule, type RuleForEntity, type StoredRule } from "./rules";
+import { targetNameOf } from "./targets";
+import { parseRuleFromForm, validateMapping, type RuleField } from "./validate";
+
+export type { FormInput } from "@/lib/forms";
 
 /** Who is acting: from requireSession(), never from the form. */
 export interface SessionScope {
@@ -23,15 +20,57 @@ export interface SessionScope {
   adminId: string;
 }
 
-export type FormInput = FormData | Record<string, unknown>;
+export interface RuleEditProblem {
+  field: RuleField;
+  message: string;
+}
 
-function formValues(input: FormInput): Record<string, unknown> {
-  if (typeof FormData !== "undefined" && input instanceof FormData) {
-    const values: Record<string, unknown> = {};
-    for (const [key, value] of input.entries()) if (typeof value === "string") values[key] = value;
-    return values;
-  }
-  return input as Record<string, unknown>;
+export interface UpdateRuleInput {
+  connectionId: string;
+  ruleId: string;
+  adminId: string;
+  rule: MappingRule;
+  /**
+   * Runs inside the transaction, with every rule of the connection locked: the edited rule as it is
+   * now and all the others. Problems returned → nothing is written. Rule edits of one connection are
+   * serialised this way, so two admins cannot, say, link two users to one employee at the same time.
+   */
+  check?: (context: { rule: MappingRule; existing: MappingRuleRow; others: MappingRuleRow[] }) => RuleEditProblem[];
+  /** Names of the parent / income account, kept in the history row beside their ids. */
+  names?: StoredRule["names"];
+  at?: Date;
+}
+
+export type UpdateRuleResult =
+  | { ok: true; changed: boolean; rule: MappingRuleRow; before: StoredRule; after: StoredRule }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "invalid"; problems: RuleEditProblem[] };
+
+/**
+ * Changes one rule and records the change in mapping_history (saveRule: who, when, before → after;
+ * no import), in one transaction. A create rule whose name and parent stay the same keeps the
+ * QuickBooks entity it already created. An edit that changes nothing writes nothing.
+ */
+export async function updateRule(db: Db, input: UpdateRuleInput): Promise<UpdateRuleResult> {
+  return db.transaction(async (tx) => {
+    const rows = await lockConnectionRules(tx, input.connectionId);
+    const existing = rows.find((row) => row.id === input.ruleId);
+    if (!existing) return { ok: false as const, reason: "not_found" as const };
+    const rule = keepCreatedEntity(input.rule, existing);
+    if (input.check) {
+      const problems = input.check({ rule, existing, others: rows.filter((row) => row.id !== existing.id) });
+      if (problems.length > 0) return { ok: false as const, reason: "invalid" as const, problems };
+    }
+    const after = storedFromRule(rule);
+    const saved = await saveRule(tx, {
+      connectionId: input.connectionId,
+      entity: existing,
+      rule: input.names ? { ...after, names: input.names } : after,
+      changedByAdminId: input.adminId,
+      at: input.at ?? new Date(),
+    });
+    return { ok: true as const, changed: saved.changed, rule: saved.rule, before: saved.before!, after };
+  });
 }
 
 const idsSchema = z.object({ connectionId: z.uuid(), ruleId: z.uuid() });
@@ -93,7 +132,7 @@ export async function applyRuleEdit(
     ruleId: existing.id,
     adminId: session.adminId,
     rule,
-    names: namesForState(existing.category, storedStateFromRule(rule), lookup),
+    names: namesForState(existing.category, storedFromRule(rule), lookup),
     check: ({ rule: edited, existing: current, others }) => problemsOf(edited, current, others, directory),
   });
   if (!result.ok) return result.reason === "not_found" ? { ok: false, reason: "not_found" } : invalid(result.problems);
@@ -102,18 +141,12 @@ export async function applyRuleEdit(
 
 /** Only what the category uses; a link carries the entry's name as QuickBooks has it, not the form's. */
 function shapeForCategory(category: MappingCategory, rule: MappingRule, directory: QboDirectory): MappingRule {
-  if (rule.kind === "link") return { ...rule, targetName: targetNameOf(category, rule.targetQboId, directory) ?? rule.targetName };
+  if (rule.kind === "link") return { ...rule, targetName: targetNameOf(category, directory, rule.targetQboId) ?? rule.targetName };
   if (rule.kind === "create" && !isItemCategory(category)) {
     const { incomeAccountId: _income, unitPrice: _price, ...rest } = rule;
     return rest;
   }
   return rule;
-}
-
-function targetNameOf(category: MappingCategory, qboId: string, directory: QboDirectory): string | undefined {
-  if (category === "user") return directory.employees.find((e) => e.id === qboId)?.name;
-  if (category === "project") return directory.customers.find((c) => c.id === qboId)?.fullyQualifiedName;
-  return directory.items.find((i) => i.id === qboId)?.fullyQualifiedName;
 }
 
 /** validateMapping over every rule of the connection, keeping only what concerns the edited one. */
@@ -125,7 +158,7 @@ function problemsOf(edited: MappingRule, current: MappingRuleRow, others: Mappin
     rule,
   });
   // The edited rule goes last: a name another rule already creates is reported on the edit, not on the other rule.
-  const rules = [...others.map((row) => entry(row, ruleFromStoredState(storedStateOfRow(row), row.sourceName))), entry(current, edited)];
+  const rules = [...others.map((row) => entry(row, ruleFromStored(row, row.sourceName))), entry(current, edited)];
   const result = validateMapping({ rules, directory });
   if (result.ok) return [];
   return result.errors
@@ -133,7 +166,6 @@ function problemsOf(edited: MappingRule, current: MappingRuleRow, others: Mappin
     .map(({ field, message }) => ({ field, message }));
 }
 
-const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean());
 const timeDescriptionSchema = z.object({ connectionId: z.uuid(), importTaskNames: checkbox, importComments: checkbox });
 
 export type TimeDescriptionSaveResult = { ok: true } | { ok: false; reason: "not_found" };

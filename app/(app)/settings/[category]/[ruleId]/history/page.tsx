@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
+import { getDb } from "@/db/client";
+import { getRule, listHistory } from "@/db/queries/mappings";
+import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { nameLookupFromDirectory } from "@/lib/mapping/history";
+import { categoryOfSlug, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { getCachedDirectory } from "@/lib/mapping/settings-view";
+import { HistoryList } from "../../../history-list";
+import { Header } from "../../header";
+
+type Params = Promise<{ category: string; ruleId: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const category = categoryOfSlug((await params).category);
+  return { title: category ? `History · ${MAPPING_CATEGORY_META[category].label} · Settings` : "Settings" };
+}
+
+/** Settings → one rule's history: who changed it, when, before → after. */
+export default async function RuleHistoryPage({ params }: { params: Params }) {
+  const { category: slug, ruleId } = await params;
+  const category = categoryOfSlug(slug);
+  if (!category) notFound();
+  const meta = MAPPING_CATEGORY_META[category];
+  const session = await requireSession();
+  const { current } = await getCurrentCompany(session);
+  if (!current) {
+    return (
+      <>
+        <PageHeader title={meta.label} />
+        <EmptyState title="Connect a QuickBooks company first" action={<LinkButton href="/companies" variant="secondary">View QuickBooks companies</LinkButton>}>
+          Mapping rules belong to a QuickBooks company.
+        </EmptyState>
+      </>
+    );
+  }
+  const db = await getDb();
+  const rule = await getRule(db, current.id, ruleId);
+  if (!rule || rule.category !== category) notFound();
+  const [entries, cached] = await Promise.all([listHistory(db, current.id, { ruleId: rule.id }), getCachedDirectory(db, current.id)]);
+  return (
+    <>
+      <Header category={category} view="history" />
+      <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="text-lg font-semibold text-slate-900">
+          History of the rule for <span className="break-words">{rule.sourceName}</span>
+        </h2>
+        <Link href={`/settings/${slug}?view=history`} className="text-sm font-medium text-brand-700 hover:underline">
+          All {meta.label} changes
+        </Link>
+      </div>
+      <HistoryList entries={entries} lookup={nameLookupFromDirectory(cached?.directory ?? null)} showEntity={false} />
+    </>
+  );
+}
