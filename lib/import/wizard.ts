@@ -10,8 +10,15 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import { keepCreatedEntity, mappingCategorySchema, snapshotFromRule, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
 import { targetNameOf } from "@/lib/mapping/targets";
 import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
+import type { ActitimeClient } from "@/lib/actitime";
+import type { FormInput } from "@/lib/forms";
+import type { QboClient } from "@/lib/qbo/client";
+import { refreshFactsForPreview } from "./company-check";
 import type { Actor } from "./lifecycle";
-import type { ImportSelection } from "./prepare";
+import { listSavedRules, mapStepEntities } from "./mapping-step";
+import { preparePreview, scopeOf, type ImportSelection, type PreviewSummary } from "./prepare";
+import { readSource } from "./source";
+import type { TimeDescriptionSettings } from "./types";
 
 /** A month is typical; a year is the most one import may cover (beyond that, split the range). */
 export const MAX_IMPORT_RANGE_DAYS = 366;
@@ -139,14 +146,14 @@ export interface MapDraft {
  * so re-running never creates it again nor moves its activities.
  */
 export function rulesFromForm(
-  form: FormData,
+  form: FormInput,
   names: ReadonlyMap<string, string>,
   directory: QboDirectory,
   saved: readonly SnapshotRule[] = [],
 ): { rules: RuleForEntity[]; errors: FieldError[] } {
   const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, r]));
   const grouped = new Map<string, Record<string, string>>();
-  for (const [key, value] of form.entries()) {
+  for (const [key, value] of form instanceof FormData ? form.entries() : Object.entries(form)) {
     const match = /^r:([a-z_]+):(\d+):([A-Za-z]+)$/.exec(key);
     if (!match || typeof value !== "string") continue;
     const id = `${match[1]}:${match[2]}`;
@@ -191,4 +198,58 @@ export async function saveMapping(db: Db, actor: Actor, importId: string, rules:
       .where(eq(imports.id, imp.id));
   });
   return errors.length === 0;
+}
+
+/** The map step's form fields of one rule (what the Map form posts for it): rulesFromForm's inverse. */
+export function ruleFormFields({ category, sourceId, rule }: RuleForEntity): Record<string, string> {
+  const field = (name: string) => `r:${category}:${sourceId}:${name}`;
+  const fields: Record<string, string> = { [field("kind")]: rule.kind };
+  if (rule.kind === "link") fields[field("targetQboId")] = rule.targetQboId;
+  if (rule.kind === "create") {
+    fields[field("name")] = rule.name;
+    if (rule.parentQboId) fields[field("parentQboId")] = rule.parentQboId;
+    if (rule.incomeAccountId !== undefined) fields[field("incomeAccountId")] = rule.incomeAccountId;
+    if (rule.unitPrice !== undefined) fields[field("unitPrice")] = String(rule.unitPrice);
+    if (rule.targetQboId) fields[field("targetQboId")] = rule.targetQboId;
+  }
+  return fields;
+}
+
+export interface ConfirmMappingDeps {
+  db: Db;
+  qbo: QboClient;
+  actitime: ActitimeClient;
+  /** The company's QuickBooks lists as the Map page offered them. */
+  directory: QboDirectory;
+  settings: TimeDescriptionSettings;
+  /** Re-read the company's facts (time tracking, closed books) for the preview's checks; default true. */
+  refreshFacts?: boolean;
+}
+
+export type ConfirmMappingResult =
+  | { ok: true; summary: PreviewSummary }
+  | { ok: false; reason: "no_selection" }
+  | { ok: false; reason: "invalid"; errors: FieldError[] };
+
+/**
+ * Step 2 → Step 3, Confirm Mapping & Continue: the posted rules are read for the entities of the
+ * draft's selection only, validated against QuickBooks and the company's rules, saved to the draft
+ * (even when refused, so nothing typed is lost), and the preview is built. Throws DraftChangedError
+ * or LeftoversUnsettledError as the draft's lock and the last import's outcomes require.
+ */
+export async function confirmMapping(deps: ConfirmMappingDeps, actor: Actor, importId: string, form: FormInput): Promise<ConfirmMappingResult> {
+  const { db, qbo, actitime, directory } = deps;
+  const imp = await getOwnDraft(db, actor, importId);
+  if (!imp.dateFrom || imp.step === "select") return { ok: false, reason: "no_selection" };
+  const [source, saved] = await Promise.all([
+    readSource(actitime, scopeOf(imp)),
+    listSavedRules(db, imp.connectionId),
+    deps.refreshFacts === false ? null : refreshFactsForPreview(db, imp.connectionId, qbo),
+  ]);
+  const entities = mapStepEntities(source, saved, directory);
+  const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
+  const { rules, errors } = rulesFromForm(form, names, directory, saved);
+  if (!(await saveMapping(db, actor, importId, rules, errors))) return { ok: false, reason: "invalid", errors };
+  const fresh = await getOwnDraft(db, actor, importId);
+  return { ok: true, summary: await preparePreview({ db, qbo, actitime, directory, source }, fresh, deps.settings) };
 }

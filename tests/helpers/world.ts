@@ -1,15 +1,15 @@
 // A whole world for engine tests: a fresh database, the actiTIME and QBO emulators behind msw at the
 // URLs the app's configuration points to, a signed-in admin and a connected QuickBooks company.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { imports } from "@/db/schema";
 import { verifyLogin } from "@/lib/auth/login";
 import { getEnv } from "@/lib/env";
 import { createDraft, startImport, type Actor } from "@/lib/import/lifecycle";
-import { createExecutor, type ExecuteDeps, type SnapshotRule } from "@/lib/import/execute";
+import { createExecutor, type ExecuteDeps } from "@/lib/import/execute";
 import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
 import { proposedRules } from "@/tests/helpers/proposed-rules";
-import { preparePreview, type ImportSelection } from "@/lib/import/prepare";
-import { snapshotFromRule } from "@/lib/mapping/rules";
+import type { ImportSelection } from "@/lib/import/prepare";
+import { confirmMapping, ruleFormFields, saveSelection } from "@/lib/import/wizard";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import type { TimeDescriptionSettings } from "@/lib/import/types";
 import type { RuleForEntity } from "@/lib/mapping/rules";
@@ -102,13 +102,13 @@ export async function createWorld(options: WorldOptions = {}) {
     const directory = await fetchQboDirectory(client, connection.payrollEnabled === true);
     const saved = await listSavedRules(t.db, connection.id);
     const rules = (opts.override ?? ((r) => r))(proposedRules(mapStepEntities(source, saved, directory)));
-    const snapshot: SnapshotRule[] = rules.map(snapshotFromRule);
-    const [withScope] = await t.db
-      .update(imports)
-      .set({ dateFrom: range.dateFrom, dateTo: range.dateTo, selection, mappingSnapshot: { rules: snapshot }, step: "map" })
-      .where(and(eq(imports.id, draft.id)))
-      .returning();
-    const summary = await preparePreview({ db: t.db, qbo: client, actitime: actitimeClient, directory, source }, withScope!, opts.settings ?? { importTaskNames: false, importComments: false });
+    // Step 1 as the Select form saves it, then step 2 through the Map form's own use case.
+    await saveSelection(t.db, who, draft.id, { ...range, ...selection });
+    const form = Object.assign({}, ...rules.map(ruleFormFields)) as Record<string, string>;
+    const settings = opts.settings ?? { importTaskNames: false, importComments: false };
+    const confirmed = await confirmMapping({ db: t.db, qbo: client, actitime: actitimeClient, directory, settings, refreshFacts: false }, who, draft.id, form);
+    if (!confirmed.ok) throw new Error(`the Map step refused the rules: ${JSON.stringify(confirmed)}`);
+    const summary = confirmed.summary;
     return { importId: draft.id, summary };
   }
 

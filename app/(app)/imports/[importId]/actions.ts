@@ -4,13 +4,11 @@ import { redirect } from "next/navigation";
 import type { Db } from "@/db/client";
 import { getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
-import { mapStepEntities } from "@/lib/import/mapping-step";
-import { listSavedRules } from "@/lib/import/mapping-step";
-import { preparePreview, scopeOf } from "@/lib/import/prepare";
+import { preparePreview } from "@/lib/import/prepare";
 import { LeftoversUnsettledError } from "@/lib/import/reconcile";
 import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
-import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
-import { DraftChangedError, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
+import { actitimeClientForAdmin } from "@/lib/import/source";
+import { confirmMapping, DraftChangedError, saveSelection, WizardError } from "@/lib/import/wizard";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
 import { refreshFactsForPreview } from "@/lib/import/company-check";
@@ -60,21 +58,15 @@ export async function saveSelectionAction(importId: string, form: FormData) {
 
 /** Step 2 → Step 3: Confirm Mapping & Continue builds the preview. */
 export async function confirmMappingAction(importId: string, form: FormData) {
-  const { db, imp, actor, connection, qbo } = await loadDraft(importId);
-  if (!imp.dateFrom) redirect(`/imports/${importId}/select`);
+  const { db, actor, connection, qbo } = await loadDraft(importId);
   const actitime = await actitimeClientForAdmin(db, actor.accountId, actor.adminId);
-  const scope = scopeOf(imp);
-  const [source, directory, saved] = await Promise.all([readSource(actitime, scope), loadQboDirectory(db, connection.id, qbo), listSavedRules(db, connection.id), refreshFactsForPreview(db, connection.id, qbo)]);
-  const entities = mapStepEntities(source, saved, directory);
-  const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
-  const { rules, errors } = rulesFromForm(form, names, directory, saved);
-  const ok = await saveMapping(db, actor, importId, rules, errors).catch((error: unknown) => afterDraftChanged(importId, error, "map"));
-  if (!ok) redirect(`/imports/${importId}/map?invalid=${errors.length}`);
-  const fresh = (await loadDraft(importId)).imp;
-  await preparePreview({ db, qbo, actitime, directory, source }, fresh, await descriptionSettings(db, connection.id)).catch((error: unknown) => {
+  const directory = await loadQboDirectory(db, connection.id, qbo);
+  const result = await confirmMapping({ db, qbo, actitime, directory, settings: await descriptionSettings(db, connection.id) }, actor, importId, form).catch((error: unknown) => {
     if (error instanceof LeftoversUnsettledError) redirect(`/imports/${importId}/map?error=${encodeURIComponent(error.message)}`);
     return afterDraftChanged(importId, error, "map");
   });
+  if (!result.ok && result.reason === "no_selection") redirect(`/imports/${importId}/select`);
+  if (!result.ok) redirect(`/imports/${importId}/map?invalid=${result.errors.length}`);
   redirect(`/imports/${importId}/preview`);
 }
 

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
+import type { RuleTargets } from "@/lib/mapping/targets";
 
 export interface MapRow {
   key: string;
@@ -17,14 +18,12 @@ export interface MapRow {
   errors: { field: string; message: string }[];
 }
 
-interface Option {
-  id: string;
-  label: string;
-}
-
 interface Props {
   rows: MapRow[];
-  options: { employees: Option[]; customers: Option[]; items: (Option & { service: boolean })[]; incomeAccounts: Option[] };
+  /** What each category's rules can point at (lib/mapping/targets.ts ruleTargets). */
+  options: Record<MappingCategory, RuleTargets>;
+  /** The income account a new service item gets unless the admin picks another (QuickBooks' first). */
+  defaultIncomeAccountId: string | null;
   payrollEnabled: boolean;
   labels: Record<string, { label: string; noun: string; subNoun: string | null }>;
   action: (form: FormData) => void | Promise<void>;
@@ -64,8 +63,8 @@ function shownFields(kind: RowState["kind"], category: MappingCategory): string[
 const CATEGORIES: MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
 const fieldClass = "block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
-export function MapForm({ rows, options, payrollEnabled, labels, action }: Props) {
-  const defaultIncome = options.incomeAccounts[0]?.id ?? "";
+export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled, labels, action }: Props) {
+  const defaultIncome = defaultIncomeAccountId ?? "";
   const [state, setState] = useState<Record<string, RowState>>(() => Object.fromEntries(rows.map((r) => [r.key, stateOf(r.initial, r.name, defaultIncome)])));
   const [search, setSearch] = useState("");
   const [pending, setPending] = useState(false);
@@ -131,7 +130,7 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
   const name = (field: string) => `r:${row.category}:${row.sourceId}:${field}`;
   const error = (field: string) => row.errors.find((e) => e.field === field)?.message;
   const isItem = row.category === "type_of_work" || row.category === "leave_type";
-  const targets = row.category === "user" ? options.employees : row.category === "project" ? options.customers : options.items.filter((i) => i.service);
+  const targets = options[row.category].links;
   const canCreate = !(row.category === "user" && payrollEnabled);
   const fieldError = (field: string) => {
     const message = error(field);
@@ -174,7 +173,7 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
             <select id={`${id}-target`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
               <option value="">Choose…</option>
               {targets.map((t) => (
-                <option key={t.id} value={t.id}>{t.label}</option>
+                <option key={t.value} value={t.value}>{t.label}</option>
               ))}
             </select>
             {fieldError("target")}
@@ -192,8 +191,8 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
                 <label htmlFor={`${id}-parent`} className="text-xs font-medium text-slate-600">Parent {isItem ? "service" : "customer"} ({subNoun ?? "optional"})</label>
                 <select id={`${id}-parent`} name={name("parentQboId")} value={state.parentQboId} onChange={(e) => onChange({ parentQboId: e.target.value })} className={fieldClass} aria-invalid={error("parent") ? true : undefined} aria-describedby={error("parent") ? `${id}-parent-error` : undefined}>
                   <option value="">None (top level)</option>
-                  {(isItem ? options.items : options.customers).map((t) => (
-                    <option key={t.id} value={t.id}>{t.label}</option>
+                  {(options[row.category].parents ?? []).map((t) => (
+                    <option key={t.value} value={t.value}>{t.label}</option>
                   ))}
                 </select>
                 {fieldError("parent")}
@@ -205,8 +204,8 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
                   <label htmlFor={`${id}-income`} className="text-xs font-medium text-slate-600">Income account</label>
                   <select id={`${id}-income`} name={name("incomeAccountId")} value={state.incomeAccountId} onChange={(e) => onChange({ incomeAccountId: e.target.value })} className={fieldClass} aria-invalid={error("incomeAccount") ? true : undefined} aria-describedby={error("incomeAccount") ? `${id}-incomeAccount-error` : undefined}>
                     <option value="">Choose…</option>
-                    {options.incomeAccounts.map((a) => (
-                      <option key={a.id} value={a.id}>{a.label}</option>
+                    {(options[row.category].incomeAccounts ?? []).map((a) => (
+                      <option key={a.value} value={a.value}>{a.label}</option>
                     ))}
                   </select>
                   {fieldError("incomeAccount")}

@@ -6,7 +6,8 @@ import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { describeDraftChange, savedRuleRows, upToDateDraftRules } from "@/lib/import/created-rules";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import type { MapDraft } from "@/lib/import/wizard";
-import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META, type MappingCategory } from "@/lib/mapping/rules";
+import { ruleTargets, type RuleTargets } from "@/lib/mapping/targets";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { redirect } from "next/navigation";
 import { loadDraft } from "../../_lib/context";
@@ -57,12 +58,7 @@ export default async function MapStep({ params, searchParams }: { params: Promis
       errors: errors.filter((x) => x.category === e.category && x.sourceId === e.sourceId).map((x) => ({ field: x.field, message: x.message })),
     };
   });
-  const options = {
-    employees: directory.employees.filter((e) => e.active).map((e) => ({ id: e.id, label: e.name })),
-    customers: directory.customers.filter((c) => c.active).map((c) => ({ id: c.id, label: c.fullyQualifiedName })),
-    items: directory.items.filter((i) => i.active && (i.type === "Service" || i.type === "Category")).map((i) => ({ id: i.id, label: i.fullyQualifiedName, service: i.type === "Service" })),
-    incomeAccounts: directory.incomeAccounts.map((a) => ({ id: a.id, label: a.name })),
-  };
+  const options = Object.fromEntries(MAPPING_CATEGORIES.map((category) => [category, ruleTargets(category, directory)])) as Record<MappingCategory, RuleTargets>;
   const confirm = confirmMappingAction.bind(null, importId);
   const refresh = refreshDirectoryAction.bind(null, importId);
   return (
@@ -94,6 +90,7 @@ export default async function MapStep({ params, searchParams }: { params: Promis
         <MapForm
           rows={rows}
           options={options}
+          defaultIncomeAccountId={directory.incomeAccounts[0]?.id ?? null}
           payrollEnabled={directory.payrollEnabled}
           labels={Object.fromEntries(Object.values(MAPPING_CATEGORY_META).map((m) => [m.category, { label: m.label, noun: m.qboNoun, subNoun: m.qboSubNoun }]))}
           action={confirm}
