@@ -1,10 +1,9 @@
 // The New Import wizard's rules, outside React: Select data → Map → Preview → Start. Each step saves
 // to the draft in the database, so a reload or a second tab loses nothing. Drafts are private to
 // their author.
-import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { importItems, imports } from "@/db/schema";
+import { lockDraftRow, nextRevision, writeDraftMapping, writeDraftSelection } from "@/db/queries/drafts";
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { keepCreatedEntity, mappingCategorySchema, snapshotFromRule, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
@@ -102,13 +101,12 @@ export class DraftChangedError extends WizardError {
  * then writes and bumps the revision with `nextRevision`. Never called around HTTP: compute first.
  */
 export async function lockDraft(tx: Db, importId: string, revision?: number): Promise<ImportRow> {
-  const [row] = await tx.select().from(imports).where(eq(imports.id, importId)).for("update");
-  if (!row || row.status !== "draft") throw new DraftChangedError("started");
-  if (revision !== undefined && row.draftRevision !== revision) throw new DraftChangedError("changed");
+  const row = await lockDraftRow(tx, importId, revision);
+  if (typeof row === "string") throw new DraftChangedError(row);
   return row;
 }
 
-export const nextRevision = sql`${imports.draftRevision} + 1`;
+export { nextRevision };
 
 /** The author's draft, or a clear refusal (another admin's draft is as good as missing). */
 export async function getOwnDraft(db: Db, actor: Actor, importId: string): Promise<ImportRow> {
@@ -125,13 +123,7 @@ export async function saveSelection(db: Db, actor: Actor, importId: string, raw:
   const selection: ImportSelection = { userIds: s.userIds, projectIds: s.projectIds, leaveTypeIds: s.leaveTypeIds, approvedOnly: s.approvedOnly };
   return db.transaction(async (tx) => {
     await lockDraft(tx, imp.id);
-    await tx.delete(importItems).where(eq(importItems.importId, imp.id));
-    const [row] = await tx
-      .update(imports)
-      .set({ dateFrom: s.dateFrom, dateTo: s.dateTo, selection, step: "map", summary: null, progressTotal: 0, draftRevision: nextRevision, updatedAt: new Date() })
-      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
-      .returning();
-    return row!;
+    return writeDraftSelection(tx, imp.id, { dateFrom: s.dateFrom, dateTo: s.dateTo, selection });
   });
 }
 
@@ -192,10 +184,7 @@ export async function saveMapping(db: Db, actor: Actor, importId: string, rules:
   const draft: MapDraft = { rules: rules.map(snapshotFromRule), errors: errors.length > 0 ? errors : undefined };
   await db.transaction(async (tx) => {
     await lockDraft(tx, imp.id);
-    await tx
-      .update(imports)
-      .set({ mappingSnapshot: draft, step: errors.length > 0 ? "map" : "preview", draftRevision: nextRevision, updatedAt: new Date() })
-      .where(eq(imports.id, imp.id));
+    await writeDraftMapping(tx, imp.id, draft, errors.length > 0 ? "map" : "preview");
   });
   return errors.length === 0;
 }

@@ -130,8 +130,10 @@ function relink(w: World, category: RuleForEntity["category"], sourceId: number,
   return (rules) => {
     const current = rules.find((r) => r.category === category && r.sourceId === sourceId)!;
     const currentId = current.rule.kind === "skip" ? null : (current.rule.targetQboId ?? null);
+    // Users map one-to-one: the new employee must not be another user's (the Map step refuses that).
+    const taken = new Set(kind === "Employee" ? rules.flatMap((r) => (r.category === "user" && r.rule.kind === "link" ? [r.rule.targetQboId] : [])) : []);
     other ??= (w.qbo.list(SANDBOX_REALM, kind) as { Id: string; DisplayName?: string; Name?: string; Type?: string; Active?: boolean }[]).find(
-      (e) => e.Id !== currentId && e.Active !== false && (kind !== "Item" || e.Type === "Service"),
+      (e) => e.Id !== currentId && !taken.has(e.Id) && e.Active !== false && (kind !== "Item" || e.Type === "Service"),
     )!;
     const target = other;
     return rules.map((r) => (r === current ? { ...r, rule: { kind: "link", targetQboId: target.Id, targetName: target.DisplayName ?? target.Name ?? "" } } : r));
