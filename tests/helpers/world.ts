@@ -10,7 +10,7 @@ import { listSavedRules, mapStepEntities, proposedRules } from "@/lib/import/map
 import { preparePreview, type ImportSelection } from "@/lib/import/prepare";
 import { snapshotFromRule } from "@/lib/import/rules";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
-import type { TimeDescriptionSettings } from "@/lib/import/types";
+import type { ResolvedTargets, TimeDescriptionSettings } from "@/lib/import/types";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { createQboClient } from "@/lib/qbo/client";
 import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
@@ -91,7 +91,14 @@ export async function createWorld(options: WorldOptions = {}) {
    */
   async function preview(
     range: { dateFrom: string; dateTo: string },
-    opts: { selection?: Partial<ImportSelection>; override?: (rules: RuleForEntity[]) => RuleForEntity[]; settings?: TimeDescriptionSettings; actor?: Actor } = {},
+    opts: {
+      selection?: Partial<ImportSelection>;
+      override?: (rules: RuleForEntity[]) => RuleForEntity[];
+      settings?: TimeDescriptionSettings;
+      actor?: Actor;
+      /** Targets set directly (vendor, class, department), over those the rules resolve to. */
+      targets?: (fromRules: ResolvedTargets) => ResolvedTargets;
+    } = {},
   ) {
     const who = opts.actor ?? actor;
     const draft = await createDraft(t.db, who, connection.id);
@@ -107,7 +114,7 @@ export async function createWorld(options: WorldOptions = {}) {
       .set({ dateFrom: range.dateFrom, dateTo: range.dateTo, selection, mappingSnapshot: { rules: snapshot }, step: "map" })
       .where(and(eq(imports.id, draft.id)))
       .returning();
-    const summary = await preparePreview({ db: t.db, qbo: client, actitime: actitimeClient, directory, source }, withScope!, opts.settings ?? { importTaskNames: false, importComments: false });
+    const summary = await preparePreview({ db: t.db, qbo: client, actitime: actitimeClient, directory, source, ...(opts.targets ? { targets: opts.targets } : {}) }, withScope!, opts.settings ?? { importTaskNames: false, importComments: false });
     return { importId: draft.id, summary };
   }
 
