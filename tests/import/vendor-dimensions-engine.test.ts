@@ -28,7 +28,7 @@ describe("contractors as vendors, with class and location", () => {
     worlds.push(w);
     w.qbo.updateSettings(SANDBOX_REALM, { classTracking: true, trackDepartments: true });
     const jane = idOf(w, "Vendor", "Jane Contractor");
-    const [consulting, mobile, boston, remote] = [idOf(w, "Class", "Consulting"), idOf(w, "Class", "Mobile"), idOf(w, "Department", "Boston"), idOf(w, "Department", "Remote")].map((id) => qboRef(id) as QboTargetRef);
+    const [consulting, mobile, boston, remote] = [idOf(w, "Class", "Consulting"), idOf(w, "Class", "Mobile"), idOf(w, "Department", "Boston"), idOf(w, "Department", "Remote")].map((id) => qboRef(id)) as [QboTargetRef, QboTargetRef, QboTargetRef, QboTargetRef];
 
     // Two users with time in March: one links to Jane Contractor, one gets a new vendor.
     // Once created, the new contractor's rule links to that vendor (what a saved "Link to QB Vendor" rule will do).
@@ -130,7 +130,7 @@ describe("contractors as vendors, with class and location", () => {
     worlds.push(w);
     w.qbo.updateSettings(SANDBOX_REALM, { classTracking: true });
     const jane = idOf(w, "Vendor", "Jane Contractor");
-    const [consulting, development] = [idOf(w, "Class", "Consulting"), idOf(w, "Class", "Development")].map((id) => qboRef(id) as QboTargetRef);
+    const [consulting, development] = [idOf(w, "Class", "Consulting"), idOf(w, "Class", "Development")].map((id) => qboRef(id)) as [QboTargetRef, QboTargetRef];
     const SEPARATE = { importTaskNames: true, importComments: false };
     let klass = consulting;
     let contractor: number | null = null;
