@@ -66,6 +66,10 @@ export async function qboSettingsAction(form: FormData): Promise<void> {
   const timeTracking = onOff(form, "timeTracking");
   if (payroll !== undefined) input["payroll"] = payroll;
   if (timeTracking !== undefined) input["timeTracking"] = timeTracking;
+  for (const key of ["classTracking", "trackDepartments"] as const) {
+    const on = onOff(form, key);
+    if (on !== undefined) input[key] = on;
+  }
   // The closed-books form always sends the field; empty means "books not closed".
   if (form.has("bookCloseDate")) input["bookCloseDate"] = field(form, "bookCloseDate") ?? null;
   run("qbo-settings", input, form);

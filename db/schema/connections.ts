@@ -47,11 +47,13 @@ export const qboConnections = pgTable(
   (t) => [uniqueIndex("qbo_connections_account_realm_unique").on(t.accountId, t.realmId)],
 );
 
-export const qboEntityType = pgEnum("qbo_entity_type", ["Employee", "Customer", "Vendor", "Item", "Account"]);
+export const qboEntityType = pgEnum("qbo_entity_type", ["Employee", "Customer", "Vendor", "Item", "Account", "Class", "Department"]);
 
 /**
- * QBO entity lists cached per connection for mapping and suggestions; Refresh re-reads them
- * (an admin may create an employee in QBO and come back).
+ * QBO entity lists cached per connection for mapping and suggestions, one row per entity type
+ * (`entities`: that type's list, `Account` = the income accounts); Refresh re-reads them (an admin
+ * may create an employee in QBO and come back). `Class` / `Department` rows exist only while the
+ * company tracks classes / locations.
  */
 export const qboEntityCache = pgTable(
   "qbo_entity_cache",
@@ -61,7 +63,7 @@ export const qboEntityCache = pgTable(
       .notNull()
       .references(() => qboConnections.id, { onDelete: "cascade" }),
     entityType: qboEntityType("entity_type").notNull(),
-    entities: jsonb("entities").notNull(),
+    entities: jsonb("entities").$type<unknown>().notNull(),
     fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -93,7 +93,7 @@ export const imports = pgTable(
 );
 
 export const importItemOperation = pgEnum("import_item_operation", ["create", "update", "delete"]);
-export const importItemEntity = pgEnum("import_item_entity", ["TimeActivity", "Employee", "Customer", "Item"]);
+export const importItemEntity = pgEnum("import_item_entity", ["TimeActivity", "Employee", "Customer", "Item", "Vendor"]);
 /**
  * `sending` is written before a request leaves: after a crash, an item found `sending` has an
  * unknown outcome and is reconciled against QBO before anything is sent again.

@@ -11,6 +11,7 @@ import { QBO_CDC_MAX_LOOKBACK_MS } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { readActivitiesById } from "./execute";
+import { workerAndDimensionsFromQbo } from "./qbo-activity";
 import { canonicalRate } from "./plan/keys";
 import type { ActivitySources, DesiredActivity, LedgerEntry, QboActivityState, TargetRef, WrittenActivity } from "./types";
 
@@ -40,7 +41,7 @@ export interface QboSideChange {
 }
 
 /** The fields the QuickBooks changes page compares. */
-export type ComparedField = "txnDate" | "employee" | "customer" | "item" | "hours" | "billable" | "rate" | "description";
+export type ComparedField = "txnDate" | "employee" | "customer" | "item" | "hours" | "billable" | "rate" | "description" | "class" | "department";
 
 function ref(value: { value: string } | undefined): TargetRef | undefined {
   return value ? (`qbo:${value.value}` as TargetRef) : undefined;
@@ -48,9 +49,11 @@ function ref(value: { value: string } | undefined): TargetRef | undefined {
 
 /** QBO's TimeActivity as the fields we write (HasBeenBilled keeps the status we wrote: billing is not an edit). */
 export function writtenFromQbo(ta: QboTimeActivity, fallback: WrittenActivity): WrittenActivity {
+  const { employeeRef, ...workerAndDimensions } = workerAndDimensionsFromQbo(ta);
   return {
     txnDate: ta.TxnDate,
-    employeeRef: ref(ta.EmployeeRef) ?? fallback.employeeRef,
+    employeeRef: employeeRef ?? fallback.employeeRef,
+    ...workerAndDimensions,
     customerRef: ref(ta.CustomerRef) ?? null,
     itemRef: ref(ta.ItemRef) ?? fallback.itemRef,
     // Billing is not an edit: a billed activity keeps the billable status we wrote.
@@ -66,6 +69,9 @@ function writtenFromState(state: QboActivityState, fallback: WrittenActivity): W
   return {
     txnDate: state.txnDate ?? fallback.txnDate,
     employeeRef: state.employeeRef ?? fallback.employeeRef,
+    ...(state.nameOf ? { nameOf: state.nameOf } : {}),
+    ...(state.classRef ? { classRef: state.classRef } : {}),
+    ...(state.departmentRef ? { departmentRef: state.departmentRef } : {}),
     customerRef: state.customerRef === undefined ? fallback.customerRef : state.customerRef,
     itemRef: state.itemRef ?? fallback.itemRef,
     billableStatus: state.hasBeenBilled ? fallback.billableStatus : (state.billableStatus ?? fallback.billableStatus),
@@ -80,13 +86,15 @@ function writtenFromState(state: QboActivityState, fallback: WrittenActivity): W
 export function differingFields(a: WrittenActivity, b: WrittenActivity): ComparedField[] {
   const out: ComparedField[] = [];
   if (a.txnDate !== b.txnDate) out.push("txnDate");
-  if (a.employeeRef !== b.employeeRef) out.push("employee");
+  if (a.employeeRef !== b.employeeRef || (a.nameOf ?? "Employee") !== (b.nameOf ?? "Employee")) out.push("employee");
   if ((a.customerRef ?? null) !== (b.customerRef ?? null)) out.push("customer");
   if (a.itemRef !== b.itemRef) out.push("item");
   if (a.hours * 60 + a.minutes !== b.hours * 60 + b.minutes) out.push("hours");
   if (a.billableStatus !== b.billableStatus) out.push("billable");
   else if (a.billableStatus === "Billable" && canonicalRate(a.hourlyRate) !== canonicalRate(b.hourlyRate)) out.push("rate");
   if ((a.description ?? "") !== (b.description ?? "")) out.push("description");
+  if ((a.classRef ?? null) !== (b.classRef ?? null)) out.push("class");
+  if ((a.departmentRef ?? null) !== (b.departmentRef ?? null)) out.push("department");
   return out;
 }
 

@@ -1,12 +1,11 @@
-// Entity creation (a `create` rule's Employee, Customer or Item) before an import's activities, each
+// Entity creation (a `create` rule's Employee, Vendor, Customer or Item) before an import's activities, each
 // claimed and committed under the run's lease like any other item. A create whose outcome is unknown,
 // or refused because the name is taken, adopts the existing entity only when it is the same one:
 // same name AND same parent (ParentRef / FullyQualifiedName), never a namesake under another parent.
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { claimItems, commitEntityOutcome, commitOutcomes, type Lease } from "@/db/queries/import-run";
 import type { ImportItemRow, ImportRow } from "@/db/queries/imports";
-import { qboEntityCache } from "@/db/schema";
+import { clearEntityCache } from "@/db/queries/entity-cache";
 import { abortableSleep, QboRequestNotSent, qboQuote, type QboClient } from "@/lib/qbo/client";
 import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
@@ -16,7 +15,7 @@ import type { EntityItemPayload } from "./types";
 /** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
 const ENTITY_RETRY_DELAY_MS = 250;
 
-type EntityName = "Employee" | "Customer" | "Item";
+type EntityName = "Employee" | "Vendor" | "Customer" | "Item";
 
 export interface EntityContext {
   db: Db;
@@ -104,9 +103,12 @@ export async function createEntities(ctx: EntityContext, items: ImportItemRow[])
     await ctx.afterQboResponse?.();
     await commitEntityOutcome(db, ctx.lease, imp, item, qboId ? { qboId } : { fault: fault! }, async (tx) => {
       // The cached QBO lists no longer hold every entity: the next mapping reads them again.
-      await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
+      await clearEntityCache(tx, imp.connectionId);
       // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
-      await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId!, ctx.now());
+      // Not yet for a vendor: the rule model has no vendor link to save (a link rule of a user means an
+      // Employee), so the rules wave that adds vendor rules saves it; until then a later import's create
+      // meets the name taken (6240) and adopts this vendor by name.
+      if (entity !== "Vendor") await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId!, ctx.now());
     }, ctx.now());
   }
 }

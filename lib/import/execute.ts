@@ -16,7 +16,7 @@
 // longer land, and re-sent with the same requestid when it did not.
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   acquireLease,
@@ -548,9 +548,9 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
             await db
               .select({ qboId: importItems.qboId })
               .from(importItems)
-              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
+              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created"), ne(importItems.entity, "Vendor")))
           )[0]?.qboId
-        : undefined;
+        : undefined; // a created Vendor is no link of a user rule (that means an Employee): vendor rules save it (issue 19)
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
     await saveRule(db, { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
   }

@@ -54,7 +54,7 @@ export interface PreviewSummary {
   billed?: { activities: number; records: number; differing: number; hoursDiffer: number };
   records: { in: number; imported: number; skipped: PlanResult["counts"]["skipped"]; billableWithoutRate: number };
   unmapped: { category: MappingCategory; name: string | null; recordCount: number; hours: number }[];
-  entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Customer" | "Item"; activities: number }[];
+  entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Vendor" | "Customer" | "Item"; activities: number }[];
   breakdown: { byUser: BreakdownRow[]; byCustomer: BreakdownRow[]; byItem: BreakdownRow[]; byBillable: BreakdownRow[] };
   ratesVisible: boolean;
   /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
@@ -156,6 +156,11 @@ export function entityBody(rule: SnapshotRule): Record<string, unknown> {
   return body;
 }
 
+/** The QBO body that creates a contractor's Vendor (Create new QB Vendor; DisplayName as for employees, reference §2.2). */
+export function vendorBody(name: string): Record<string, unknown> {
+  return { DisplayName: name.trim() };
+}
+
 const MINUTES_PER_HOUR = 60;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -183,6 +188,12 @@ export interface PrepareDeps {
   now?: () => Date;
   /** Age at which an ended import's unknown outcomes are looked up (default RECONCILE_AFTER_MS). */
   reconcileAfterMs?: number;
+  /**
+   * Targets the stored rules do not express yet (a user as a vendor, classes, departments): given the
+   * targets resolved from the rules, returns the ones to plan with. The rule kinds that produce them
+   * arrive later (they will resolve in resolveTargets); engine tests set them here.
+   */
+  targets?: (fromRules: ResolvedTargets) => ResolvedTargets;
 }
 
 /** Builds the preview of a draft and stores it as the import's items. Returns the summary it stored. */
@@ -192,7 +203,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const scope = scopeOf(imp);
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
   const source = deps.source ?? (await readSource(deps.actitime, scope));
-  const targets = resolveTargets(rules, deps.directory);
+  const fromRules = resolveTargets(rules, deps.directory);
+  const targets = deps.targets ? deps.targets(fromRules) : fromRules;
   const planInput = { ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly };
   let plan = planImport(planInput);
 
@@ -231,11 +243,13 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
     const rule = ruleByRef.get(e.ref)!;
-    const payload: EntityItemPayload = { category: e.category, ref: e.ref, name: rule.targetName ?? e.name, sourceIds: e.sourceIds, body: entityBody(rule) };
+    const name = rule.targetName ?? e.name;
+    const body = e.qboEntity === "Vendor" ? vendorBody(name) : entityBody(rule);
+    const payload: EntityItemPayload = { category: e.category, ref: e.ref, name, sourceIds: e.sourceIds, body };
     return {
       importId: imp.id,
       seq: index,
-      entity: MAPPING_CATEGORY_META[e.category].qboEntity,
+      entity: e.qboEntity ?? MAPPING_CATEGORY_META[e.category].qboEntity,
       operation: "create" as const,
       sourceKey: e.ref,
       status: "pending" as const,

@@ -2,7 +2,7 @@
 import { qboQuote, type QboClient } from "@/lib/qbo/client";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { canonicalRate, qboIdOf } from "./plan/keys";
-import type { QboActivityState, TargetRef, WrittenActivity } from "./types";
+import type { QboActivityState, QboTargetRef, TargetRef, WrittenActivity } from "./types";
 
 function refValue(ref: TargetRef): string {
   const id = qboIdOf(ref);
@@ -12,10 +12,12 @@ function refValue(ref: TargetRef): string {
 
 /** The body of a TimeActivity create or full update. Never sends HasBeenBilled (QBO sets it). */
 export function timeActivityBody(activity: WrittenActivity): Record<string, unknown> {
+  const vendor = activity.nameOf === "Vendor";
   const body: Record<string, unknown> = {
     TxnDate: activity.txnDate,
-    NameOf: "Employee",
-    EmployeeRef: { value: refValue(activity.employeeRef) },
+    // A contractor's time goes to a Vendor: NameOf "Vendor" with VendorRef, never both refs (reference §2.1, 6290).
+    NameOf: vendor ? "Vendor" : "Employee",
+    [vendor ? "VendorRef" : "EmployeeRef"]: { value: refValue(activity.employeeRef) },
     ItemRef: { value: refValue(activity.itemRef) },
     BillableStatus: activity.billableStatus,
     Taxable: false,
@@ -25,7 +27,25 @@ export function timeActivityBody(activity: WrittenActivity): Record<string, unkn
   if (activity.customerRef) body.CustomerRef = { value: refValue(activity.customerRef) };
   if (activity.hourlyRate !== null) body.HourlyRate = activity.hourlyRate;
   if (activity.description) body.Description = activity.description;
+  // Only when the company tracks classes / locations (the planner gets no such targets otherwise).
+  if (activity.classRef) body.ClassRef = { value: refValue(activity.classRef) };
+  if (activity.departmentRef) body.DepartmentRef = { value: refValue(activity.departmentRef) };
   return body;
+}
+
+/**
+ * The worker, NameOf and class / department of a QBO TimeActivity in our terms, each field only when
+ * QBO has it (as planned activities carry them), for the diff's state, drift and reconciliation.
+ */
+export function workerAndDimensionsFromQbo(ta: QboTimeActivity): Pick<WrittenActivity, "nameOf" | "classRef" | "departmentRef"> & { employeeRef?: TargetRef } {
+  const vendor = ta.NameOf === "Vendor" || (!ta.EmployeeRef && ta.VendorRef !== undefined);
+  const worker = vendor ? ta.VendorRef : ta.EmployeeRef;
+  const out: Pick<WrittenActivity, "nameOf" | "classRef" | "departmentRef"> & { employeeRef?: TargetRef } = {};
+  if (worker) out.employeeRef = `qbo:${worker.value}`;
+  if (vendor) out.nameOf = "Vendor";
+  if (ta.ClassRef) out.classRef = `qbo:${ta.ClassRef.value}` as QboTargetRef;
+  if (ta.DepartmentRef) out.departmentRef = `qbo:${ta.DepartmentRef.value}` as QboTargetRef;
+  return out;
 }
 
 /** What QBO holds, in our terms, for the diff and for reconciliation. */
@@ -35,7 +55,8 @@ export function activityStateFromQbo(ta: QboTimeActivity): QboActivityState {
     syncToken: ta.SyncToken,
     hasBeenBilled: ta.BillableStatus === "HasBeenBilled",
     txnDate: ta.TxnDate,
-    employeeRef: ta.EmployeeRef ? (`qbo:${ta.EmployeeRef.value}` as TargetRef) : undefined,
+    employeeRef: undefined,
+    ...workerAndDimensionsFromQbo(ta),
     customerRef: ta.CustomerRef ? (`qbo:${ta.CustomerRef.value}` as TargetRef) : null,
     itemRef: ta.ItemRef ? (`qbo:${ta.ItemRef.value}` as TargetRef) : undefined,
     billableStatus: ta.BillableStatus === "Billable" ? "Billable" : "NotBillable",
@@ -52,7 +73,9 @@ export function activityStateFromQbo(ta: QboTimeActivity): QboActivityState {
  */
 export function qboActivityMatches(ta: QboTimeActivity, wanted: WrittenActivity): boolean {
   if (ta.TxnDate !== wanted.txnDate) return false;
-  if (`qbo:${ta.EmployeeRef?.value}` !== wanted.employeeRef) return false;
+  const held = workerAndDimensionsFromQbo(ta);
+  if (held.employeeRef !== wanted.employeeRef || (held.nameOf ?? "Employee") !== (wanted.nameOf ?? "Employee")) return false;
+  if ((held.classRef ?? null) !== (wanted.classRef ?? null) || (held.departmentRef ?? null) !== (wanted.departmentRef ?? null)) return false;
   if (`qbo:${ta.ItemRef?.value}` !== wanted.itemRef) return false;
   if ((ta.CustomerRef ? `qbo:${ta.CustomerRef.value}` : null) !== wanted.customerRef) return false;
   if ((ta.Hours ?? 0) !== wanted.hours || (ta.Minutes ?? 0) !== wanted.minutes) return false;

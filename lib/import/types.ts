@@ -68,6 +68,12 @@ export type { MappingCategory, SnapshotRule } from "@/lib/mapping/rules";
  */
 export type TargetRef = `qbo:${string}` | `new:${MappingCategory}:${number}`;
 
+/** A ref to an existing QBO entity only (classes and departments are linked, never created by an import). */
+export type QboTargetRef = `qbo:${string}`;
+
+/** Whose time a TimeActivity is (its `NameOf`): an employee's, or a contractor's (a QBO Vendor). */
+export type WorkerKind = "Employee" | "Vendor";
+
 /** What one actiTIME entity resolves to under its mapping rule. */
 export type Target =
   | { kind: "skip" }
@@ -77,7 +83,22 @@ export type Target =
       name: string;
       /** Service items only: the item's UnitPrice, the rate fallback when actiTIME shows none. */
       unitPrice?: number | null;
+      /**
+       * Users only: "Vendor" when the ref is a QBO Vendor (Link to / Create new QB Vendor): the time is
+       * written with NameOf "Vendor" + VendorRef, and a `new:` ref creates a Vendor. Absent: Employee.
+       */
+      nameOf?: WorkerKind;
     };
+
+/**
+ * Class or Department (Location) targets: per project, and optionally per user; a project's entry
+ * wins over its user's. A `null` value is an explicit "leave it empty" (a project's null also wins);
+ * a missing entry falls through (project → user → none). Leave records have no project: the user's.
+ */
+export interface DimensionTargets {
+  projects: ReadonlyMap<number, QboTargetRef | null>;
+  users?: ReadonlyMap<number, QboTargetRef | null>;
+}
 
 /** A missing entry means "no rule": the entity is reported as unmapped and its time is not imported. */
 export interface ResolvedTargets {
@@ -85,6 +106,10 @@ export interface ResolvedTargets {
   projects: ReadonlyMap<number, Target>;
   typesOfWork: ReadonlyMap<number, Target>;
   leaveTypes: ReadonlyMap<number, Target>;
+  /** ClassRef per activity; give it only when the company tracks classes (ClassTrackingPerTxn). */
+  classes?: DimensionTargets;
+  /** DepartmentRef per activity; give it only when the company tracks locations (TrackDepartments). */
+  departments?: DimensionTargets;
 }
 
 /** Per-connection settings (spec §4). Either on → separate mode; both off → combined mode. */
@@ -111,10 +136,20 @@ export interface ImportScope {
 
 export type BillableStatus = "Billable" | "NotBillable";
 
-/** The TimeActivity fields we write (NameOf is always Employee). */
+/**
+ * The TimeActivity fields we write. The three optional fields are present only when set (ledger rows
+ * written before they existed have none, and compare equal to an activity without them).
+ */
 export interface WrittenActivity {
   txnDate: string;
+  /** The worker: an Employee's ref, or a Vendor's when `nameOf` is "Vendor". */
   employeeRef: TargetRef;
+  /** "Vendor": written as NameOf "Vendor" + VendorRef (employeeRef holds the vendor). Absent: Employee. */
+  nameOf?: WorkerKind;
+  /** ClassRef (only when the company tracks classes). */
+  classRef?: QboTargetRef | null;
+  /** DepartmentRef, a "Location" (only when the company tracks locations). */
+  departmentRef?: QboTargetRef | null;
   customerRef: TargetRef | null;
   itemRef: TargetRef;
   billableStatus: BillableStatus;
@@ -179,7 +214,7 @@ export interface ActivityItemPayload {
   ledgerOnly?: boolean;
 }
 
-/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
+/** `desired` of an entity item (a `create` rule's Employee, Vendor, Customer or Item; the item row's `entity` says which). */
 export interface EntityItemPayload {
   category: MappingCategory;
   ref: TargetRef;

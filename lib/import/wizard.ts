@@ -15,7 +15,7 @@ import type { QboClient } from "@/lib/qbo/client";
 import { refreshFactsForPreview } from "./company-check";
 import type { Actor } from "./lifecycle";
 import { listSavedRules, mapStepEntities } from "./mapping-step";
-import { preparePreview, scopeOf, type ImportSelection, type PreviewSummary } from "./prepare";
+import { preparePreview, scopeOf, type ImportSelection, type PrepareDeps, type PreviewSummary } from "./prepare";
 import { readSource } from "./source";
 import type { TimeDescriptionSettings } from "./types";
 
@@ -213,6 +213,8 @@ export interface ConfirmMappingDeps {
   settings: TimeDescriptionSettings;
   /** Re-read the company's facts (time tracking, closed books) for the preview's checks; default true. */
   refreshFacts?: boolean;
+  /** Tests only: adjust the targets resolved from the rules (see PreviewDeps.targets). */
+  targets?: PrepareDeps["targets"];
 }
 
 export type ConfirmMappingResult =
@@ -240,5 +242,5 @@ export async function confirmMapping(deps: ConfirmMappingDeps, actor: Actor, imp
   const { rules, errors } = rulesFromForm(form, names, directory, saved);
   if (!(await saveMapping(db, actor, importId, rules, errors))) return { ok: false, reason: "invalid", errors };
   const fresh = await getOwnDraft(db, actor, importId);
-  return { ok: true, summary: await preparePreview({ db, qbo, actitime, directory, source }, fresh, deps.settings) };
+  return { ok: true, summary: await preparePreview({ db, qbo, actitime, directory, source, ...(deps.targets ? { targets: deps.targets } : {}) }, fresh, deps.settings) };
 }

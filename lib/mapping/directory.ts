@@ -27,11 +27,21 @@ export const qboCustomerEntrySchema = z.object({
   active: z.boolean(),
 });
 
-/** Vendors only matter because their DisplayNames share one namespace with customers and employees. */
+/** Vendors: contractors' time is written to them (NameOf "Vendor"); their DisplayNames share one namespace with customers and employees. */
 export const qboVendorEntrySchema = z.object({
   id: qboIdSchema,
   name: z.string(),
+  email: z.string().nullable().optional(),
   active: z.boolean().optional(),
+});
+
+/** A Class or a Department (Location): `Parent:Child` full names like customers. */
+export const qboDimensionEntrySchema = z.object({
+  id: qboIdSchema,
+  name: z.string(),
+  fullyQualifiedName: z.string(),
+  parentId: qboIdSchema.nullable().optional(),
+  active: z.boolean(),
 });
 
 export const qboItemEntrySchema = z.object({
@@ -56,12 +66,17 @@ export const qboDirectorySchema = z.object({
   incomeAccounts: z.array(qboIncomeAccountEntrySchema),
   /** CompanyInfo NameValue PayrollFeature (reference §2.7): then employees are created in QBO only. */
   payrollEnabled: z.boolean(),
+  /** Classes, only when the company tracks them (Preferences ClassTrackingPerTxn); absent or null: it does not. */
+  classes: z.array(qboDimensionEntrySchema).nullable().optional(),
+  /** Departments (Locations), only when the company tracks them (TrackDepartments); absent or null: it does not. */
+  departments: z.array(qboDimensionEntrySchema).nullable().optional(),
 });
 
 export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
 export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
 export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
 export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
+export type QboDimensionEntry = z.infer<typeof qboDimensionEntrySchema>;
 export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
 export type QboDirectory = z.infer<typeof qboDirectorySchema>;
 

@@ -27,6 +27,10 @@ export const timeActivitySchema = z.looseObject({
   VendorRef: refSchema.optional(),
   CustomerRef: refSchema.optional(),
   ItemRef: refSchema.optional(),
+  /** Only when Preferences AccountingInfoPrefs.ClassTrackingPerTxn is on (reference §2.1). */
+  ClassRef: refSchema.optional(),
+  /** A "Location"; only when AccountingInfoPrefs.TrackDepartments is on (reference §2.1). */
+  DepartmentRef: refSchema.optional(),
   BillableStatus: z.enum(["Billable", "NotBillable", "HasBeenBilled"]).optional(),
   HourlyRate: z.number().optional(),
   Hours: z.number().int().optional(),
@@ -56,7 +60,16 @@ export const customerSchema = z.looseObject({
 });
 export type QboCustomer = z.infer<typeof customerSchema>;
 
-export const vendorSchema = z.looseObject({ ...base, DisplayName: z.string(), Active: z.boolean().optional() });
+/** Vendor (contractors' time is written with NameOf "Vendor" + VendorRef, reference §2.1). DisplayName shares one namespace with customers and employees. */
+export const vendorSchema = z.looseObject({
+  ...base,
+  DisplayName: z.string(),
+  GivenName: z.string().optional(),
+  FamilyName: z.string().optional(),
+  CompanyName: z.string().optional(),
+  Active: z.boolean().optional(),
+  PrimaryEmailAddr: z.looseObject({ Address: z.string().optional() }).optional(),
+});
 export type QboVendor = z.infer<typeof vendorSchema>;
 
 export const itemSchema = z.looseObject({
@@ -82,6 +95,22 @@ export const accountSchema = z.looseObject({
 });
 export type QboAccount = z.infer<typeof accountSchema>;
 
+/**
+ * Class and Department (Location): name lists with an optional parent. Their own reference pages
+ * were not in the corpora; the fields are the ones every QBO name list has [I].
+ */
+const dimensionFields = {
+  ...base,
+  Name: z.string(),
+  FullyQualifiedName: z.string().optional(),
+  ParentRef: refSchema.optional(),
+  Active: z.boolean().optional(),
+};
+export const classSchema = z.looseObject({ ...dimensionFields, SubClass: z.boolean().optional() });
+export type QboClass = z.infer<typeof classSchema>;
+export const departmentSchema = z.looseObject({ ...dimensionFields, SubDepartment: z.boolean().optional() });
+export type QboDepartment = z.infer<typeof departmentSchema>;
+
 const nameValueSchema = z.object({ Name: z.string(), Value: z.string().optional() });
 
 export const companyInfoSchema = z.looseObject({
@@ -93,7 +122,15 @@ export type QboCompanyInfo = z.infer<typeof companyInfoSchema>;
 
 export const preferencesSchema = z.looseObject({
   TimeTrackingPrefs: z.looseObject({ UseServices: z.boolean().optional(), BillCustomers: z.boolean().optional() }).optional(),
-  AccountingInfoPrefs: z.looseObject({ BookCloseDate: z.string().optional() }).optional(),
+  AccountingInfoPrefs: z
+    .looseObject({
+      BookCloseDate: z.string().optional(),
+      /** Classes on transactions (reference §2.6): then a TimeActivity may carry ClassRef. */
+      ClassTrackingPerTxn: z.boolean().optional(),
+      /** Locations (Departments): then a TimeActivity may carry DepartmentRef. */
+      TrackDepartments: z.boolean().optional(),
+    })
+    .optional(),
   OtherPrefs: z.looseObject({ NameValue: z.array(nameValueSchema).optional() }).optional(),
 });
 export type QboPreferences = z.infer<typeof preferencesSchema>;
@@ -105,6 +142,8 @@ export const QBO_ENTITY_SCHEMAS = {
   Vendor: vendorSchema,
   Item: itemSchema,
   Account: accountSchema,
+  Class: classSchema,
+  Department: departmentSchema,
 } as const;
 export type QboEntityName = keyof typeof QBO_ENTITY_SCHEMAS;
 export type QboEntity<E extends QboEntityName> = z.infer<(typeof QBO_ENTITY_SCHEMAS)[E]>;
@@ -136,5 +175,13 @@ export function companyFacts(info: QboCompanyInfo, prefs: QboPreferences) {
     payrollEnabled: nameValue(info.NameValue, "PayrollFeature")?.toLowerCase() === "true",
     timeTrackingEnabled: nameValue(prefs.OtherPrefs?.NameValue, "TimeTrackingFeatureEnabled")?.toLowerCase() !== "false",
     booksClosedDate: prefs.AccountingInfoPrefs?.BookCloseDate ?? null,
+  };
+}
+
+/** Whether the company tracks classes / locations on transactions (reference §2.6); absent means off. */
+export function dimensionTracking(prefs: QboPreferences): { classTracking: boolean; departmentTracking: boolean } {
+  return {
+    classTracking: prefs.AccountingInfoPrefs?.ClassTrackingPerTxn === true,
+    departmentTracking: prefs.AccountingInfoPrefs?.TrackDepartments === true,
   };
 }

@@ -11,7 +11,7 @@ import { proposedRules } from "@/tests/helpers/proposed-rules";
 import type { ImportSelection } from "@/lib/import/prepare";
 import { confirmMapping, ruleFormFields, saveSelection } from "@/lib/import/wizard";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
-import type { TimeDescriptionSettings } from "@/lib/import/types";
+import type { ResolvedTargets, TimeDescriptionSettings } from "@/lib/import/types";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { createQboClient } from "@/lib/qbo/client";
 import { completeConnection, newOAuthState } from "@/lib/qbo/connect";
@@ -92,7 +92,14 @@ export async function createWorld(options: WorldOptions = {}) {
    */
   async function preview(
     range: { dateFrom: string; dateTo: string },
-    opts: { selection?: Partial<ImportSelection>; override?: (rules: RuleForEntity[]) => RuleForEntity[]; settings?: TimeDescriptionSettings; actor?: Actor } = {},
+    opts: {
+      selection?: Partial<ImportSelection>;
+      override?: (rules: RuleForEntity[]) => RuleForEntity[];
+      settings?: TimeDescriptionSettings;
+      actor?: Actor;
+      /** Targets set directly (vendor, class, department), over those the rules resolve to. */
+      targets?: (fromRules: ResolvedTargets) => ResolvedTargets;
+    } = {},
   ) {
     const who = opts.actor ?? actor;
     const draft = await createDraft(t.db, who, connection.id);
@@ -106,7 +113,7 @@ export async function createWorld(options: WorldOptions = {}) {
     await saveSelection(t.db, who, draft.id, { ...range, ...selection });
     const form = Object.assign({}, ...rules.map(ruleFormFields)) as Record<string, string>;
     const settings = opts.settings ?? { importTaskNames: false, importComments: false };
-    const confirmed = await confirmMapping({ db: t.db, qbo: client, actitime: actitimeClient, directory, settings, refreshFacts: false }, who, draft.id, form);
+    const confirmed = await confirmMapping({ db: t.db, qbo: client, actitime: actitimeClient, directory, settings, refreshFacts: false, ...(opts.targets ? { targets: opts.targets } : {}) }, who, draft.id, form);
     if (!confirmed.ok) throw new Error(`the Map step refused the rules: ${JSON.stringify(confirmed)}`);
     const summary = confirmed.summary;
     return { importId: draft.id, summary };

@@ -2,7 +2,8 @@
 // and passed; and Start refused server-side while one blocks.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { qboConnections, qboEntityCache } from "@/db/schema";
+import { qboConnections } from "@/db/schema";
+import { replaceEntityCache } from "@/db/queries/entity-cache";
 import { blockedReason, evaluateChecks, MAX_CHECK_ROWS, type CheckFacts, type CheckId } from "@/lib/import/checks";
 import { preflightChecks } from "@/lib/import/checks";
 import { getConnection } from "@/db/queries/connections";
@@ -138,7 +139,8 @@ describe("pre-flight checks on a real preview", () => {
     const imp = (await getImport(w.db, w.actor.accountId, importId, w.actor.adminId))!;
     const linked = ((imp.mappingSnapshot as { rules: { kind: string; category: string; targetQboId?: string }[] }).rules).find((r) => r.kind === "link" && r.category === "user")!;
     const cachedDir = { ...dir, employees: dir.employees.map((e) => (e.id === linked.targetQboId ? { ...e, active: false } : e)) };
-    await w.db.insert(qboEntityCache).values({ connectionId: w.connection.id, entityType: "Employee", entities: cachedDir });
+    const { directoryToCacheLists } = await import("@/lib/qbo/directory");
+    await replaceEntityCache(w.db, w.connection.id, directoryToCacheLists(cachedDir), new Date());
     const connection = (await getConnection(w.db, w.actor.accountId, w.connection.id))!;
     const checks = await preflightChecks(w.db, imp, connection);
     expect(checks.find((c) => c.id === "rule_targets")!.status).toBe("blocking");

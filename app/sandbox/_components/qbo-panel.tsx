@@ -67,6 +67,22 @@ export function QboPanel({ view }: { view: SandboxView }) {
               Turn time tracking {settings.timeTracking ? "off" : "on"}
             </Button>
           </form>
+          {([
+            ["classTracking", "Class tracking", settings.classTracking === true],
+            ["trackDepartments", "Location tracking", settings.trackDepartments === true],
+          ] as const).map(([name, label, on]) => (
+            <form key={name} action={qboSettingsAction} className="space-y-2">
+              <ViewFields query={query} section="qbo-settings" />
+              <input type="hidden" name="realmId" value={company.realmId} />
+              <input type="hidden" name={name} value={on ? "off" : "on"} />
+              <p className="text-sm text-slate-700">
+                {label}: <Badge tone={on ? "green" : "neutral"}>{on ? "On" : "Off"}</Badge>
+              </p>
+              <Button variant="secondary" type="submit">
+                Turn {label.toLowerCase()} {on ? "off" : "on"}
+              </Button>
+            </form>
+          ))}
           <form action={qboSettingsAction} className="space-y-2">
             <ViewFields query={query} section="qbo-settings" />
             <input type="hidden" name="realmId" value={company.realmId} />

@@ -59,9 +59,13 @@ export const schemas = {
       payroll: z.boolean({ error: "must be true or false" }).optional(),
       timeTracking: z.boolean({ error: "must be true or false" }).optional(),
       bookCloseDate: isoDate.nullable().optional(),
+      /** Preferences AccountingInfoPrefs.ClassTrackingPerTxn. */
+      classTracking: z.boolean({ error: "must be true or false" }).optional(),
+      /** Preferences AccountingInfoPrefs.TrackDepartments (locations). */
+      trackDepartments: z.boolean({ error: "must be true or false" }).optional(),
     })
-    .refine((v) => v.payroll !== undefined || v.timeTracking !== undefined || v.bookCloseDate !== undefined, {
-      message: "give at least one of payroll, timeTracking, bookCloseDate",
+    .refine((v) => Object.entries(v).some(([key, value]) => key !== "realmId" && value !== undefined), {
+      message: "give at least one of payroll, timeTracking, bookCloseDate, classTracking, trackDepartments",
     }),
   "actitime-time-track": z
     .strictObject({ from: isoDate.optional(), to: isoDate.optional(), userId: actitimeId.optional(), limit: limit.optional() })
@@ -267,6 +271,8 @@ const handlers: { [C in CommandName]: Handler<C> } = {
       ...(input.payroll !== undefined ? { payroll: input.payroll } : {}),
       ...(input.timeTracking !== undefined ? { timeTracking: input.timeTracking } : {}),
       ...(input.bookCloseDate !== undefined ? { bookCloseDate: input.bookCloseDate } : {}),
+      ...(input.classTracking !== undefined ? { classTracking: input.classTracking } : {}),
+      ...(input.trackDepartments !== undefined ? { trackDepartments: input.trackDepartments } : {}),
     };
     qbo.updateSettings(input.realmId, patch);
     const settings = qbo.settings(input.realmId);
@@ -274,6 +280,8 @@ const handlers: { [C in CommandName]: Handler<C> } = {
       `Payroll ${settings.payroll ? "on" : "off"}`,
       `time tracking ${settings.timeTracking ? "on" : "off"}`,
       `books closed ${settings.bookCloseDate ? `through ${settings.bookCloseDate}` : "never"}`,
+      `class tracking ${settings.classTracking ? "on" : "off"}`,
+      `location tracking ${settings.trackDepartments ? "on" : "off"}`,
     ];
     return { message: `${company.companyName}: ${parts.join(", ")}`, data: { settings }, changed: ["qbo"] };
   },

@@ -197,7 +197,17 @@ function sameWritten(a: WrittenActivity, b: WrittenActivity): boolean {
     a.itemRef === b.itemRef &&
     a.billableStatus === b.billableStatus &&
     sameRate(a.hourlyRate, b.hourlyRate) &&
-    (a.description ?? null) === (b.description ?? null)
+    (a.description ?? null) === (b.description ?? null) &&
+    sameWorkerAndDimensions(a, b)
+  );
+}
+
+/** NameOf, ClassRef and DepartmentRef: absent on rows written before they existed, which means Employee / none. */
+function sameWorkerAndDimensions(a: WrittenActivity, b: WrittenActivity): boolean {
+  return (
+    (a.nameOf ?? "Employee") === (b.nameOf ?? "Employee") &&
+    (a.classRef ?? null) === (b.classRef ?? null) &&
+    (a.departmentRef ?? null) === (b.departmentRef ?? null)
   );
 }
 
@@ -206,6 +216,9 @@ export function changedWrittenFields(before: WrittenActivity, after: WrittenActi
   const changed: WrittenField[] = [];
   if (before.txnDate !== after.txnDate) changed.push("txnDate");
   if (before.employeeRef !== after.employeeRef) changed.push("employeeRef");
+  if ((before.nameOf ?? "Employee") !== (after.nameOf ?? "Employee")) changed.push("nameOf");
+  if ((before.classRef ?? null) !== (after.classRef ?? null)) changed.push("classRef");
+  if ((before.departmentRef ?? null) !== (after.departmentRef ?? null)) changed.push("departmentRef");
   if (before.customerRef !== after.customerRef) changed.push("customerRef");
   if (before.itemRef !== after.itemRef) changed.push("itemRef");
   if (before.billableStatus !== after.billableStatus) changed.push("billableStatus");

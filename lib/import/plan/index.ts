@@ -7,6 +7,7 @@ import type {
   LeaveTypeInfo,
   MappingCategory,
   ProjectInfo,
+  QboTargetRef,
   ResolvedTargets,
   Target,
   TargetRef,
@@ -15,12 +16,14 @@ import type {
   TimeTrackRecord,
   TypeOfWorkInfo,
   UserInfo,
+  WorkerKind,
 } from "@/lib/import/types";
 import { buildDescription, isSeparateMode } from "./description";
 import {
   canonicalRate,
   combinedKeyHead,
   combinedKeyTail,
+  dimensionKeyPart,
   isNewRef,
   separateLeaveKey,
   separateTimeTrackKey,
@@ -103,6 +106,8 @@ export interface EntityToCreate {
   /** actiTIME ids (of `category`) whose imported time uses this ref. */
   sourceIds: number[];
   activityCount: number;
+  /** "Vendor" when a user's target creates a QBO Vendor (Create new QB Vendor); absent: the category's entity. */
+  qboEntity?: "Vendor";
 }
 
 export interface PlanResult {
@@ -173,8 +178,18 @@ interface Blocked {
 interface ResolvedUser {
   ok: true;
   employeeRef: TargetRef;
+  /** "Vendor" for a contractor's time; absent for an employee's. */
+  nameOf?: WorkerKind;
   combinedHead: string;
 }
+
+/** Class and department of one record (project's target, else its user's), and their key part. */
+interface Dimensions {
+  classRef: QboTargetRef | null;
+  departmentRef: QboTargetRef | null;
+  keyPart: string;
+}
+const NO_DIMENSIONS: Dimensions = { classRef: null, departmentRef: null, keyPart: "" };
 
 interface ResolvedWork {
   ok: true;
@@ -193,7 +208,9 @@ interface Accumulator {
   key: string;
   txnDate: string;
   employeeRef: TargetRef;
+  nameOf?: WorkerKind;
   work: ResolvedWork;
+  dimensions: Dimensions;
   totalMinutes: number;
   userIds: DistinctIds;
   projectIds: DistinctIds;
@@ -304,7 +321,7 @@ export function planImport(input: PlanInput): PlanResult {
     sourceId: number,
     name: string | null,
     unmapped: UnmappedEntity[],
-  ): { kind: "qbo"; ref: TargetRef; unitPrice?: number | null } | SkipReason => {
+  ): Extract<Target, { kind: "qbo" }> | SkipReason => {
     if (target === undefined) {
       unmapped.push(unmappedEntity(category, sourceId, name));
       return `${category}_unmapped`;
@@ -323,7 +340,9 @@ export function planImport(input: PlanInput): PlanResult {
     const resolved: ResolvedUser | Blocked =
       typeof target === "string"
         ? { ok: false, reason: target, unmapped }
-        : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref) };
+        : target.nameOf === "Vendor"
+          ? { ok: true, employeeRef: target.ref, nameOf: "Vendor", combinedHead: combinedKeyHead(target.ref, "Vendor") }
+          : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref) };
     userCache.set(userId, resolved);
     return resolved;
   };
@@ -398,6 +417,27 @@ export function planImport(input: PlanInput): PlanResult {
     return resolved;
   };
 
+  // Class / department per record: the project's entry wins (a null one too), else the user's.
+  const { classes, departments } = targets;
+  const dimensionCache = new Map<string, Dimensions>();
+  const pick = (of: ResolvedTargets["classes"], userId: number, projectId: number | null): QboTargetRef | null => {
+    if (!of) return null;
+    if (projectId !== null && of.projects.has(projectId)) return of.projects.get(projectId) ?? null;
+    return of.users?.get(userId) ?? null;
+  };
+  const dimensionsOf = (userId: number, projectId: number | null): Dimensions => {
+    if (!classes && !departments) return NO_DIMENSIONS;
+    const cacheKey = `${userId}|${projectId ?? ""}`;
+    let found = dimensionCache.get(cacheKey);
+    if (!found) {
+      const classRef = pick(classes, userId, projectId);
+      const departmentRef = pick(departments, userId, projectId);
+      found = classRef || departmentRef ? { classRef, departmentRef, keyPart: dimensionKeyPart(classRef, departmentRef) } : NO_DIMENSIONS;
+      dimensionCache.set(cacheKey, found);
+    }
+    return found;
+  };
+
   const accumulators = new Map<string, Accumulator>();
   const add = (
     key: string,
@@ -405,6 +445,7 @@ export function planImport(input: PlanInput): PlanResult {
     date: string,
     user: ResolvedUser,
     work: ResolvedWork,
+    dimensions: Dimensions,
     minutes: number,
     taskId: number | null,
     leaveTypeId: number | null,
@@ -417,7 +458,9 @@ export function planImport(input: PlanInput): PlanResult {
         key,
         txnDate: date,
         employeeRef: user.employeeRef,
+        nameOf: user.nameOf,
         work,
+        dimensions,
         totalMinutes: 0,
         userIds: null,
         projectIds: null,
@@ -470,7 +513,7 @@ export function planImport(input: PlanInput): PlanResult {
   const billed = input.billed;
   const frozenTallies = new Map<string, FrozenTally & { minuteRate: number; targetSet: Set<string> }>();
   const frozenCount: SkipCount = { records: 0, minutes: 0 };
-  const freeze = (ledgerKey: string, minutes: number, date: string, approved: boolean, user: ResolvedUser | Blocked, work: ResolvedWork | Blocked) => {
+  const freeze = (ledgerKey: string, minutes: number, date: string, approved: boolean, user: ResolvedUser | Blocked, work: ResolvedWork | Blocked, userId: number) => {
     let tally = frozenTallies.get(ledgerKey);
     if (!tally) {
       tally = { ledgerKey, records: 0, minutes: 0, amountCents: 0, targets: [], minuteRate: 0, targetSet: new Set() };
@@ -483,7 +526,10 @@ export function planImport(input: PlanInput): PlanResult {
     tally.minutes += minutes;
     frozenCount.minutes += minutes;
     if (work.billableStatus === "Billable" && work.hourlyRate !== null) tally.minuteRate += minutes * work.hourlyRate;
-    if (minutes > 0) tally.targetSet.add(targetSignature({ employeeRef: user.employeeRef, ...work }));
+    if (minutes > 0) {
+      const { classRef, departmentRef } = dimensionsOf(userId, work.projectId);
+      tally.targetSet.add(targetSignature({ employeeRef: user.employeeRef, nameOf: user.nameOf, ...work, classRef, departmentRef }));
+    }
   };
   const overflowCache = new Map<string, string>();
   const keyFor = (key: string): string => {
@@ -501,7 +547,7 @@ export function planImport(input: PlanInput): PlanResult {
     const frozenBy = billed?.records.get(recordId);
     if (frozenBy !== undefined) {
       const approved = !input.approvedOnly || record.approved === true;
-      freeze(frozenBy, record.minutes, record.date, approved, resolveUser(record.userId), resolveTask(record.taskId));
+      freeze(frozenBy, record.minutes, record.date, approved, resolveUser(record.userId), resolveTask(record.taskId), record.userId);
       continue;
     }
     if (input.approvedOnly && record.approved !== true) {
@@ -511,26 +557,28 @@ export function planImport(input: PlanInput): PlanResult {
     const user = resolveUser(record.userId);
     const work = resolveTask(record.taskId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
+    const dimensions = dimensionsOf(record.userId, work.projectId);
     const key = keyFor(
-      separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) : user.combinedHead + record.date + work.combinedTail,
+      separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) : user.combinedHead + record.date + work.combinedTail + dimensions.keyPart,
     );
-    add(key, record.userId, record.date, user, work, record.minutes, record.taskId, null, record.comment, recordId);
+    add(key, record.userId, record.date, user, work, dimensions, record.minutes, record.taskId, null, record.comment, recordId);
   }
 
   for (const record of input.leave) {
     const recordId = leaveRecordId(record.userId, record.date, record.leaveTypeId);
     const frozenBy = billed?.records.get(recordId);
     if (frozenBy !== undefined) {
-      freeze(frozenBy, record.minutes, record.date, true, resolveUser(record.userId), resolveLeaveType(record.leaveTypeId));
+      freeze(frozenBy, record.minutes, record.date, true, resolveUser(record.userId), resolveLeaveType(record.leaveTypeId), record.userId);
       continue;
     }
     const user = resolveUser(record.userId);
     const work = resolveLeaveType(record.leaveTypeId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
+    const dimensions = dimensionsOf(record.userId, null);
     const key = keyFor(
-      separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) : user.combinedHead + record.date + work.combinedTail,
+      separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) : user.combinedHead + record.date + work.combinedTail + dimensions.keyPart,
     );
-    add(key, record.userId, record.date, user, work, record.minutes, null, record.leaveTypeId, null, recordId);
+    add(key, record.userId, record.date, user, work, dimensions, record.minutes, null, record.leaveTypeId, null, recordId);
   }
 
   const activities: DesiredActivity[] = [];
@@ -562,7 +610,7 @@ export function planImport(input: PlanInput): PlanResult {
     const description = separate
       ? buildDescription(input.description, work.name, acc.moreComments ? [acc.firstComment, ...acc.moreComments] : [acc.firstComment])
       : null;
-    activities.push({
+    const activity: DesiredActivity = {
       key: acc.key,
       txnDate: acc.txnDate,
       employeeRef: acc.employeeRef,
@@ -573,7 +621,12 @@ export function planImport(input: PlanInput): PlanResult {
       ...splitMinutes(acc.totalMinutes),
       description,
       sources,
-    });
+    };
+    // Present only when set, so activities (and ledger rows) without them keep their old shape.
+    if (acc.nameOf) activity.nameOf = acc.nameOf;
+    if (acc.dimensions.classRef) activity.classRef = acc.dimensions.classRef;
+    if (acc.dimensions.departmentRef) activity.departmentRef = acc.dimensions.departmentRef;
+    activities.push(activity);
     recordsImported += acc.recordCount;
     totalMinutes += acc.totalMinutes;
     if (work.billableStatus === "Billable" && work.hourlyRate === null) billableWithoutRate += 1;
@@ -631,7 +684,7 @@ function collectEntitiesToCreate(
       const groupKey = `${category}|${target.ref}`;
       let entity = toCreate.get(groupKey);
       if (!entity) {
-        entity = { ref: target.ref, category, name: target.name, sourceIds: [], activityCount: 0 };
+        entity = { ref: target.ref, category, name: target.name, sourceIds: [], activityCount: 0, ...(target.nameOf === "Vendor" ? { qboEntity: "Vendor" as const } : {}) };
         toCreate.set(groupKey, entity);
       }
       pushUnique(entity.sourceIds, id);

@@ -1,9 +1,11 @@
-import type { BillableStatus, DesiredActivity, MappingCategory, TargetRef, WrittenActivity } from "@/lib/import/types";
+import type { BillableStatus, DesiredActivity, MappingCategory, QboTargetRef, TargetRef, WorkerKind, WrittenActivity } from "@/lib/import/types";
 
 /**
  * Activity keys: what one TimeActivity stands for, and the ledger's source key (spec §6).
  *
- *   combined mode:  c|<employeeRef>|<date>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->
+ *   combined mode:  c|<worker>|<date>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->[|k:<classRef or ->|d:<departmentRef or ->]
+ *                   (<worker> is the employeeRef, or `v:<ref>` for a vendor; the class/department
+ *                   part only when either is set, so keys written before they existed stay the same)
  *   separate mode:  s|tt|<userId>|<date>|<taskId>        (time-track)
  *                   s|lv|<userId>|<date>|<leaveTypeId>   (leave)
  *
@@ -47,17 +49,24 @@ export function combinedKeyTail(
   return `|${customerRef ?? NO_VALUE}|${itemRef}|${billableKeyPart(billableStatus)}|${rateKeyPart(canonicalRate(hourlyRate))}`;
 }
 
-export function combinedKeyHead(employeeRef: TargetRef): string {
-  return `${COMBINED_KEY_PREFIX}${employeeRef}|`;
+export function combinedKeyHead(employeeRef: TargetRef, nameOf?: WorkerKind): string {
+  return nameOf === "Vendor" ? `${COMBINED_KEY_PREFIX}v:${employeeRef}|` : `${COMBINED_KEY_PREFIX}${employeeRef}|`;
+}
+
+/** The class / department part of a combined key: empty when neither is set. */
+export function dimensionKeyPart(classRef: QboTargetRef | null | undefined, departmentRef: QboTargetRef | null | undefined): string {
+  if (!classRef && !departmentRef) return "";
+  return `|k:${classRef ?? NO_VALUE}|d:${departmentRef ?? NO_VALUE}`;
 }
 
 export function combinedKey(
-  fields: Pick<WrittenActivity, "employeeRef" | "txnDate" | "customerRef" | "itemRef" | "billableStatus" | "hourlyRate">,
+  fields: Pick<WrittenActivity, "employeeRef" | "nameOf" | "txnDate" | "customerRef" | "itemRef" | "billableStatus" | "hourlyRate" | "classRef" | "departmentRef">,
 ): string {
   return (
-    combinedKeyHead(fields.employeeRef) +
+    combinedKeyHead(fields.employeeRef, fields.nameOf) +
     fields.txnDate +
-    combinedKeyTail(fields.customerRef, fields.itemRef, fields.billableStatus, fields.hourlyRate)
+    combinedKeyTail(fields.customerRef, fields.itemRef, fields.billableStatus, fields.hourlyRate) +
+    dimensionKeyPart(fields.classRef, fields.departmentRef)
   );
 }
 

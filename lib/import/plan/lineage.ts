@@ -120,11 +120,16 @@ const NO_VALUE = "-";
 
 export function targetSignature(fields: {
   employeeRef: TargetRef;
+  nameOf?: string;
   customerRef: TargetRef | null;
   itemRef: TargetRef;
   billableStatus: string;
   hourlyRate: number | null;
+  classRef?: string | null;
+  departmentRef?: string | null;
 }): string {
   const rate = fields.hourlyRate === null ? NO_VALUE : fields.hourlyRate.toFixed(2);
-  return `${fields.employeeRef}|${fields.customerRef ?? NO_VALUE}|${fields.itemRef}|${fields.billableStatus === "Billable" ? "B" : "N"}|${rate}`;
+  const worker = fields.nameOf === "Vendor" ? `v:${fields.employeeRef}` : fields.employeeRef;
+  const dimensions = fields.classRef || fields.departmentRef ? `|${fields.classRef ?? NO_VALUE}|${fields.departmentRef ?? NO_VALUE}` : "";
+  return `${worker}|${fields.customerRef ?? NO_VALUE}|${fields.itemRef}|${fields.billableStatus === "Billable" ? "B" : "N"}|${rate}${dimensions}`;
 }

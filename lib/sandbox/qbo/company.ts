@@ -7,7 +7,7 @@ import { cloneJson, getObject, getRefValue, getString, type JsonObject } from ".
 import { compareRowsForOrder, matchesCondition, type ParsedQuery, type QueryCondition } from "./query";
 import { formatQboDate, formatQboDateTime, isValidQboDate, parseQboInstant } from "./time";
 
-export const ENTITY_NAMES = ["Employee", "Customer", "Vendor", "Item", "Account", "TimeActivity"] as const;
+export const ENTITY_NAMES = ["Employee", "Customer", "Vendor", "Item", "Account", "Class", "Department", "TimeActivity"] as const;
 export type EntityName = (typeof ENTITY_NAMES)[number];
 
 /** Reference §0 / §2.2–2.4 limits. */
@@ -24,7 +24,10 @@ export const HIERARCHY_MAX_LEVEL = 4;
 const FORBIDDEN_NAME_CHARS = /[:\t\n\r]/;
 
 const READ_ONLY_KEYS = ["Id", "SyncToken", "MetaData", "domain", "sparse", "FullyQualifiedName", "Level", "time", "status"];
-const NAME_LIST_ENTITIES: ReadonlySet<EntityName> = new Set(["Employee", "Customer", "Vendor", "Item", "Account"]);
+const NAME_LIST_ENTITIES: ReadonlySet<EntityName> = new Set(["Employee", "Customer", "Vendor", "Item", "Account", "Class", "Department"]);
+/** Class and Department (a "Location") name lists: `Name`, optional parent, `FullyQualifiedName` [I]. */
+type DimensionEntity = "Class" | "Department";
+type HierarchyEntity = "Customer" | "Item" | DimensionEntity;
 const PEOPLE_ENTITIES: ReadonlySet<EntityName> = new Set(["Employee", "Customer", "Vendor"]);
 
 const METADATA_FILTERS = ["metadata.createtime", "metadata.lastupdatedtime"];
@@ -39,6 +42,9 @@ const FILTERABLE: Record<string, ReadonlySet<string>> = {
   Vendor: new Set(["id", "displayname", "givenname", "familyname", "companyname", "active", ...METADATA_FILTERS]),
   Item: new Set(["id", "name", "type", "active", "fullyqualifiedname", "sku", "parentref", ...METADATA_FILTERS]),
   Account: new Set(["id", "name", "accounttype", "accountsubtype", "classification", "active", "fullyqualifiedname", ...METADATA_FILTERS]),
+  // Inferred [I]: the reference does not list Class/Department filterables; these mirror Item's name fields.
+  Class: new Set(["id", "name", "active", "fullyqualifiedname", "parentref", ...METADATA_FILTERS]),
+  Department: new Set(["id", "name", "active", "fullyqualifiedname", "parentref", ...METADATA_FILTERS]),
   TimeActivity: new Set([
     "id", "txndate", "billablestatus", "projectref", "employeeref", "vendorref", "customerref", "itemref", ...METADATA_FILTERS,
   ]),
@@ -57,6 +63,10 @@ export interface CompanySettings {
   billCustomers: boolean;
   /** `TimeTrackingPrefs.DefaultTimeItem`: used when a TimeActivity has no ItemRef (reference §8, mv 74). */
   defaultTimeItemId: string | null;
+  /** `AccountingInfoPrefs.ClassTrackingPerTxn` (reference §2.1/§2.6): ClassRef on a TimeActivity. Absent in older snapshots = off. */
+  classTracking?: boolean;
+  /** `AccountingInfoPrefs.TrackDepartments` (a "Location"): DepartmentRef on a TimeActivity. Absent = off. */
+  trackDepartments?: boolean;
 }
 
 /** How to resolve behaviour the reference marks unverified. */
@@ -65,6 +75,13 @@ export interface CompanyRules {
   fractionalHours: "truncate" | "reject";
   /** Reference §10: a Billable entry without HourlyRate → 6330, or the Item's UnitPrice [I]. */
   billableWithoutRate: "reject" | "itemPrice";
+  /**
+   * Reference §2.1 says ClassRef / DepartmentRef go "only when" the preference is on; what QBO does
+   * with one sent while it is off is not stated [I]. "keep" (default, tolerant): accepted and
+   * stored, still checked to exist and be active (QBO keeps classes on transactions when tracking
+   * is turned off later); "reject": 6000 naming the preference.
+   */
+  dimensionWithoutTracking?: "keep" | "reject";
 }
 
 export interface WriteContext {
@@ -108,6 +125,8 @@ function emptyEntities<T>(make: () => T): Record<EntityName, T> {
     Vendor: make(),
     Item: make(),
     Account: make(),
+    Class: make(),
+    Department: make(),
     TimeActivity: make(),
   };
 }
@@ -170,6 +189,8 @@ export class Company {
   /** Lower-cased DisplayName → `Kind:Id`; unique across Customer, Employee, Vendor (reference §2.2). */
   private readonly displayNames = new Map<string, string>();
   private readonly itemNames = new Map<string, string>();
+  /** Lower-cased FullyQualifiedName → Id, per Class / Department list (names unique per parent) [I]. */
+  private readonly dimensionNames: Record<DimensionEntity, Map<string, string>> = { Class: new Map(), Department: new Map() };
   /** TimeActivity Ids by TxnDate plus the sorted distinct dates, for date-range queries on 100k rows. */
   private readonly activitiesByDate = new Map<string, Set<string>>();
   private readonly activityDates: string[] = [];
@@ -185,7 +206,7 @@ export class Company {
     this.settingsUpdatedAtMs = data.settingsUpdatedAtMs;
     this.nextId = data.nextId;
     for (const kind of ENTITY_NAMES) {
-      const rows = [...data.entities[kind]].sort((a, b) => Number(a["Id"]) - Number(b["Id"]));
+      const rows = [...(data.entities[kind] ?? [])].sort((a, b) => Number(a["Id"]) - Number(b["Id"]));
       for (const row of rows) this.store(kind, cloneJson(row), undefined);
       for (const [id, at] of Object.entries(data.deleted?.[kind] ?? {})) this.tombstones[kind].set(id, at);
     }
@@ -281,7 +302,7 @@ export class Company {
       sparse: false,
     };
     this.store(kind, row, existing);
-    if (kind === "Customer" || kind === "Item") this.refreshChildren(kind, getString(row, "Id") ?? "");
+    if (kind === "Customer" || kind === "Item" || kind === "Class" || kind === "Department") this.refreshChildren(kind, getString(row, "Id") ?? "");
     return cloneJson(row);
   }
 
@@ -385,6 +406,9 @@ export class Company {
         return this.buildItem(base, existing);
       case "Account":
         return this.buildAccount(base);
+      case "Class":
+      case "Department":
+        return this.buildDimension(kind, base, existing);
       case "TimeActivity":
         return this.buildTimeActivity(base, existing, ctx);
     }
@@ -487,6 +511,30 @@ export class Company {
     };
   }
 
+  /**
+   * Class and Department (reference §2.1/§2.6 name them; their own pages were not in the corpora, so
+   * the shape is inferred [I] from Intuit's other name lists): `Name` required, ≤ 100 chars, no `:`,
+   * tab or newline; `SubClass`/`SubDepartment` + `ParentRef` nest them with `FullyQualifiedName`
+   * "Parent:Child"; a name is unique among its siblings (6240); no delete, `Active: false` instead.
+   * They can be created whether or not the company tracks them (the list exists either way) [I].
+   */
+  private buildDimension(kind: DimensionEntity, d: JsonObject, existing: JsonObject | undefined): JsonObject {
+    const name = checkName(d, "Name", ITEM_NAME_MAX_CHARS);
+    if (!name) throw faults.requiredMissing("Name");
+    const hierarchy = this.resolveParent(kind, d, existing);
+    const fullName = hierarchy ? `${hierarchy.parentFqn}:${name}` : name;
+    const holder = this.dimensionNames[kind].get(nameKey(fullName));
+    if (holder !== undefined && holder !== (existing ? getString(existing, "Id") : undefined)) throw faults.duplicateItemName();
+    const subKey = kind === "Class" ? "SubClass" : "SubDepartment";
+    return {
+      ...d,
+      Name: name,
+      ...(hierarchy ? { [subKey]: true, ParentRef: hierarchy.ref } : { [subKey]: false }),
+      FullyQualifiedName: fullName,
+      Active: d["Active"] ?? true,
+    };
+  }
+
   /** Accounts are read-only through the emulated API; this builder serves the seed. */
   private buildAccount(a: JsonObject): JsonObject {
     const name = getString(a, "Name") ?? "";
@@ -555,6 +603,9 @@ export class Company {
     }
     if (item) result["ItemRef"] = { value: getString(item, "Id") ?? "", name: getString(item, "FullyQualifiedName") ?? "" };
 
+    this.applyDimension(t, result, "ClassRef", "Class", this.settings.classTracking === true, "ClassTrackingPerTxn", ctx.rules);
+    this.applyDimension(t, result, "DepartmentRef", "Department", this.settings.trackDepartments === true, "TrackDepartments", ctx.rules);
+
     const status = t["BillableStatus"] ?? "NotBillable";
     const keepBilled = ctx.system && status === "HasBeenBilled";
     if (status !== "Billable" && status !== "NotBillable" && !keepBilled) {
@@ -584,6 +635,20 @@ export class Company {
       if (description.length > DESCRIPTION_MAX_CHARS) throw faults.stringTooLong("Description", DESCRIPTION_MAX_CHARS, description.length);
     }
     return result;
+  }
+
+  /**
+   * ClassRef / DepartmentRef (reference §2.1: only when the preference is on). A ref must name an
+   * existing (2500) and active (610) Class / Department, as every other ref. Sent while tracking is
+   * off: see CompanyRules.dimensionWithoutTracking [I].
+   */
+  private applyDimension(t: JsonObject, result: JsonObject, key: string, kind: DimensionEntity, tracked: boolean, pref: string, rules: CompanyRules): void {
+    if (t[key] === undefined || t[key] === null) return;
+    if (!tracked && rules.dimensionWithoutTracking === "reject") {
+      throw faults.businessValidation(`${key} cannot be used: ${kind === "Class" ? "class" : "location"} tracking is turned off in this company (Preferences AccountingInfoPrefs.${pref}=false).`, key);
+    }
+    const target = this.resolveRef(t, key, kind);
+    result[key] = { value: getString(target, "Id") ?? "", name: getString(target, "FullyQualifiedName") ?? "" };
   }
 
   private applyDuration(t: JsonObject, result: JsonObject, rules: CompanyRules): void {
@@ -654,7 +719,7 @@ export class Company {
   }
 
   private resolveParent(
-    kind: "Customer" | "Item",
+    kind: HierarchyEntity,
     obj: JsonObject,
     existing: JsonObject | undefined,
   ): { ref: JsonObject; parentFqn: string; level: number } | undefined {
@@ -674,13 +739,14 @@ export class Company {
   }
 
   /** Keeps children's FullyQualifiedName/Level true after a parent is renamed or moved. */
-  private refreshChildren(kind: "Customer" | "Item", parentId: string): void {
+  private refreshChildren(kind: HierarchyEntity, parentId: string): void {
     const parent = this.entities[kind].get(parentId);
     if (!parent) return;
     const parentFqn = getString(parent, "FullyQualifiedName") ?? "";
     for (const child of [...this.entities[kind].values()]) {
       if (getRefValue(child, "ParentRef") !== parentId) continue;
       const ownName = getString(child, kind === "Customer" ? "DisplayName" : "Name") ?? "";
+      // The parent ref's name is the parent's full name (as for customers and items).
       const updated: JsonObject = {
         ...child,
         ParentRef: { value: parentId, name: parentFqn },
@@ -716,6 +782,9 @@ export class Company {
     } else if (kind === "Item") {
       const name = getString(row, "Name");
       if (name) this.itemNames.set(nameKey(name), id);
+    } else if (kind === "Class" || kind === "Department") {
+      const name = getString(row, "FullyQualifiedName");
+      if (name) this.dimensionNames[kind].set(nameKey(name), id);
     } else if (kind === "TimeActivity") {
       const date = getString(row, "TxnDate") ?? "";
       let ids = this.activitiesByDate.get(date);
@@ -736,6 +805,9 @@ export class Company {
     } else if (kind === "Item") {
       const name = getString(row, "Name");
       if (name && this.itemNames.get(nameKey(name)) === id) this.itemNames.delete(nameKey(name));
+    } else if (kind === "Class" || kind === "Department") {
+      const name = getString(row, "FullyQualifiedName");
+      if (name && this.dimensionNames[kind].get(nameKey(name)) === id) this.dimensionNames[kind].delete(nameKey(name));
     } else if (kind === "TimeActivity") {
       const date = getString(row, "TxnDate") ?? "";
       const ids = this.activitiesByDate.get(date);
@@ -754,8 +826,8 @@ export class Company {
     const s = this.settings;
     return {
       AccountingInfoPrefs: {
-        TrackDepartments: false,
-        ClassTrackingPerTxn: false,
+        TrackDepartments: s.trackDepartments === true,
+        ClassTrackingPerTxn: s.classTracking === true,
         ClassTrackingPerTxnLine: false,
         CustomerTerminology: "Customers",
         ...(s.bookCloseDate ? { BookCloseDate: s.bookCloseDate } : {}),

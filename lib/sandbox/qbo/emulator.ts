@@ -81,6 +81,8 @@ export interface QboEmulatorOptions {
   retryAfter?: boolean;
   fractionalHours?: CompanyRules["fractionalHours"];
   billableWithoutRate?: CompanyRules["billableWithoutRate"];
+  /** A ClassRef / DepartmentRef sent while the company does not track them [I]; default "keep". */
+  dimensionWithoutTracking?: CompanyRules["dimensionWithoutTracking"];
   /** Initial fault settings; also `replayRequestId` and `xmlThrottleShare` directly as switches. */
   faults?: Partial<QboFaultSettings>;
   replayRequestId?: boolean;
@@ -248,7 +250,7 @@ class Emulator implements QboEmulator {
     this.batchCounting = options.batchCounting ?? "item";
     this.latencyMs = options.latencyMs ?? 0;
     this.retryAfter = options.retryAfter ?? false;
-    this.rules = { fractionalHours: options.fractionalHours ?? "truncate", billableWithoutRate: options.billableWithoutRate ?? "reject" };
+    this.rules = { fractionalHours: options.fractionalHours ?? "truncate", billableWithoutRate: options.billableWithoutRate ?? "reject", dimensionWithoutTracking: options.dimensionWithoutTracking ?? "keep" };
     this.oauth = new OAuthServer({
       clientId: options.clientId ?? "sandbox-client-id",
       clientSecret: options.clientSecret ?? "sandbox-client-secret",

@@ -45,6 +45,13 @@ export interface ItemSeed {
   Active?: boolean;
 }
 
+/** A Class or Department (Location); `parent` names the parent's Name [I: shape, see company.ts]. */
+export interface DimensionSeed {
+  Name: string;
+  parent?: string;
+  Active?: boolean;
+}
+
 export interface CompanySeed {
   realmId?: string;
   companyName: string;
@@ -56,6 +63,8 @@ export interface CompanySeed {
   customers?: CustomerSeed[];
   vendors?: VendorSeed[];
   items?: ItemSeed[];
+  classes?: DimensionSeed[];
+  departments?: DimensionSeed[];
 }
 
 export const SANDBOX_CONSULTING_REALM_ID = "9130350000000001";
@@ -68,6 +77,8 @@ export const DEFAULT_COMPANY_SETTINGS: CompanySettings = {
   useServices: true,
   billCustomers: true,
   defaultTimeItemId: null,
+  classTracking: false,
+  trackDepartments: false,
 };
 
 const STANDARD_ACCOUNTS: AccountSeed[] = [
@@ -127,6 +138,9 @@ export const SEED_COMPANIES: CompanySeed[] = [
       { Name: "Sick Leave", incomeAccount: "Services", UnitPrice: 0 },
       { Name: "Legacy Support", incomeAccount: "Services", UnitPrice: 90, Active: false },
     ],
+    // Tracking stays off (settings) until turned on from the control page: the lists exist either way.
+    classes: [{ Name: "Consulting" }, { Name: "Development" }, { Name: "Mobile", parent: "Development" }, { Name: "Retired", Active: false }],
+    departments: [{ Name: "Boston" }, { Name: "Remote" }, { Name: "London", Active: false }],
   },
   {
     realmId: NORTHWIND_PAYROLL_REALM_ID,
@@ -155,7 +169,7 @@ export const SEED_COMPANIES: CompanySeed[] = [
   },
 ];
 
-function idByField(company: Company, kind: "Customer" | "Item" | "Account", field: string, value: string): string {
+function idByField(company: Company, kind: "Customer" | "Item" | "Account" | "Class" | "Department", field: string, value: string): string {
   const row = company.list(kind).find((r) => r[field] === value);
   const id = row?.["Id"];
   if (typeof id !== "string") throw new Error(`Seed of ${company.realmId}: ${kind} "${value}" is not defined before use`);
@@ -165,7 +179,7 @@ function idByField(company: Company, kind: "Customer" | "Item" | "Account", fiel
 /** Builds a company through the same validation path the API uses (as QBO's own UI would). */
 export function buildCompany(seed: CompanySeed, realmId: string, ctx: WriteContext): Company {
   const company = Company.empty(realmId, seed.companyName, { ...DEFAULT_COMPANY_SETTINGS, ...seed.settings }, ctx.nowMs);
-  const create = (kind: "Employee" | "Customer" | "Vendor" | "Item" | "Account", body: JsonObject): void => {
+  const create = (kind: "Employee" | "Customer" | "Vendor" | "Item" | "Account" | "Class" | "Department", body: JsonObject): void => {
     const active = body["Active"];
     // Inactive rows are created active and deactivated, so children can still reference them first.
     const created = company.create(kind, { ...body, Active: true }, ctx);
@@ -200,6 +214,16 @@ export function buildCompany(seed: CompanySeed, realmId: string, ctx: WriteConte
       ...(i.parent ? { SubItem: true, ParentRef: { value: idByField(company, "Item", "Name", i.parent) } } : {}),
       ...(i.Active === false ? { Active: false } : {}),
     });
+  }
+  // Created after every other list, so the Ids of the lists above stay what they were before classes existed.
+  for (const [kind, list] of [["Class", seed.classes], ["Department", seed.departments]] as const) {
+    for (const d of list ?? []) {
+      create(kind, {
+        Name: d.Name,
+        ...(d.parent ? { ParentRef: { value: idByField(company, kind, "Name", d.parent) } } : {}),
+        ...(d.Active === false ? { Active: false } : {}),
+      });
+    }
   }
   const defaultItemName = seed.defaultTimeItem ?? ((seed.items ?? []).some((i) => i.Name === "Hours") ? "Hours" : undefined);
   if (defaultItemName) company.settings.defaultTimeItemId = idByField(company, "Item", "Name", defaultItemName);
