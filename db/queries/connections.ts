@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { qboConnections } from "@/db/schema";
 import { seal } from "@/lib/crypto";
-import type { TokenSet } from "@/lib/qbo/oauth";
+import type { TokenSet } from "@/db/types";
 
 export type QboConnection = typeof qboConnections.$inferSelect;
 

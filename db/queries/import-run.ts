@@ -12,9 +12,28 @@ import { and, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm
 import type { Db } from "@/db/client";
 import { importItems, imports, ledger, ledgerHistory, qboConnections } from "@/db/schema";
 import { ACTIVE_IMPORT_STATUSES, type ImportItemRow, type ImportRow } from "./imports";
-import { deterministicRequestId } from "@/lib/qbo/client";
-import type { ActivityItemPayload } from "@/lib/import/types";
-import { COUNTED_STATUSES, type CommittableOutcome } from "@/lib/import/outcomes";
+import { COUNTED_STATUSES, deterministicRequestId, parseActivityItemPayload, type DesiredActivity } from "@/db/types";
+
+/**
+ * What the commit needs of a decided outcome (lib/import/outcomes.ts decides them; its
+ * `CommittableOutcome` is this shape with QBO's own types for `ta` and `fault`).
+ */
+export type CommittableOutcome =
+  | { item: ImportItemRow; status: "created" | "updated"; activity: DesiredActivity; ta: { Id: string; SyncToken: string } }
+  | { item: ImportItemRow; status: "deleted" }
+  | { item: ImportItemRow; status: "skipped_billed"; note: string }
+  | { item: ImportItemRow; status: "failed"; fault: CommittedFault }
+  | { item: ImportItemRow; status: "pending"; syncToken?: string; recreate?: boolean; keepRequestId?: boolean; notSent?: boolean }
+  | { item: ImportItemRow; status: "cancelled" };
+
+/** The fields of a QBO fault an item row records. */
+export interface CommittedFault {
+  kind: string;
+  code?: string | null;
+  message: string;
+  detail?: string | null;
+  intuitTid?: string | null;
+}
 
 /** Who runs an import now. */
 export interface Lease {
@@ -217,7 +236,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
     if (deleted.length > 0) {
       const landed = await tx.update(importItems).set({ status: "deleted", updatedAt: now }).where(fence(deleted)).returning({ id: importItems.id, sourceKey: importItems.sourceKey });
       if (landed.length > 0) {
-        const ledgerOnly = new Set(deleted.filter((o) => (o.item.desired as ActivityItemPayload | null)?.ledgerOnly).map((o) => o.item.id));
+        const ledgerOnly = new Set(deleted.filter((o) => parseActivityItemPayload(o.item.desired).ledgerOnly).map((o) => o.item.id));
         await recordLedgerHistory(tx, imp, landed.map((r) => ({ sourceKey: r.sourceKey, qboIdAfter: null, operation: "deleted", ledgerOnly: ledgerOnly.has(r.id) })), now);
         await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, landed.map((r) => r.sourceKey))));
         ledgerWrites += landed.length;
@@ -238,7 +257,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
           .where(fence([outcome]))
           .returning({ id: importItems.id });
       } else if (outcome.status === "pending" || outcome.status === "cancelled") {
-        const payload = (item.desired ?? {}) as ActivityItemPayload;
+        const payload = parseActivityItemPayload(item.desired);
         const desired = outcome.status === "pending" && outcome.syncToken ? { ...payload, syncToken: outcome.syncToken } : payload;
         landed = await tx
           .update(importItems)

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importItems, imports } from "@/db/schema";
-import { progressWords } from "@/lib/import/progress-words";
 import { isUuid } from "./connections";
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -86,20 +85,4 @@ export async function listImportItems(db: Db, importId: string, filter: ItemFilt
     db.select({ n: sql<number>`count(*)::int` }).from(importItems).where(where),
   ]);
   return { rows, total: count?.n ?? 0 };
-}
-
-/** What the progress bar and its counts show, for the page and for polling. */
-export function importProgress(imp: ImportRow) {
-  return {
-    status: imp.status,
-    done: imp.progressDone,
-    total: imp.progressTotal,
-    created: imp.createdCount,
-    updated: imp.updatedCount,
-    deleted: imp.deletedCount,
-    failed: imp.failedCount,
-    skippedBilled: imp.skippedBilledCount,
-    errorMessage: imp.errorMessage,
-    ...progressWords(imp, new Date()),
-  };
 }

@@ -1,7 +1,7 @@
 import { and, eq, gte, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { ledger } from "@/db/schema";
-import type { ActivitySources, LedgerEntry, WrittenActivity } from "@/lib/import/types";
+import { activitySourcesSchema, writtenActivitySchema, type LedgerEntry } from "@/db/types";
 
 /** Ledger rows of a connection in a date range (inclusive): what a re-run of that range compares against. */
 export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: string, dateTo: string): Promise<LedgerEntry[]> {
@@ -14,7 +14,7 @@ export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: 
     qboId: row.qboId,
     syncToken: row.syncToken,
     txnDate: row.txnDate,
-    written: row.written as WrittenActivity,
-    sources: row.sources as ActivitySources,
+    written: writtenActivitySchema.parse(row.written),
+    sources: activitySourcesSchema.parse(row.sources),
   }));
 }

@@ -1,6 +1,5 @@
 // The one QBO API client: fetch + minorversion + zod + typed faults + pacing + retries + token refresh.
 // Everything that talks to a company goes through `createQboClient`.
-import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { faultFromBody, faultFromResponse, QboFault } from "./faults";
 import { getRealmPacer, sleep, type Pacer, type PermitRequest, type Ticket } from "./pace";
@@ -37,7 +36,7 @@ const MAX_SERVER_RETRIES = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
 /** requestid ≤ 50 chars, ≤ 36 on batch; bId ≤ 10 chars when a batch carries a requestid (reference §6). */
-export const QBO_REQUEST_ID_MAX = 50;
+export { QBO_REQUEST_ID_MAX } from "@/db/types";
 export const QBO_BATCH_REQUEST_ID_MAX = 36;
 
 export interface TokenSource {
@@ -136,10 +135,8 @@ export function retryAfterMs(headers: Headers, minuteMs: number): number | undef
   return Math.min(minuteMs, seconds * 1000);
 }
 
-/** A deterministic requestid: the same logical write always carries the same id (≤ maxLength chars). */
-export function deterministicRequestId(parts: (string | number)[], maxLength = QBO_REQUEST_ID_MAX): string {
-  return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, Math.min(maxLength, 64));
-}
+/** A deterministic requestid: the same logical write always carries the same id (declared with the schema, which stores it). */
+export { deterministicRequestId } from "@/db/types";
 
 /** Single quotes in query values are escaped with a backslash (reference §3). */
 export function qboQuote(value: string): string {
