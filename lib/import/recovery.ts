@@ -6,7 +6,7 @@
 import { inArray } from "drizzle-orm";
 import { ACTIVE_IMPORT_STATUSES } from "@/db/queries/imports";
 import { imports } from "@/db/schema";
-import { importInterruptRequested, importRunRequested } from "@/inngest/events";
+import { IMPORT_INTERRUPT_REQUESTED, IMPORT_RUN_REQUESTED } from "./run-events";
 import { defaultImportDriverDeps, isRunningInline, isStale, leaseStaleMs, runImportInline, sendImportEvent, usesInngest, type ImportDriverDeps } from "./runner";
 
 /** How often a live process looks for imports a dead one left behind (in-process mode). */
@@ -40,7 +40,7 @@ export async function recoverStaleImports(deps: ImportDriverDeps = defaultImport
     }
     const data = { importId: imp.id, connectionId: imp.connectionId };
     if (viaInngest) {
-      await sendImportEvent(deps, imp.status === "interrupting" ? importInterruptRequested.create(data) : importRunRequested.create(data));
+      await sendImportEvent(deps, { name: imp.status === "interrupting" ? IMPORT_INTERRUPT_REQUESTED : IMPORT_RUN_REQUESTED, data });
       report.requested.push(imp.id);
     } else {
       // Not awaited: the run goes on in the background. Taking the lease is a compare-and-set on the

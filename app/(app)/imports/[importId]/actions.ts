@@ -8,6 +8,7 @@ import { mapStepEntities } from "@/lib/import/mapping-step";
 import { listSavedRules } from "@/lib/import/mapping-step";
 import { preparePreview, scopeOf } from "@/lib/import/prepare";
 import { LeftoversUnsettledError } from "@/lib/import/reconcile";
+import { importDriverDeps } from "@/inngest/deps";
 import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import { DraftChangedError, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
@@ -122,7 +123,7 @@ export async function startImportAction(importId: string, revision?: number) {
     }
     throw error;
   }
-  await requestImportRun({ importId: row.id, connectionId: row.connectionId });
+  await requestImportRun({ importId: row.id, connectionId: row.connectionId }, importDriverDeps);
   redirect(`/imports/${importId}`);
 }
 
@@ -130,7 +131,7 @@ export async function interruptAction(importId: string) {
   const { db, actor } = await loadImport(importId);
   try {
     const row = await interruptImport(db, actor, importId);
-    await requestImportInterrupt({ importId: row.id, connectionId: row.connectionId });
+    await requestImportInterrupt({ importId: row.id, connectionId: row.connectionId }, importDriverDeps);
   } catch (error) {
     if (error instanceof ImportRuleError) redirect(`/imports/${importId}?error=${encodeURIComponent(error.message)}`);
     throw error;
