@@ -139,7 +139,7 @@ export function createExecutor(deps: ExecuteDeps) {
 
   // ── sending ─────────────────────────────────────────────────────────────────────────────
 
-  function operationOf(item: ImportItemRow, refs: Map<TargetRef, string>): Extract<BatchOperation, { entity: string }> {
+  function operationOf(item: ImportItemRow, refs: Map<TargetRef, string>): Extract<BatchOperation<"TimeActivity">, { entity: string }> {
     const bId = item.seq.toString(36); // ≤ 10 chars when the batch carries a requestid (reference §6)
     const payload = payloadOf(item);
     if (item.operation === "delete") return { bId, operation: "delete", entity: "TimeActivity", body: { Id: item.qboId, SyncToken: payload.syncToken } };
@@ -220,7 +220,7 @@ export function createExecutor(deps: ExecuteDeps) {
       }
       const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!, call) : await qbo.update("TimeActivity", op.body, item.requestId!, call);
       authRefusals = 0;
-      return { ok: true, entity: entity as Record<string, unknown> };
+      return { ok: true, entity };
     } catch (error) {
       if (error instanceof QboRequestNotSent) return "not_sent";
       if (error instanceof ConnectionUnavailableError) return { stop: error };

@@ -54,7 +54,7 @@ export const REREAD = "reread" as const;
 export type Decision = CommittableOutcome | typeof UNKNOWN | typeof REREAD;
 
 /** An item-level answer (one entry of a batch response, or a single request's answer). */
-export type ItemAnswer = { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault };
+export type ItemAnswer = { ok: true; entity?: QboTimeActivity } | { ok: false; fault: QboFault };
 
 export const BILLED_SINCE_PREVIEW = "Billed in QuickBooks since the preview: left as it is.";
 
@@ -68,7 +68,7 @@ export function decideAnswer(item: ImportItemRow, refs: Map<TargetRef, string>, 
   if (answer.ok) {
     if (item.operation === "delete") return { item, status: "deleted" };
     const activity = resolveNewRefs(payloadOf(item).activity!, refs);
-    const ta = answer.entity as QboTimeActivity | undefined;
+    const ta = answer.entity;
     if (!ta?.Id) return { item, status: "failed", fault: new QboFault({ kind: "malformed", status: 200, message: "QuickBooks answered without the activity" }) };
     return { item, status: item.operation === "create" ? "created" : "updated", activity, ta };
   }
