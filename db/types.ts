@@ -153,3 +153,11 @@ export const ledgerSnapshotSchema: z.ZodType<LedgerSnapshot> = z.looseObject({
 export function parseActivityItemPayload(value: unknown): ActivityItemPayload {
   return value == null ? {} : activityItemPayloadSchema.parse(value);
 }
+
+/** An actiTIME entity a scheduled run found without a rule (scheduled_runs.needs_mapping). */
+export interface NeedsMappingEntry {
+  category: MappingCategory;
+  sourceId: number;
+  name: string;
+  hours: number;
+}

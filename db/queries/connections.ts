@@ -95,3 +95,12 @@ export async function markDisconnected(db: Db, accountId: string, connectionId: 
     .returning();
   return row;
 }
+
+/**
+ * A connection by id alone, for background work (scheduled runs, the executor) that already holds
+ * an id taken from an account-scoped row. Pages and actions use `getConnection` (account-scoped).
+ */
+export async function getConnectionById(db: Db, connectionId: string): Promise<QboConnection | undefined> {
+  const [row] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
+  return row;
+}

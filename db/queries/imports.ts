@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importItems, imports } from "@/db/schema";
 import { isUuid } from "./connections";
@@ -85,4 +85,37 @@ export async function listImportItems(db: Db, importId: string, filter: ItemFilt
     db.select({ n: sql<number>`count(*)::int` }).from(importItems).where(where),
   ]);
   return { rows, total: count?.n ?? 0 };
+}
+
+/** Deletes the import while it is still a draft (its previewed items go with it). */
+export async function deleteDraftIfStill(db: Db, importId: string): Promise<void> {
+  await db.delete(imports).where(and(eq(imports.id, importId), eq(imports.status, "draft")));
+}
+
+/** Deletes the author's own draft; false when there was none (started, gone, or another admin's). */
+export async function deleteOwnDraft(db: Db, scope: { accountId: string; adminId: string }, importId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(imports)
+    .where(and(eq(imports.id, importId), eq(imports.accountId, scope.accountId), eq(imports.createdByAdminId, scope.adminId), eq(imports.status, "draft")))
+    .returning({ id: imports.id });
+  return deleted.length > 0;
+}
+
+/** How many of the import's items failed. */
+export async function countFailedItems(db: Db, importId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(importItems)
+    .where(and(eq(importItems.importId, importId), eq(importItems.status, "failed")));
+  return row?.n ?? 0;
+}
+
+/** Stores a draft's mapping snapshot with its next revision (the caller holds the draft's row lock). */
+export async function updateDraftSnapshot(db: Db, importId: string, mappingSnapshot: unknown, draftRevision: number | SQL): Promise<ImportRow> {
+  const [updated] = await db
+    .update(imports)
+    .set({ mappingSnapshot, draftRevision, updatedAt: new Date() })
+    .where(and(eq(imports.id, importId), eq(imports.status, "draft")))
+    .returning();
+  return updated!;
 }
