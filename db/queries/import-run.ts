@@ -476,3 +476,47 @@ export async function leftoverSendingItems(db: Queryable, connectionId: string, 
     );
   return rows.map((r) => ({ ...r.item, connectionId: r.connectionId }));
 }
+
+export type StartRefusal = "not_connected" | "draft_changed" | "ledger_moved" | "already_started";
+
+/**
+ * Sets a previewed draft `running`, in one transaction: under a share lock on its connection row
+ * (serialised with Disconnect), only while it is the revision shown and the company's ledger is the
+ * one its preview read. Otherwise nothing is written and the refusal says why.
+ */
+export async function startDraftRun(
+  db: Db,
+  imp: ImportRow,
+  at: { realmId: string; revision: number; now: Date },
+): Promise<{ row: ImportRow } | { refused: StartRefusal }> {
+  return db.transaction(async (tx) => {
+    const [company] = await tx.select({ status: qboConnections.status }).from(qboConnections).where(eq(qboConnections.id, imp.connectionId)).for("share");
+    if (company?.status !== "connected") return { refused: "not_connected" as const };
+    const [row] = await tx
+      .update(imports)
+      .set({ status: "running", realmId: at.realmId, startedAt: at.now, heartbeatAt: at.now, updatedAt: at.now })
+      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, at.revision), ledgerUnchangedCondition(imp)))
+      .returning();
+    if (row) return { row };
+    const [current] = await tx.select({ status: imports.status, draftRevision: imports.draftRevision }).from(imports).where(eq(imports.id, imp.id));
+    if (current?.status === "draft" && current.draftRevision !== at.revision) return { refused: "draft_changed" as const };
+    if (current?.status === "draft") return { refused: "ledger_moved" as const };
+    return { refused: "already_started" as const };
+  });
+}
+
+/** Interrupt: a running import becomes `interrupting` (undefined when it is no longer running). */
+export async function markInterrupting(db: Db, importId: string): Promise<ImportRow | undefined> {
+  const [row] = await db
+    .update(imports)
+    .set({ status: "interrupting", updatedAt: sql`now()` })
+    .where(and(eq(imports.id, importId), eq(imports.status, "running")))
+    .returning();
+  return row;
+}
+
+/** Whether an import is active on this QuickBooks company (from any account). */
+export async function activeImportOnRealm(db: Db, realmId: string): Promise<boolean> {
+  const [onRealm] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, realmId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]))).limit(1);
+  return onRealm !== undefined;
+}

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { admins, importItems, imports } from "@/db/schema";
+import { admins, importItems, imports, qboConnections } from "@/db/schema";
 import { isUuid } from "./connections";
 
 export type ImportRow = typeof imports.$inferSelect;
@@ -118,4 +118,31 @@ export async function updateDraftSnapshot(db: Db, importId: string, mappingSnaps
     .where(and(eq(imports.id, importId), eq(imports.status, "draft")))
     .returning();
   return updated!;
+}
+
+/** Every import that is running or interrupting (start-up recovery looks at each). */
+export async function listActiveImports(db: Db): Promise<ImportRow[]> {
+  return db.select().from(imports).where(inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]));
+}
+
+/** The company an import writes to: its connection's id and realm. */
+export async function importCompany(db: Db, importId: string): Promise<{ id: string; realmId: string } | undefined> {
+  const [row] = await db
+    .select({ id: qboConnections.id, realmId: qboConnections.realmId })
+    .from(imports)
+    .innerJoin(qboConnections, eq(qboConnections.id, imports.connectionId))
+    .where(eq(imports.id, importId));
+  return row;
+}
+
+/** An admin's full name (the import's author), or undefined when the admin is gone. */
+export async function adminName(db: Db, adminId: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, adminId));
+  return row?.name;
+}
+
+/** A new draft import of the admin for the connection (the caller checked the connection is the account's). */
+export async function insertDraft(db: Db, scope: { accountId: string; adminId: string }, connectionId: string): Promise<ImportRow> {
+  const [row] = await db.insert(imports).values({ accountId: scope.accountId, connectionId, createdByAdminId: scope.adminId }).returning();
+  return row!;
 }

@@ -2,7 +2,6 @@
 import { and, desc, eq, isNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, importSchedules, qboConnections, scheduledRuns } from "@/db/schema";
-import type { NeedsMappingEntry } from "@/db/types";
 
 export type ScheduleRow = typeof importSchedules.$inferSelect;
 type ScheduleValues = Omit<typeof importSchedules.$inferInsert, "connectionId">;

@@ -4,12 +4,10 @@
 // in the database (lib/import/lifecycle) and then ask here for a run or an interrupt.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { acquireLease, type Lease } from "@/db/queries/import-run";
-import { ACTIVE_IMPORT_STATUSES, getImportById, type ImportRow } from "@/db/queries/imports";
+import { ACTIVE_IMPORT_STATUSES, getImportById, importCompany, type ImportRow } from "@/db/queries/imports";
 import type { QboConnection } from "@/db/queries/connections";
-import { imports, qboConnections } from "@/db/schema";
 import { IMPORT_INTERRUPT_REQUESTED, IMPORT_RUN_REQUESTED, importInterruptEventId, importRunEventId, type ImportEvent, type ImportEventData } from "./run-events";
 import { getEnv } from "@/lib/env";
 import type { QboClient } from "@/lib/qbo/client";
@@ -87,11 +85,7 @@ export function sendImportEvent(deps: ImportDriverDeps, event: ImportEvent): Pro
  * when the import is gone.
  */
 export async function executorForImport(deps: ImportDriverDeps, db: Db, importId: string, lease?: Lease): Promise<ImportExecutor | undefined> {
-  const [row] = await db
-    .select({ id: qboConnections.id, realmId: qboConnections.realmId })
-    .from(imports)
-    .innerJoin(qboConnections, eq(qboConnections.id, imports.connectionId))
-    .where(eq(imports.id, importId));
+  const row = await importCompany(db, importId);
   if (!row) return undefined;
   return (deps.createExecutor ?? createExecutor)({ db, qbo: deps.qboClientFor(db, row), ...executorTimings(), ...(lease ? { lease } : {}) });
 }
