@@ -8,7 +8,7 @@
 //   commit   an outcome lands only where the item is still `sending` under the same lease
 //            generation and attempt; it is THE ledger write (commitOutcomes), and bumps the company's
 //            ledger version so a plan computed before it is refused.
-import { and, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importItems, imports, ledger, ledgerHistory, qboConnections } from "@/db/schema";
 import { ACTIVE_IMPORT_STATUSES, type ImportItemRow, type ImportRow } from "./imports";
@@ -519,4 +519,36 @@ export async function markInterrupting(db: Db, importId: string): Promise<Import
 export async function activeImportOnRealm(db: Db, realmId: string): Promise<boolean> {
   const [onRealm] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, realmId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]))).limit(1);
   return onRealm !== undefined;
+}
+
+/** Who runs the import now: its status, runner and lease generation. */
+export async function importRunState(db: Db, importId: string): Promise<{ status: ImportRow["status"]; runnerId: string | null; generation: number } | undefined> {
+  const [row] = await db.select({ status: imports.status, runnerId: imports.runnerId, generation: imports.leaseGeneration }).from(imports).where(eq(imports.id, importId));
+  return row;
+}
+
+/** Pending TimeActivity operations after `seq`, in order: what a slice has not queued yet. */
+export function pendingActivityItemsAfter(db: Db, importId: string, seq: number, limit: number): Promise<ImportItemRow[]> {
+  return db
+    .select()
+    .from(importItems)
+    .where(and(eq(importItems.importId, importId), eq(importItems.status, "pending"), eq(importItems.entity, "TimeActivity"), sql`${importItems.seq} > ${seq}`))
+    .orderBy(asc(importItems.seq))
+    .limit(limit);
+}
+
+/** The import's items in a status, in order: its TimeActivity operations, or its entities. */
+export async function importItemsWithStatus(db: Db, importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number): Promise<ImportItemRow[]> {
+  const query = db
+    .select()
+    .from(importItems)
+    .where(
+      and(
+        eq(importItems.importId, importId),
+        eq(importItems.status, status),
+        entity === "TimeActivity" ? eq(importItems.entity, "TimeActivity") : sql`${importItems.entity} <> 'TimeActivity'`,
+      ),
+    )
+    .orderBy(asc(importItems.seq));
+  return limit ? query.limit(limit) : query;
 }

@@ -146,3 +146,33 @@ export async function insertDraft(db: Db, scope: { accountId: string; adminId: s
   const [row] = await db.insert(imports).values({ accountId: scope.accountId, connectionId, createdByAdminId: scope.adminId }).returning();
   return row!;
 }
+
+/** The import's status now (undefined when it is gone). */
+export async function importStatus(db: Db, importId: string): Promise<ImportRow["status"] | undefined> {
+  const [row] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, importId));
+  return row?.status;
+}
+
+/** Rows are inserted this many at a time (PostgreSQL's bind-parameter limit). */
+const ITEM_INSERT_CHUNK_ROWS = 500;
+
+export type NewImportItem = typeof importItems.$inferInsert;
+
+/**
+ * Stores a draft's preview in one transaction: `lock` first (the caller's draft-revision check, which
+ * throws when the draft moved on), then the draft's items replaced and its row updated.
+ */
+export async function storePreview(
+  db: Db,
+  importId: string,
+  items: NewImportItem[],
+  values: Partial<Omit<typeof imports.$inferInsert, "draftRevision">> & { draftRevision: number | SQL },
+  lock: (tx: Db) => Promise<unknown>,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lock(tx);
+    await tx.delete(importItems).where(eq(importItems.importId, importId));
+    for (let i = 0; i < items.length; i += ITEM_INSERT_CHUNK_ROWS) await tx.insert(importItems).values(items.slice(i, i + ITEM_INSERT_CHUNK_ROWS));
+    await tx.update(imports).set(values).where(eq(imports.id, importId));
+  });
+}
