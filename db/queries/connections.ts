@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { qboConnections } from "@/db/schema";
 import { seal } from "@/lib/crypto";
@@ -103,4 +103,17 @@ export async function markDisconnected(db: Db, accountId: string, connectionId: 
 export async function getConnectionById(db: Db, connectionId: string): Promise<QboConnection | undefined> {
   const [row] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
   return row;
+}
+
+/** Connected companies holding a refresh token that expires before `soon` (the keep-alive refreshes them). */
+export async function connectedWithRefreshExpiringBefore(db: Db, soon: Date): Promise<{ id: string }[]> {
+  return db
+    .select({ id: qboConnections.id })
+    .from(qboConnections)
+    .where(and(eq(qboConnections.status, "connected"), isNotNull(qboConnections.sealedRefreshToken), isNotNull(qboConnections.refreshTokenExpiresAt), lt(qboConnections.refreshTokenExpiresAt, soon)));
+}
+
+/** Marks the stored access token expired, so the next use refreshes it. */
+export async function markAccessTokenStale(db: Db, connectionId: string): Promise<void> {
+  await db.update(qboConnections).set({ accessTokenExpiresAt: new Date(0) }).where(eq(qboConnections.id, connectionId));
 }

@@ -176,3 +176,22 @@ export async function storePreview(
     await tx.update(imports).set(values).where(eq(imports.id, importId));
   });
 }
+
+/** The progress panel's phase (and the end of a wait) of a running import. */
+export async function setImportPhase(db: Db, importId: string, phase: string, until: Date | null): Promise<void> {
+  await db.update(imports).set({ progressPhase: phase, progressPhaseUntil: until }).where(eq(imports.id, importId));
+}
+
+/** The import's created items (entities and activities): key, QBO Id, entity. */
+export async function createdItemsOfImport(db: Db, importId: string) {
+  return db
+    .select({ sourceKey: importItems.sourceKey, qboId: importItems.qboId, entity: importItems.entity })
+    .from(importItems)
+    .where(and(eq(importItems.importId, importId), eq(importItems.status, "created")));
+}
+
+/** One of the account's imports by id (any author, any status: the caller decides what a draft may show). */
+export async function getImportOfAccount(db: Db, accountId: string, importId: string): Promise<ImportRow | undefined> {
+  const [imp] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
+  return imp;
+}

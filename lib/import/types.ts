@@ -58,7 +58,7 @@ export interface UserInfo {
 // ── Mapping rules, resolved by the caller ──────────────────────────────────────────────────
 
 // Row-level shapes stored in JSONB columns live with the schema (db/types.ts); re-exported here.
-import type { DesiredActivity, MappingCategory, TargetRef, WrittenActivity } from "@/db/types";
+import type { MappingCategory, TargetRef, WrittenActivity } from "@/db/types";
 export type {
   ActivityItemPayload,
   ActivitySources,
