@@ -117,3 +117,19 @@ export async function connectedWithRefreshExpiringBefore(db: Db, soon: Date): Pr
 export async function markAccessTokenStale(db: Db, connectionId: string): Promise<void> {
   await db.update(qboConnections).set({ accessTokenExpiresAt: new Date(0) }).where(eq(qboConnections.id, connectionId));
 }
+
+/**
+ * Runs `fn` in one transaction holding the account's connection row FOR UPDATE (serialised with
+ * Start, which takes it FOR SHARE). Undefined when the account has no such connection.
+ */
+export async function withConnectionLocked<T>(db: Db, accountId: string, connectionId: string, fn: (tx: Db, row: QboConnection) => Promise<T>): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(qboConnections)
+      .where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)))
+      .for("update");
+    if (!row) return undefined;
+    return fn(tx, row);
+  });
+}

@@ -195,3 +195,14 @@ export async function getImportOfAccount(db: Db, accountId: string, importId: st
   const [imp] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
   return imp;
 }
+
+/** The import running on a connection (running or interrupting), with its author's name. */
+export async function activeImportWithAdmin(db: Db, connectionId: string): Promise<{ imp: ImportRow; adminName: string } | undefined> {
+  const [row] = await db
+    .select({ imp: imports, adminName: admins.fullName })
+    .from(imports)
+    .innerJoin(admins, eq(admins.id, imports.createdByAdminId))
+    .where(and(eq(imports.connectionId, connectionId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES])))
+    .limit(1);
+  return row;
+}
