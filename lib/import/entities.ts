@@ -2,11 +2,10 @@
 // claimed and committed under the run's lease like any other item. A create whose outcome is unknown,
 // or refused because the name is taken, adopts the existing entity only when it is the same one:
 // same name AND same parent (ParentRef / FullyQualifiedName), never a namesake under another parent.
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { claimItems, commitEntityOutcome, commitOutcomes, type Lease } from "@/db/queries/import-run";
 import type { ImportItemRow, ImportRow } from "@/db/queries/imports";
-import { qboEntityCache } from "@/db/schema";
+import { clearEntityCache } from "@/db/queries/entity-cache";
 import { abortableSleep, QboRequestNotSent, qboQuote, type QboClient } from "@/lib/qbo/client";
 import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
@@ -104,7 +103,7 @@ export async function createEntities(ctx: EntityContext, items: ImportItemRow[])
     await ctx.afterQboResponse?.();
     await commitEntityOutcome(db, ctx.lease, imp, item, qboId ? { qboId } : { fault: fault! }, async (tx) => {
       // The cached QBO lists no longer hold every entity: the next mapping reads them again.
-      await tx.delete(qboEntityCache).where(eq(qboEntityCache.connectionId, imp.connectionId));
+      await clearEntityCache(tx as unknown as Db, imp.connectionId);
       // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
       await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId!, ctx.now());
     }, ctx.now());
