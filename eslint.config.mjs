@@ -24,6 +24,11 @@ const pendingDrizzleMove = [
   "app/(app)/settings/**",
   "app/(app)/imports/[importId]/map/**",
   "lib/qbo/directory.ts",
+  // TEMPORARY — not yet moved by the storage work of issue 16 (left for a follow-up): the undo
+  // planner's reads and its draft write, the token refresh lease, the pacing store.
+  "lib/import/undo.ts",
+  "lib/qbo/tokens.ts",
+  "lib/qbo/pace-store.ts",
 ];
 
 const config = [
