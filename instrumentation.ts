@@ -9,7 +9,8 @@ export async function register() {
   // in-process sweep) tries again. Only counts and the error's message are logged, never settings.
   try {
     const { recoverImportsOnStart } = await import("./lib/import/recovery");
-    const report = await recoverImportsOnStart();
+    const { importDriverDeps } = await import("./inngest/deps");
+    const report = await recoverImportsOnStart(importDriverDeps);
     const picked = report.resumed.length + report.requested.length;
     if (picked > 0) console.info(`[imports] start-up recovery: ${report.resumed.length} resumed here, ${report.requested.length} re-requested from Inngest`);
   } catch (error) {

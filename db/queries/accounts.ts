@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { accounts, admins } from "@/db/schema";
 import { actitimeAccountKey } from "@/lib/actitime/account-key";
@@ -71,5 +71,37 @@ export async function getAdmin(db: Db, accountId: string, adminId: string) {
     .from(admins)
     .innerJoin(accounts, eq(accounts.id, admins.accountId))
     .where(and(eq(admins.id, adminId), eq(admins.accountId, accountId)));
+  return row;
+}
+
+/** Whether any account of this deployment lives at this origin (the origin itself, or a path under it). */
+export async function accountExistsAtOrigin(db: Db, origin: string): Promise<boolean> {
+  const escaped = origin.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const [row] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(sql`${accounts.baseUrl} = ${origin} or ${accounts.baseUrl} like ${`${escaped}/%`}`)
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Claims the admin's rights check (a conditional update): false when it was checked after `cutoff` (another request is checking). */
+export async function claimRightsCheck(db: Db, adminId: string, now: Date, cutoff: Date): Promise<boolean> {
+  const claimed = await db
+    .update(admins)
+    .set({ rightsCheckedAt: now })
+    .where(and(eq(admins.id, adminId), or(isNull(admins.rightsCheckedAt), lt(admins.rightsCheckedAt, cutoff))))
+    .returning({ id: admins.id });
+  return claimed.length > 0;
+}
+
+/** Records when the admin's rights were last checked (moved back so the next check comes sooner). */
+export async function setRightsCheckedAt(db: Db, adminId: string, at: Date): Promise<void> {
+  await db.update(admins).set({ rightsCheckedAt: at }).where(eq(admins.id, adminId));
+}
+
+/** An admin by id alone (background work that holds the id from a scoped row): id and account. */
+export async function getAdminById(db: Db, adminId: string): Promise<{ id: string; accountId: string } | undefined> {
+  const [row] = await db.select({ id: admins.id, accountId: admins.accountId }).from(admins).where(eq(admins.id, adminId));
   return row;
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { qboConnections } from "@/db/schema";
 import { seal } from "@/lib/crypto";
-import type { TokenSet } from "@/lib/qbo/oauth";
+import type { TokenSet } from "@/db/types";
 
 export type QboConnection = typeof qboConnections.$inferSelect;
 
@@ -94,4 +94,42 @@ export async function markDisconnected(db: Db, accountId: string, connectionId: 
     .where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)))
     .returning();
   return row;
+}
+
+/**
+ * A connection by id alone, for background work (scheduled runs, the executor) that already holds
+ * an id taken from an account-scoped row. Pages and actions use `getConnection` (account-scoped).
+ */
+export async function getConnectionById(db: Db, connectionId: string): Promise<QboConnection | undefined> {
+  const [row] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
+  return row;
+}
+
+/** Connected companies holding a refresh token that expires before `soon` (the keep-alive refreshes them). */
+export async function connectedWithRefreshExpiringBefore(db: Db, soon: Date): Promise<{ id: string }[]> {
+  return db
+    .select({ id: qboConnections.id })
+    .from(qboConnections)
+    .where(and(eq(qboConnections.status, "connected"), isNotNull(qboConnections.sealedRefreshToken), isNotNull(qboConnections.refreshTokenExpiresAt), lt(qboConnections.refreshTokenExpiresAt, soon)));
+}
+
+/** Marks the stored access token expired, so the next use refreshes it. */
+export async function markAccessTokenStale(db: Db, connectionId: string): Promise<void> {
+  await db.update(qboConnections).set({ accessTokenExpiresAt: new Date(0) }).where(eq(qboConnections.id, connectionId));
+}
+
+/**
+ * Runs `fn` in one transaction holding the account's connection row FOR UPDATE (serialised with
+ * Start, which takes it FOR SHARE). Undefined when the account has no such connection.
+ */
+export async function withConnectionLocked<T>(db: Db, accountId: string, connectionId: string, fn: (tx: Db, row: QboConnection) => Promise<T>): Promise<T | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(qboConnections)
+      .where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)))
+      .for("update");
+    if (!row) return undefined;
+    return fn(tx, row);
+  });
 }

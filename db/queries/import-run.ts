@@ -8,13 +8,32 @@
 //   commit   an outcome lands only where the item is still `sending` under the same lease
 //            generation and attempt; it is THE ledger write (commitOutcomes), and bumps the company's
 //            ledger version so a plan computed before it is refused.
-import { and, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importItems, imports, ledger, ledgerHistory, qboConnections } from "@/db/schema";
 import { ACTIVE_IMPORT_STATUSES, type ImportItemRow, type ImportRow } from "./imports";
-import { deterministicRequestId } from "@/lib/qbo/client";
-import type { ActivityItemPayload } from "@/lib/import/types";
-import { COUNTED_STATUSES, type CommittableOutcome } from "@/lib/import/outcomes";
+import { COUNTED_STATUSES, deterministicRequestId, parseActivityItemPayload, type DesiredActivity } from "@/db/types";
+
+/**
+ * What the commit needs of a decided outcome (lib/import/outcomes.ts decides them; its
+ * `CommittableOutcome` is this shape with QBO's own types for `ta` and `fault`).
+ */
+export type CommittableOutcome =
+  | { item: ImportItemRow; status: "created" | "updated"; activity: DesiredActivity; ta: { Id: string; SyncToken: string } }
+  | { item: ImportItemRow; status: "deleted" }
+  | { item: ImportItemRow; status: "skipped_billed"; note: string }
+  | { item: ImportItemRow; status: "failed"; fault: CommittedFault }
+  | { item: ImportItemRow; status: "pending"; syncToken?: string; recreate?: boolean; keepRequestId?: boolean; notSent?: boolean }
+  | { item: ImportItemRow; status: "cancelled" };
+
+/** The fields of a QBO fault an item row records. */
+export interface CommittedFault {
+  kind: string;
+  code?: string | null;
+  message: string;
+  detail?: string | null;
+  intuitTid?: string | null;
+}
 
 /** Who runs an import now. */
 export interface Lease {
@@ -217,7 +236,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
     if (deleted.length > 0) {
       const landed = await tx.update(importItems).set({ status: "deleted", updatedAt: now }).where(fence(deleted)).returning({ id: importItems.id, sourceKey: importItems.sourceKey });
       if (landed.length > 0) {
-        const ledgerOnly = new Set(deleted.filter((o) => (o.item.desired as ActivityItemPayload | null)?.ledgerOnly).map((o) => o.item.id));
+        const ledgerOnly = new Set(deleted.filter((o) => parseActivityItemPayload(o.item.desired).ledgerOnly).map((o) => o.item.id));
         await recordLedgerHistory(tx, imp, landed.map((r) => ({ sourceKey: r.sourceKey, qboIdAfter: null, operation: "deleted", ledgerOnly: ledgerOnly.has(r.id) })), now);
         await tx.delete(ledger).where(and(eq(ledger.connectionId, imp.connectionId), inArray(ledger.sourceKey, landed.map((r) => r.sourceKey))));
         ledgerWrites += landed.length;
@@ -238,7 +257,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
           .where(fence([outcome]))
           .returning({ id: importItems.id });
       } else if (outcome.status === "pending" || outcome.status === "cancelled") {
-        const payload = (item.desired ?? {}) as ActivityItemPayload;
+        const payload = parseActivityItemPayload(item.desired);
         const desired = outcome.status === "pending" && outcome.syncToken ? { ...payload, syncToken: outcome.syncToken } : payload;
         landed = await tx
           .update(importItems)
@@ -456,4 +475,80 @@ export async function leftoverSendingItems(db: Queryable, connectionId: string, 
       ),
     );
   return rows.map((r) => ({ ...r.item, connectionId: r.connectionId }));
+}
+
+export type StartRefusal = "not_connected" | "draft_changed" | "ledger_moved" | "already_started";
+
+/**
+ * Sets a previewed draft `running`, in one transaction: under a share lock on its connection row
+ * (serialised with Disconnect), only while it is the revision shown and the company's ledger is the
+ * one its preview read. Otherwise nothing is written and the refusal says why.
+ */
+export async function startDraftRun(
+  db: Db,
+  imp: ImportRow,
+  at: { realmId: string; revision: number; now: Date },
+): Promise<{ row: ImportRow } | { refused: StartRefusal }> {
+  return db.transaction(async (tx) => {
+    const [company] = await tx.select({ status: qboConnections.status }).from(qboConnections).where(eq(qboConnections.id, imp.connectionId)).for("share");
+    if (company?.status !== "connected") return { refused: "not_connected" as const };
+    const [row] = await tx
+      .update(imports)
+      .set({ status: "running", realmId: at.realmId, startedAt: at.now, heartbeatAt: at.now, updatedAt: at.now })
+      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, at.revision), ledgerUnchangedCondition(imp)))
+      .returning();
+    if (row) return { row };
+    const [current] = await tx.select({ status: imports.status, draftRevision: imports.draftRevision }).from(imports).where(eq(imports.id, imp.id));
+    if (current?.status === "draft" && current.draftRevision !== at.revision) return { refused: "draft_changed" as const };
+    if (current?.status === "draft") return { refused: "ledger_moved" as const };
+    return { refused: "already_started" as const };
+  });
+}
+
+/** Interrupt: a running import becomes `interrupting` (undefined when it is no longer running). */
+export async function markInterrupting(db: Db, importId: string): Promise<ImportRow | undefined> {
+  const [row] = await db
+    .update(imports)
+    .set({ status: "interrupting", updatedAt: sql`now()` })
+    .where(and(eq(imports.id, importId), eq(imports.status, "running")))
+    .returning();
+  return row;
+}
+
+/** Whether an import is active on this QuickBooks company (from any account). */
+export async function activeImportOnRealm(db: Db, realmId: string): Promise<boolean> {
+  const [onRealm] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, realmId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]))).limit(1);
+  return onRealm !== undefined;
+}
+
+/** Who runs the import now: its status, runner and lease generation. */
+export async function importRunState(db: Db, importId: string): Promise<{ status: ImportRow["status"]; runnerId: string | null; generation: number } | undefined> {
+  const [row] = await db.select({ status: imports.status, runnerId: imports.runnerId, generation: imports.leaseGeneration }).from(imports).where(eq(imports.id, importId));
+  return row;
+}
+
+/** Pending TimeActivity operations after `seq`, in order: what a slice has not queued yet. */
+export function pendingActivityItemsAfter(db: Db, importId: string, seq: number, limit: number): Promise<ImportItemRow[]> {
+  return db
+    .select()
+    .from(importItems)
+    .where(and(eq(importItems.importId, importId), eq(importItems.status, "pending"), eq(importItems.entity, "TimeActivity"), sql`${importItems.seq} > ${seq}`))
+    .orderBy(asc(importItems.seq))
+    .limit(limit);
+}
+
+/** The import's items in a status, in order: its TimeActivity operations, or its entities. */
+export async function importItemsWithStatus(db: Db, importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number): Promise<ImportItemRow[]> {
+  const query = db
+    .select()
+    .from(importItems)
+    .where(
+      and(
+        eq(importItems.importId, importId),
+        eq(importItems.status, status),
+        entity === "TimeActivity" ? eq(importItems.entity, "TimeActivity") : sql`${importItems.entity} <> 'TimeActivity'`,
+      ),
+    )
+    .orderBy(asc(importItems.seq));
+  return limit ? query.limit(limit) : query;
 }

@@ -1,7 +1,7 @@
-import { and, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { ledger } from "@/db/schema";
-import type { ActivitySources, LedgerEntry, WrittenActivity } from "@/lib/import/types";
+import { importItems, ledger } from "@/db/schema";
+import { activitySourcesSchema, writtenActivitySchema, type LedgerEntry } from "@/db/types";
 
 /** Ledger rows of a connection in a date range (inclusive): what a re-run of that range compares against. */
 export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: string, dateTo: string): Promise<LedgerEntry[]> {
@@ -14,7 +14,23 @@ export async function listLedgerInRange(db: Db, connectionId: string, dateFrom: 
     qboId: row.qboId,
     syncToken: row.syncToken,
     txnDate: row.txnDate,
-    written: row.written as WrittenActivity,
-    sources: row.sources as ActivitySources,
+    written: writtenActivitySchema.parse(row.written),
+    sources: activitySourcesSchema.parse(row.sources),
   }));
+}
+
+/** Which of these QBO Ids the company's ledger already holds. */
+export async function ledgerQboIdsAmong(db: Db, connectionId: string, qboIds: string[]): Promise<string[]> {
+  const rows = await db.select({ qboId: ledger.qboId }).from(ledger).where(and(eq(ledger.connectionId, connectionId), inArray(ledger.qboId, qboIds)));
+  return rows.map((r) => r.qboId);
+}
+
+/** An import's items in order, each with the ledger row of its key (the audit CSV). */
+export async function importItemsWithLedger(db: Db, connectionId: string, importId: string) {
+  return db
+    .select({ item: importItems, ledgerSyncToken: ledger.syncToken, ledgerImportId: ledger.lastImportId, ledgerQboId: ledger.qboId })
+    .from(importItems)
+    .leftJoin(ledger, and(eq(ledger.connectionId, connectionId), eq(ledger.sourceKey, importItems.sourceKey)))
+    .where(eq(importItems.importId, importId))
+    .orderBy(asc(importItems.seq));
 }

@@ -1,4 +1,5 @@
 import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { LedgerSnapshot } from "../types";
 import { qboConnections } from "./connections";
 import { imports } from "./imports";
 
@@ -24,7 +25,7 @@ export const ledgerHistory = pgTable(
     /** The QuickBooks activity after the commit (null after a delete). */
     qboIdAfter: text("qbo_id_after"),
     /** The whole ledger row before: { qboId, syncToken, txnDate, written, sources } (null = there was none). */
-    before: jsonb("before"),
+    before: jsonb("before").$type<LedgerSnapshot>(),
     /** A delete of an activity already gone from QuickBooks: only our ledger row went (nothing to put back). */
     ledgerOnly: boolean("ledger_only").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

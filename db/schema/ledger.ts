@@ -1,4 +1,5 @@
 import { bigserial, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { ActivitySources, WrittenActivity } from "../types";
 import { qboConnections } from "./connections";
 import { imports } from "./imports";
 
@@ -20,9 +21,9 @@ export const ledger = pgTable(
     /** Calendar date of the activity (never shifted through a time zone): the scope of a re-run is a date range. */
     txnDate: date("txn_date").notNull(),
     /** The TimeActivity fields we wrote (hours, minutes, refs, billable, rate, description). */
-    written: jsonb("written").notNull(),
+    written: jsonb("written").$type<WrittenActivity>().notNull(),
     /** The actiTIME entities behind this activity (user, projects, leave type, records) for selection scope. */
-    sources: jsonb("sources").notNull(),
+    sources: jsonb("sources").$type<ActivitySources>().notNull(),
     lastImportId: uuid("last_import_id").references(() => imports.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,9 +1,10 @@
 import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { admins } from "./accounts";
 import { qboConnections } from "./connections";
+import { MAPPING_CATEGORIES } from "../types";
 
 /** Users → Employees (one-to-one); Projects → Customers; Types of Work and Leave Types → Service items. */
-export const mappingCategory = pgEnum("mapping_category", ["user", "project", "type_of_work", "leave_type"]);
+export const mappingCategory = pgEnum("mapping_category", MAPPING_CATEGORIES);
 /** create = "Create new QB …", link = "Link to QB …", skip = "Do not import". */
 export const mappingRuleKind = pgEnum("mapping_rule_kind", ["create", "link", "skip"]);
 

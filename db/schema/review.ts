@@ -1,4 +1,5 @@
 import { boolean, date, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, bigint } from "drizzle-orm/pg-core";
+import type { WrittenActivity } from "../types";
 import { admins } from "./accounts";
 import { qboConnections } from "./connections";
 
@@ -25,8 +26,8 @@ export const qboChanges = pgTable(
     txnDate: date("txn_date").notNull(),
     kind: qboChangeKind("kind").notNull(),
     /** What we wrote (ledger.written) and what QBO holds now (same shape; null when deleted). */
-    written: jsonb("written").notNull(),
-    current: jsonb("current"),
+    written: jsonb("written").$type<WrittenActivity>().notNull(),
+    current: jsonb("current").$type<WrittenActivity>(),
     ledgerSyncToken: text("ledger_sync_token").notNull(),
     qboSyncToken: text("qbo_sync_token"),
     billed: boolean("billed").notNull().default(false),

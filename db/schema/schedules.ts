@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { NeedsMappingEntry } from "../types";
 import { admins } from "./accounts";
 import { qboConnections } from "./connections";
 import { imports } from "./imports";
@@ -50,7 +51,7 @@ export const scheduledRuns = pgTable(
     importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
     setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     message: text("message"),
-    needsMapping: jsonb("needs_mapping"),
+    needsMapping: jsonb("needs_mapping").$type<NeedsMappingEntry[]>(),
     /** When the end of this run was told (e-mail / Outbox / webhook); null until the run has ended and been told. */
     notifiedAt: timestamp("notified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

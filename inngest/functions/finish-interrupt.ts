@@ -11,7 +11,8 @@ import { getImportById } from "@/db/queries/imports";
 import { inngest } from "@/inngest/client";
 import { importEventDataSchema, importInterruptRequested } from "@/inngest/events";
 import type { SliceResult } from "@/lib/import/types";
-import { defaultImportDriverDeps, failImport, isStale, leaseStaleMs, runImportSlice, unexpectedErrorMessage, type ImportDriverDeps } from "@/lib/import/runner";
+import { failImport, isStale, leaseStaleMs, runImportSlice, unexpectedErrorMessage, type ImportDriverDeps } from "@/lib/import/runner";
+import { importDriverDeps } from "@/inngest/deps";
 
 export const FINISH_INTERRUPT_FUNCTION_ID = "finish-interrupted-import";
 export const INTERRUPT_CHECK_INTERVAL_MS = 2_000;
@@ -43,7 +44,7 @@ export async function finishInterruptedImport(deps: ImportDriverDeps, importId: 
   return runImportSlice(deps, importId, lease);
 }
 
-export function createFinishInterruptFunction(deps: ImportDriverDeps = defaultImportDriverDeps) {
+export function createFinishInterruptFunction(deps: ImportDriverDeps = importDriverDeps) {
   return inngest.createFunction(
     {
       id: FINISH_INTERRUPT_FUNCTION_ID,

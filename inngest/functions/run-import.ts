@@ -5,7 +5,6 @@ import { getImportById } from "@/db/queries/imports";
 import { inngest } from "@/inngest/client";
 import { importEventDataSchema, importInterruptRequested, importRunRequested } from "@/inngest/events";
 import {
-  defaultImportDriverDeps,
   failImport,
   IMPORT_MAX_SLICES,
   runImportSlice,
@@ -13,6 +12,7 @@ import {
   unexpectedErrorMessage,
   type ImportDriverDeps,
 } from "@/lib/import/runner";
+import { importDriverDeps } from "@/inngest/deps";
 
 export const RUN_IMPORT_FUNCTION_ID = "run-import";
 /** Retries per step: a slice is safe to repeat (it reconciles), and QBO outages are usually short. */
@@ -23,7 +23,7 @@ export function inngestRunnerId(runId: string): string {
   return `inngest:${runId}`;
 }
 
-export function createRunImportFunction(deps: ImportDriverDeps = defaultImportDriverDeps) {
+export function createRunImportFunction(deps: ImportDriverDeps = importDriverDeps) {
   return inngest.createFunction(
     {
       id: RUN_IMPORT_FUNCTION_ID,

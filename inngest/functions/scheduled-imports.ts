@@ -9,6 +9,7 @@ import type { Db } from "@/db/client";
 import { getDb } from "@/db/client";
 import { inngest } from "@/inngest/client";
 import { requestImportRun } from "@/lib/import/runner";
+import { importDriverDeps } from "@/inngest/deps";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { keepAliveTick } from "@/lib/qbo/health";
@@ -39,7 +40,7 @@ export function productionRunDeps(db: Db): ScheduledRunDeps {
     db,
     qboFor: (connection) => qboClientFor(db, connection),
     actitimeFor: (accountId, adminId) => actitimeClientForAdmin(db, accountId, adminId),
-    requestRun: (data) => requestImportRun(data),
+    requestRun: (data) => requestImportRun(data, importDriverDeps),
   };
 }
 

@@ -1,10 +1,8 @@
 // Admin rights are re-checked against actiTIME at least every 15 minutes of use (issue 13 §6): an
 // admin demoted in actiTIME (or whose password changed) loses access to the app within that time.
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { adminPasswordContext, type getAdmin } from "@/db/queries/accounts";
+import { adminPasswordContext, claimRightsCheck, setRightsCheckedAt, type getAdmin } from "@/db/queries/accounts";
 import { endAdminSessions } from "@/db/queries/sessions";
-import { admins } from "@/db/schema";
 import { ACTITIME_LOGIN_LIMITS, ActitimeError, checkAdminAccess, createActitimeClient } from "@/lib/actitime";
 import { open } from "@/lib/crypto";
 
@@ -28,12 +26,7 @@ export async function adminRightsStillHeld(db: Db, row: AdminRow, deps: { fetch?
   // (checked before this), so a live session without one is only a hand-made row: nothing to ask with.
   if (!row.admin.sealedPassword) return true;
   const cutoff = new Date(now.getTime() - RIGHTS_RECHECK_MS);
-  const claimed = await db
-    .update(admins)
-    .set({ rightsCheckedAt: now })
-    .where(and(eq(admins.id, row.admin.id), or(isNull(admins.rightsCheckedAt), lt(admins.rightsCheckedAt, cutoff))))
-    .returning({ id: admins.id });
-  if (claimed.length === 0) return true; // another request is checking right now
+  if (!(await claimRightsCheck(db, row.admin.id, now, cutoff))) return true; // another request is checking right now
   try {
     const client = createActitimeClient({
       baseUrl: row.account.baseUrl,
@@ -48,10 +41,7 @@ export async function adminRightsStillHeld(db: Db, row: AdminRow, deps: { fetch?
   } catch (error) {
     const lostAccess = error instanceof ActitimeError && (error.code === "unauthorized" || error.code === "forbidden");
     if (!lostAccess) {
-      await db
-        .update(admins)
-        .set({ rightsCheckedAt: new Date(now.getTime() - RIGHTS_RECHECK_MS + RIGHTS_RETRY_MS) })
-        .where(eq(admins.id, row.admin.id));
+      await setRightsCheckedAt(db, row.admin.id, new Date(now.getTime() - RIGHTS_RECHECK_MS + RIGHTS_RETRY_MS));
       return true;
     }
   }

@@ -4,9 +4,8 @@
 // so concurrent attempts on several instances cannot slip past the limit together; a successful
 // sign-in takes its record back.
 import { createHash } from "node:crypto";
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { loginFailures } from "@/db/schema";
+import { deleteLoginFailures, deleteLoginFailuresOfKey, loginFailuresSince, pruneLoginFailures, recordLoginFailures } from "@/db/queries/login-failures";
 
 export const LOGIN_FAILURE_LIMIT = 5;
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
@@ -38,19 +37,11 @@ export type Reservation = { ok: true; ids: string[] } | { ok: false; retryInMinu
 /** Records this attempt as a failure under every key, then refuses it if any key is over the limit. */
 export async function reserveLoginAttempt(db: Db, keys: readonly string[], now = new Date()): Promise<Reservation> {
   const since = new Date(now.getTime() - LOGIN_FAILURE_WINDOW_MS);
-  await db.delete(loginFailures).where(lt(loginFailures.failedAt, since));
-  const inserted = await db
-    .insert(loginFailures)
-    .values(keys.map((key) => ({ key, failedAt: now })))
-    .returning({ id: loginFailures.id });
-  const ids = inserted.map((row) => row.id);
+  await pruneLoginFailures(db, since);
+  const ids = await recordLoginFailures(db, keys, now);
   let retryAt = 0;
   for (const key of keys) {
-    const rows = await db
-      .select({ id: loginFailures.id, failedAt: loginFailures.failedAt })
-      .from(loginFailures)
-      .where(and(eq(loginFailures.key, key), gte(loginFailures.failedAt, since)))
-      .orderBy(asc(loginFailures.failedAt), asc(loginFailures.id));
+    const rows = await loginFailuresSince(db, key, since);
     const earlier = rows.filter((row) => !ids.includes(row.id));
     // This attempt is allowed while fewer than LIMIT failures came before it in the window.
     if (earlier.length >= LOGIN_FAILURE_LIMIT) {
@@ -60,7 +51,7 @@ export async function reserveLoginAttempt(db: Db, keys: readonly string[], now =
     }
   }
   if (retryAt > 0) {
-    await db.delete(loginFailures).where(inArray(loginFailures.id, ids));
+    await deleteLoginFailures(db, ids);
     return { ok: false, retryInMinutes: Math.max(1, Math.ceil((retryAt - now.getTime()) / 60_000)) };
   }
   return { ok: true, ids };
@@ -68,6 +59,6 @@ export async function reserveLoginAttempt(db: Db, keys: readonly string[], now =
 
 /** A successful sign-in: its own record goes, and so do the username's earlier failures. */
 export async function releaseAfterSuccess(db: Db, reservation: { ids: string[] }, userKey: string): Promise<void> {
-  await db.delete(loginFailures).where(inArray(loginFailures.id, reservation.ids));
-  await db.delete(loginFailures).where(eq(loginFailures.key, userKey));
+  await deleteLoginFailures(db, reservation.ids);
+  await deleteLoginFailuresOfKey(db, userKey);
 }

@@ -3,9 +3,8 @@
 // to do. `evaluateChecks` is a pure function over facts gathered once (`gatherCheckFacts`, database
 // reads only: the company's facts were re-read from QuickBooks when the preview was built, and the
 // directory is the one the preview used), so the Preview page and startImport judge the same way.
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems } from "@/db/schema";
+import { activitiesInClosedPeriod, countActivitiesInClosedPeriod, unratedBillableByItem } from "@/db/queries/import-checks";
 import type { ImportRow } from "@/db/queries/imports";
 import type { QboConnection } from "@/db/queries/connections";
 import type { QboDirectory } from "@/lib/mapping/directory";
@@ -180,16 +179,13 @@ export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboCo
   const summary = (imp.summary ?? null) as PreviewSummary | null;
   const names = new Map([...refNames(snapshot), ...Object.entries(summary?.names ?? {})]);
   const cached = await getCachedDirectory(db, connection.id);
-  const pending = and(eq(importItems.importId, imp.id), eq(importItems.entity, "TimeActivity"), inArray(importItems.status, ["pending", "sending"]));
+  const unsent = ["pending", "sending"] as const;
 
   const closedPeriod: CheckFacts["closedPeriod"] = { rows: [], total: 0 };
   if (connection.booksClosedDate) {
-    const txnDate = sql<string>`coalesce(${importItems.desired}->'activity'->>'txnDate', ${importItems.before}->'written'->>'txnDate')`;
-    const where = and(pending, sql`${txnDate} <= ${connection.booksClosedDate}`);
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(importItems).where(where);
-    closedPeriod.total = count?.n ?? 0;
+    closedPeriod.total = await countActivitiesInClosedPeriod(db, imp.id, connection.booksClosedDate, unsent);
     if (closedPeriod.total > 0) {
-      const rows = await db.select({ operation: importItems.operation, desired: importItems.desired, before: importItems.before }).from(importItems).where(where).orderBy(importItems.seq).limit(MAX_CHECK_ROWS);
+      const rows = await activitiesInClosedPeriod(db, imp.id, connection.booksClosedDate, unsent, MAX_CHECK_ROWS);
       closedPeriod.rows = rows.map((r) => {
         const a = (r.desired as ActivityDesired | null)?.activity;
         const w = (r.before as ActivityBefore | null)?.written;
@@ -199,11 +195,7 @@ export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboCo
     }
   }
 
-  const noRate = await db
-    .select({ item: sql<string>`${importItems.desired}->'activity'->>'itemRef'`, n: sql<number>`count(*)::int` })
-    .from(importItems)
-    .where(and(pending, inArray(importItems.operation, ["create", "update"]), sql`${importItems.desired}->'activity'->>'billableStatus' = 'Billable'`, sql`((${importItems.desired}->'activity'->'hourlyRate') is null or jsonb_typeof(${importItems.desired}->'activity'->'hourlyRate') = 'null')`))
-    .groupBy(sql`${importItems.desired}->'activity'->>'itemRef'`);
+  const noRate = await unratedBillableByItem(db, imp.id, unsent);
 
   return {
     now,

@@ -2,9 +2,8 @@
 // closed-books date) are re-read at the start of every preview, one cheap request each
 // (CompanyInfo, Preferences), so neither the Companies page nor New Import goes by stale facts. The
 // Preview then says, before Start, what QuickBooks would refuse.
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems } from "@/db/schema";
+import { countActivitiesInClosedPeriod, countEmployeeCreates } from "@/db/queries/import-checks";
 import { updateCompanyFacts, type CompanyFacts } from "@/db/queries/connections";
 import type { QboClient } from "@/lib/qbo/client";
 import { companyFacts } from "@/lib/qbo/schemas";
@@ -43,13 +42,7 @@ export async function refusalsBeforeStart(
     });
   }
   if (facts.booksClosedDate) {
-    const pending = and(eq(importItems.importId, importId), eq(importItems.entity, "TimeActivity"), eq(importItems.status, "pending"));
-    const txnDate = sql<string>`coalesce(${importItems.desired}->'activity'->>'txnDate', ${importItems.before}->'written'->>'txnDate')`;
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(importItems)
-      .where(and(pending, sql`${txnDate} <= ${facts.booksClosedDate}`));
-    const n = row?.n ?? 0;
+    const n = await countActivitiesInClosedPeriod(db, importId, facts.booksClosedDate, ["pending"]);
     if (n > 0) {
       out.push({
         blocking: false,
@@ -59,11 +52,7 @@ export async function refusalsBeforeStart(
     }
   }
   if (facts.payrollEnabled) {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(importItems)
-      .where(and(eq(importItems.importId, importId), inArray(importItems.entity, ["Employee"]), eq(importItems.operation, "create")));
-    if ((row?.n ?? 0) > 0) {
+    if ((await countEmployeeCreates(db, importId)) > 0) {
       out.push({
         blocking: true,
         title: "QuickBooks would refuse the new employees",

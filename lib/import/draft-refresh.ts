@@ -1,9 +1,7 @@
 // Before an older draft's preview is rebuilt: its rules follow the company's rules changed since
 // (lib/import/created-rules upToDateDraftRules), stored on the draft so the preview and Start use them.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { imports } from "@/db/schema";
-import type { ImportRow } from "@/db/queries/imports";
+import { updateDraftSnapshot, type ImportRow } from "@/db/queries/imports";
 import { savedRuleRows, upToDateDraftRules, type DraftRuleChange } from "./created-rules";
 import { lockDraft, nextRevision, type MapDraft } from "./wizard";
 
@@ -16,12 +14,7 @@ export async function bringDraftUpToDate(db: Db, imp: ImportRow): Promise<Import
   // A draft change like any other: under the draft's row lock, only while it is still the revision read.
   const row = await db.transaction(async (tx) => {
     await lockDraft(tx, imp.id, imp.draftRevision);
-    const [updated] = await tx
-      .update(imports)
-      .set({ mappingSnapshot, draftRevision: nextRevision, updatedAt: new Date() })
-      .where(and(eq(imports.id, imp.id), eq(imports.status, "draft")))
-      .returning();
-    return updated!;
+    return updateDraftSnapshot(tx, imp.id, mappingSnapshot, nextRevision);
   });
   return { ...row, ruleChanges: changes };
 }

@@ -1,9 +1,8 @@
 // Drafts in Import History: the author's own, to continue or discard. A draft is nobody else's
 // business: another admin's draft is as good as missing, and only a draft (never a started
 // import) can be discarded.
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { imports } from "@/db/schema";
+import { deleteOwnDraft } from "@/db/queries/imports";
 import type { Actor } from "./lifecycle";
 
 export class DraftError extends Error {
@@ -15,11 +14,7 @@ export class DraftError extends Error {
 
 /** Discard: deletes the author's draft and its previewed items (cascade). Nothing was written to QuickBooks. */
 export async function discardDraft(db: Db, actor: Actor, importId: string): Promise<void> {
-  const deleted = await db
-    .delete(imports)
-    .where(and(eq(imports.id, importId), eq(imports.accountId, actor.accountId), eq(imports.createdByAdminId, actor.adminId), eq(imports.status, "draft")))
-    .returning({ id: imports.id });
-  if (deleted.length === 0) throw new DraftError("This draft no longer exists, has been started, or belongs to another admin.");
+  if (!(await deleteOwnDraft(db, actor, importId))) throw new DraftError("This draft no longer exists, has been started, or belongs to another admin.");
 }
 
 /** Where Continue leads: the step the draft has reached. */

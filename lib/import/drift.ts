@@ -3,9 +3,8 @@
 // 500 per query, for older ones) and by every preview (which reads the rows of its range anyway),
 // stored in qbo_changes, and honoured by the next preview: "Keep QuickBooks version" makes the
 // ledger adopt QBO's content; "Restore from actiTIME" makes the diff write ours back.
-import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { ledger, qboChanges } from "@/db/schema";
+import { ledgerRowsForScan, openQboChanges, openQboChangesAmong, setQboChangeDecision, storeQboChanges } from "@/db/queries/qbo-changes";
 import type { QboClient } from "@/lib/qbo/client";
 import { QBO_CDC_MAX_LOOKBACK_MS } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
@@ -13,13 +12,12 @@ import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { readActivitiesById } from "./execute";
 import { workerAndDimensionsFromQbo } from "./qbo-activity";
 import { canonicalRate } from "./plan/keys";
-import type { ActivitySources, DesiredActivity, LedgerEntry, QboActivityState, TargetRef, WrittenActivity } from "./types";
+import type { DesiredActivity, LedgerEntry, QboActivityState, TargetRef, WrittenActivity } from "./types";
 
 /** Rows written at least this long before the 30-day CDC limit are re-read by Id instead (clock skew, request time). */
 const CDC_EDGE_MARGIN_MS = 10 * 60 * 1000;
 /** CDC asks from this long before the oldest ledger write it covers: QBO stamps our write before we commit it. */
 const CDC_SKEW_MS = 5 * 60 * 1000;
-const KEYS_PER_STATEMENT = 1000;
 
 export type QboChangeKind = "changed" | "deleted";
 export type QboChangeDecision = "pending" | "keep" | "restore";
@@ -154,12 +152,9 @@ export interface ScanDeps {
  */
 export async function scanQboChanges(deps: ScanDeps, connectionId: string): Promise<ScanStats> {
   const now = deps.now ?? (() => new Date());
-  const rows = await deps.db
-    .select({ key: ledger.sourceKey, qboId: ledger.qboId, syncToken: ledger.syncToken, txnDate: ledger.txnDate, written: ledger.written, sources: ledger.sources, updatedAt: ledger.updatedAt })
-    .from(ledger)
-    .where(eq(ledger.connectionId, connectionId));
+  const rows = await ledgerRowsForScan(deps.db, connectionId);
   const entries = rows.map((r) => ({
-    entry: { key: r.key, qboId: r.qboId, syncToken: r.syncToken, txnDate: r.txnDate, written: r.written as WrittenActivity, sources: r.sources as ActivitySources },
+    entry: { key: r.key, qboId: r.qboId, syncToken: r.syncToken, txnDate: r.txnDate, written: r.written, sources: r.sources },
     updatedAt: r.updatedAt,
   }));
   const nowMs = now().getTime();
@@ -217,58 +212,7 @@ export async function scanQboChanges(deps: ScanDeps, connectionId: string): Prom
 export async function recordQboChanges(db: Db, connectionId: string, checkedKeys: readonly string[], found: readonly QboSideChange[], now: Date): Promise<void> {
   const differing = new Set(found.map((c) => c.key));
   const agreeing = checkedKeys.filter((k) => !differing.has(k));
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < found.length; i += KEYS_PER_STATEMENT) {
-      const values = found.slice(i, i + KEYS_PER_STATEMENT).map((c) => ({
-        connectionId,
-        sourceKey: c.key,
-        qboId: c.qboId,
-        txnDate: c.txnDate,
-        kind: c.kind,
-        written: c.written,
-        current: c.current,
-        ledgerSyncToken: c.ledgerSyncToken,
-        qboSyncToken: c.qboSyncToken,
-        billed: c.billed,
-        changedAt: c.changedAt,
-        changedBy: c.changedBy,
-        detectedAt: now,
-        updatedAt: now,
-      }));
-      const same = sql`(${qboChanges.resolvedAt} is null and ${qboChanges.kind} = excluded.kind and ${qboChanges.ledgerSyncToken} = excluded.ledger_sync_token and ${qboChanges.qboSyncToken} is not distinct from excluded.qbo_sync_token)`;
-      await tx
-        .insert(qboChanges)
-        .values(values)
-        .onConflictDoUpdate({
-          target: [qboChanges.connectionId, qboChanges.sourceKey],
-          set: {
-            qboId: sql`excluded.qbo_id`,
-            txnDate: sql`excluded.txn_date`,
-            kind: sql`excluded.kind`,
-            written: sql`excluded.written`,
-            current: sql`excluded.current`,
-            ledgerSyncToken: sql`excluded.ledger_sync_token`,
-            qboSyncToken: sql`excluded.qbo_sync_token`,
-            billed: sql`excluded.billed`,
-            // A preview does not know who or when: what a scan learned stays.
-            changedAt: sql`case when ${same} then coalesce(excluded.changed_at, ${qboChanges.changedAt}) else excluded.changed_at end`,
-            changedBy: sql`case when ${same} then coalesce(excluded.changed_by, ${qboChanges.changedBy}) else excluded.changed_by end`,
-            decision: sql`case when ${same} then ${qboChanges.decision} else 'pending'::qbo_change_decision end`,
-            decidedByAdminId: sql`case when ${same} then ${qboChanges.decidedByAdminId} else null end`,
-            decidedAt: sql`case when ${same} then ${qboChanges.decidedAt} else null end`,
-            detectedAt: sql`case when ${same} then ${qboChanges.detectedAt} else excluded.detected_at end`,
-            resolvedAt: sql`null`,
-            updatedAt: now,
-          },
-        });
-    }
-    for (let i = 0; i < agreeing.length; i += KEYS_PER_STATEMENT) {
-      await tx
-        .update(qboChanges)
-        .set({ resolvedAt: now, updatedAt: now })
-        .where(and(eq(qboChanges.connectionId, connectionId), isNull(qboChanges.resolvedAt), inArray(qboChanges.sourceKey, agreeing.slice(i, i + KEYS_PER_STATEMENT))));
-    }
-  });
+  await storeQboChanges(db, connectionId, found, agreeing, now);
 }
 
 // ── Choices ────────────────────────────────────────────────────────────────────────────────
@@ -281,11 +225,10 @@ export class QboChangeError extends Error {}
  */
 export async function decideQboChanges(db: Db, connectionId: string, adminId: string, ids: readonly string[], decision: "keep" | "restore", now = new Date()): Promise<number> {
   if (ids.length === 0) throw new QboChangeError("Choose at least one change.");
-  const where = and(eq(qboChanges.connectionId, connectionId), isNull(qboChanges.resolvedAt), inArray(qboChanges.id, [...ids]));
-  const rows = await db.select({ id: qboChanges.id, billed: qboChanges.billed }).from(qboChanges).where(where);
+  const rows = await openQboChangesAmong(db, connectionId, ids);
   if (rows.length !== ids.length) throw new QboChangeError("Some of these changes are no longer open; reload the page.");
   if (decision === "restore" && rows.some((r) => r.billed)) throw new QboChangeError("Billed activities cannot be restored from actiTIME; they stay as QuickBooks has them.");
-  await db.update(qboChanges).set({ decision, decidedByAdminId: adminId, decidedAt: now, updatedAt: now }).where(where);
+  await setQboChangeDecision(db, connectionId, ids, decision, adminId, now);
   return rows.length;
 }
 
@@ -301,28 +244,15 @@ export interface QboChangeRow extends QboSideChange {
  * ledger row an import has written since (restored, or actiTIME changed it) is over: not listed.
  */
 export async function listOpenQboChanges(db: Db, connectionId: string, range?: { dateFrom: string; dateTo: string }): Promise<QboChangeRow[]> {
-  const rows = await db
-    .select({ r: qboChanges })
-    .from(qboChanges)
-    .innerJoin(ledger, and(eq(ledger.connectionId, qboChanges.connectionId), eq(ledger.sourceKey, qboChanges.sourceKey)))
-    .where(
-      and(
-        eq(qboChanges.connectionId, connectionId),
-        isNull(qboChanges.resolvedAt),
-        eq(ledger.qboId, qboChanges.qboId),
-        eq(ledger.syncToken, qboChanges.ledgerSyncToken),
-        ...(range ? [gte(qboChanges.txnDate, range.dateFrom), lte(qboChanges.txnDate, range.dateTo)] : []),
-      ),
-    )
-    .orderBy(qboChanges.txnDate, qboChanges.sourceKey);
-  return rows.map(({ r }) => ({
+  const rows = await openQboChanges(db, connectionId, range);
+  return rows.map((r) => ({
     id: r.id,
     key: r.sourceKey,
     qboId: r.qboId,
     txnDate: r.txnDate,
     kind: r.kind,
-    written: r.written as WrittenActivity,
-    current: (r.current as WrittenActivity | null) ?? null,
+    written: r.written,
+    current: r.current ?? null,
     ledgerSyncToken: r.ledgerSyncToken,
     qboSyncToken: r.qboSyncToken,
     billed: r.billed,

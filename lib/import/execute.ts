@@ -16,21 +16,23 @@
 // longer land, and re-sent with the same requestid when it did not.
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   acquireLease,
   claimItems,
   commitOutcomes,
   finishImport,
+  importItemsWithStatus,
+  importRunState,
   LeaseLostError,
   LEDGER_MOVED_MESSAGE,
   ledgerMovedSincePlan,
+  pendingActivityItemsAfter,
   renewLease,
   type Lease,
 } from "@/db/queries/import-run";
-import { getImportById, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
-import { importItems, imports, mappingRules } from "@/db/schema";
+import { getImportById, importStatus, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
+import { importRuleContext } from "@/db/queries/import-rules";
 import { saveRule } from "@/db/queries/mappings";
 import { abortableSleep, deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
@@ -140,7 +142,7 @@ export function createExecutor(deps: ExecuteDeps) {
 
   // ── sending ─────────────────────────────────────────────────────────────────────────────
 
-  function operationOf(item: ImportItemRow, refs: Map<TargetRef, string>): Extract<BatchOperation, { entity: string }> {
+  function operationOf(item: ImportItemRow, refs: Map<TargetRef, string>): Extract<BatchOperation<"TimeActivity">, { entity: string }> {
     const bId = item.seq.toString(36); // ≤ 10 chars when the batch carries a requestid (reference §6)
     const payload = payloadOf(item);
     if (item.operation === "delete") return { bId, operation: "delete", entity: "TimeActivity", body: { Id: item.qboId, SyncToken: payload.syncToken } };
@@ -221,7 +223,7 @@ export function createExecutor(deps: ExecuteDeps) {
       }
       const entity = op.operation === "create" ? await qbo.create("TimeActivity", op.body, item.requestId!, call) : await qbo.update("TimeActivity", op.body, item.requestId!, call);
       authRefusals = 0;
-      return { ok: true, entity: entity as Record<string, unknown> };
+      return { ok: true, entity };
     } catch (error) {
       if (error instanceof QboRequestNotSent) return "not_sent";
       if (error instanceof ConnectionUnavailableError) return { stop: error };
@@ -266,27 +268,11 @@ export function createExecutor(deps: ExecuteDeps) {
 
   /** Pending TimeActivity operations after `seq`, in order: what a slice has not queued yet. */
   function pendingAfter(importId: string, seq: number, limit: number) {
-    return db
-      .select()
-      .from(importItems)
-      .where(and(eq(importItems.importId, importId), eq(importItems.status, "pending"), eq(importItems.entity, "TimeActivity"), sql`${importItems.seq} > ${seq}`))
-      .orderBy(asc(importItems.seq))
-      .limit(limit);
+    return pendingActivityItemsAfter(db, importId, seq, limit);
   }
 
-  async function itemsWithStatus(importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number) {
-    const query = db
-      .select()
-      .from(importItems)
-      .where(
-        and(
-          eq(importItems.importId, importId),
-          eq(importItems.status, status),
-          entity === "TimeActivity" ? eq(importItems.entity, "TimeActivity") : sql`${importItems.entity} <> 'TimeActivity'`,
-        ),
-      )
-      .orderBy(asc(importItems.seq));
-    return limit ? query.limit(limit) : query;
+  function itemsWithStatus(importId: string, status: ImportItemRow["status"], entity: "TimeActivity" | "entities", limit?: number) {
+    return importItemsWithStatus(db, importId, status, entity, limit);
   }
 
   async function finish(lease: Lease, imp: ImportRow, status: "completed" | "interrupted" | "error", errorMessage?: string, ranToEnd = status === "completed"): Promise<boolean> {
@@ -303,8 +289,7 @@ export function createExecutor(deps: ExecuteDeps) {
     const oldest = Math.min(...items.map((i) => i.sentAt?.getTime() ?? 0));
     const wait = Math.min(SETTLE_WAIT_MAX_MS, Math.max(0, oldest + reconcileAfterMs - now().getTime()));
     await abortableSleep(wait, signal).catch(() => {});
-    const [row] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, items[0]!.importId));
-    return { done: false, status: row?.status ?? "error" };
+    return { done: false, status: (await importStatus(db, items[0]!.importId)) ?? "error" };
   }
 
   /**
@@ -330,7 +315,7 @@ export function createExecutor(deps: ExecuteDeps) {
           renewedAt = Date.now();
           if (!(await renewLease(db, lease, now()))) state.lost = true;
         }
-        const [row] = await db.select({ status: imports.status, runnerId: imports.runnerId, generation: imports.leaseGeneration }).from(imports).where(eq(imports.id, lease.importId));
+        const row = await importRunState(db, lease.importId);
         if (!row || row.runnerId !== lease.runnerId || row.generation !== lease.generation) state.lost = true;
         state.status = row?.status ?? "error";
         if (state.lost || state.status !== startedAs) controller.abort(new QboRequestNotSent("aborted"));
@@ -422,8 +407,8 @@ export function createExecutor(deps: ExecuteDeps) {
       { db, qbo, lease, imp, signal, maxAttempts: MAX_SEND_ATTEMPTS, sendDeadlineMs, authTolerated, afterQboResponse: deps.hooks?.afterQboResponse, now },
       [...sendingEntities, ...pendingEntities],
     );
-    const [afterEntities] = await db.select({ status: imports.status }).from(imports).where(eq(imports.id, imp.id));
-    if (afterEntities?.status !== "running" || signal.aborted) return { done: false, status: afterEntities?.status ?? "error" };
+    const afterEntities = await importStatus(db, imp.id);
+    if (afterEntities !== "running" || signal.aborted) return { done: false, status: afterEntities ?? "error" };
     const resolvedRefs = await createdEntityRefs(db, imp.id);
 
     /** Claims candidates; settles at once those that need no request. Returns the claimed rows to send. */
@@ -432,8 +417,8 @@ export function createExecutor(deps: ExecuteDeps) {
       const claimed = await claimItems(db, lease, candidates, now());
       if (claimed.length === 0) {
         // The claim says whether we still own the run: a takeover ends the slice, an interrupt the lanes.
-        const [row] = await db.select({ status: imports.status, g: imports.leaseGeneration, r: imports.runnerId }).from(imports).where(eq(imports.id, imp.id));
-        if (!row || row.g !== lease.generation || row.r !== lease.runnerId) {
+        const row = await importRunState(db, imp.id);
+        if (!row || row.generation !== lease.generation || row.runnerId !== lease.runnerId) {
           watcher.state.lost = true;
           throw new LeaseLostError(lease);
         }
@@ -538,19 +523,7 @@ export function createExecutor(deps: ExecuteDeps) {
 export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
   const snapshot = (imp.mappingSnapshot ?? { rules: [] }) as { rules?: SnapshotRule[] };
   for (const rule of snapshot.rules ?? []) {
-    const [existing] = await db
-      .select()
-      .from(mappingRules)
-      .where(and(eq(mappingRules.connectionId, imp.connectionId), eq(mappingRules.category, rule.category), eq(mappingRules.sourceId, rule.sourceId)));
-    const created =
-      rule.kind === "create" && !rule.targetQboId
-        ? (
-            await db
-              .select({ qboId: importItems.qboId })
-              .from(importItems)
-              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created"), ne(importItems.entity, "Vendor")))
-          )[0]?.qboId
-        : undefined; // a created Vendor is no link of a user rule (that means an Employee): vendor rules save it (issue 19)
+    const { existing, created } = await importRuleContext(db, imp, rule, rule.kind === "create" && !rule.targetQboId);
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
     await saveRule(db, { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
   }

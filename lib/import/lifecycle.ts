@@ -1,12 +1,10 @@
 // Draft → running → completed / interrupted / error, with the rules the spec puts on each step:
 // drafts are private to their author, one import runs per company (the database decides), only the
 // admin who started an import may interrupt it.
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { admins, imports, qboConnections } from "@/db/schema";
-import { ACTIVE_IMPORT_STATUSES, getActiveImport, getImport, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
+import { adminName, getActiveImport, getImport, insertDraft, isUniqueViolation, ONE_ACTIVE_IMPORT_CONSTRAINT, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT, type ImportRow } from "@/db/queries/imports";
 import { getConnection } from "@/db/queries/connections";
-import { LEDGER_MOVED_MESSAGE, ledgerUnchangedCondition, previewIsStale } from "@/db/queries/import-run";
+import { activeImportOnRealm, LEDGER_MOVED_MESSAGE, markInterrupting, previewIsStale, startDraftRun, type StartRefusal } from "@/db/queries/import-run";
 import { blockedReason, preflightChecks } from "./checks";
 
 export class ImportRuleError extends Error {
@@ -27,8 +25,7 @@ export interface Actor {
 export async function createDraft(db: Db, actor: Actor, connectionId: string): Promise<ImportRow> {
   const connection = await getConnection(db, actor.accountId, connectionId);
   if (!connection) throw new ImportRuleError("not_found", "That QuickBooks company is not connected to your account.");
-  const [row] = await db.insert(imports).values({ accountId: actor.accountId, connectionId, createdByAdminId: actor.adminId }).returning();
-  return row!;
+  return insertDraft(db, actor, connectionId);
 }
 
 async function runningMessage(db: Db, connectionId: string, realmId?: string): Promise<string> {
@@ -38,8 +35,7 @@ async function runningMessage(db: Db, connectionId: string, realmId?: string): P
     return "Another actiTIME account is importing into this QuickBooks company right now. Only one import writes to a company at a time; try again when it has finished.";
   }
   if (!active) return "Another import is running for this company. Try again when it has finished.";
-  const [admin] = await db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, active.createdByAdminId));
-  return `${admin?.name ?? "Another admin"} is running an import for this company. Only one import runs per company at a time; try again when it has finished.`;
+  return `${(await adminName(db, active.createdByAdminId)) ?? "Another admin"} is running an import for this company. Only one import runs per company at a time; try again when it has finished.`;
 }
 
 /**
@@ -60,8 +56,7 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   // give, before a stale preview: its own writes move the ledger, and recomputing the preview now would
   // only queue behind it.
   if (await getActiveImport(db, imp.connectionId)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId));
-  const [onRealm] = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, connection.realmId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]))).limit(1);
-  if (onRealm) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId, connection.realmId));
+  if (await activeImportOnRealm(db, connection.realmId)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId, connection.realmId));
   // A plan runs only against the ledger it was computed from (issue 12): refused when the company's
   // ledger moved since the preview, or an ended import left writes whose outcome is still unknown.
   if (await previewIsStale(db, imp)) throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
@@ -71,22 +66,9 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   // Serialised with draft changes (the revision) and with Disconnect (the connection row's lock).
   const revision = expectedRevision ?? imp.draftRevision;
   try {
-    return await db.transaction(async (tx) => {
-      const [company] = await tx.select({ status: qboConnections.status }).from(qboConnections).where(eq(qboConnections.id, imp.connectionId)).for("share");
-      if (company?.status !== "connected") throw new ImportRuleError("not_connected", "This QuickBooks company needs to be connected again before importing.");
-      const [row] = await tx
-        .update(imports)
-        .set({ status: "running", realmId: connection.realmId, startedAt: now, heartbeatAt: now, updatedAt: now })
-        .where(and(eq(imports.id, imp.id), eq(imports.status, "draft"), eq(imports.draftRevision, revision), ledgerUnchangedCondition(imp)))
-        .returning();
-      if (row) return row;
-      const [current] = await tx.select({ status: imports.status, draftRevision: imports.draftRevision }).from(imports).where(eq(imports.id, imp.id));
-      if (current?.status === "draft" && current.draftRevision !== revision) {
-        throw new ImportRuleError("stale_preview", "This preview changed after it was shown (it was refreshed or edited elsewhere). Review it again, then start it.");
-      }
-      if (current?.status === "draft") throw new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
-      throw new ImportRuleError("not_ready", "This import has already been started.");
-    });
+    const started = await startDraftRun(db, imp, { realmId: connection.realmId, revision, now });
+    if ("row" in started) return started.row;
+    throw refusalError(started.refused);
   } catch (error) {
     if (isUniqueViolation(error, ONE_ACTIVE_IMPORT_CONSTRAINT)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId));
     if (isUniqueViolation(error, ONE_ACTIVE_IMPORT_PER_REALM_CONSTRAINT)) throw new ImportRuleError("already_running", await runningMessage(db, imp.connectionId, connection.realmId));
@@ -94,16 +76,19 @@ export async function startImport(db: Db, actor: Actor, importId: string, now = 
   }
 }
 
+function refusalError(refused: StartRefusal): ImportRuleError {
+  if (refused === "not_connected") return new ImportRuleError("not_connected", "This QuickBooks company needs to be connected again before importing.");
+  if (refused === "draft_changed") return new ImportRuleError("stale_preview", "This preview changed after it was shown (it was refreshed or edited elsewhere). Review it again, then start it.");
+  if (refused === "ledger_moved") return new ImportRuleError("stale_preview", LEDGER_MOVED_MESSAGE);
+  return new ImportRuleError("not_ready", "This import has already been started.");
+}
+
 /** Interrupt: only the admin who started the import. It cannot be resumed; re-running imports the rest. */
 export async function interruptImport(db: Db, actor: Actor, importId: string): Promise<ImportRow> {
   const imp = await getImport(db, actor.accountId, importId);
   if (!imp) throw new ImportRuleError("not_found", "This import does not exist.");
   if (imp.createdByAdminId !== actor.adminId) throw new ImportRuleError("not_owner", "Only the admin who started this import can interrupt it.");
-  const [row] = await db
-    .update(imports)
-    .set({ status: "interrupting", updatedAt: sql`now()` })
-    .where(and(eq(imports.id, imp.id), eq(imports.status, "running")))
-    .returning();
+  const row = await markInterrupting(db, imp.id);
   if (!row) throw new ImportRuleError("not_running", "This import is no longer running.");
   return row;
 }

@@ -1,8 +1,7 @@
 // How an import that ran to its end is called (the guide's statuses): Completed when every item
 // succeeded or was left alone for billing; Error when any item failed, with the counts beside it.
-import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems } from "@/db/schema";
+import { countFailedItems } from "@/db/queries/imports";
 
 export interface ImportEnding {
   status: "completed" | "error";
@@ -21,9 +20,5 @@ export function endingFor(failed: number): ImportEnding {
 
 /** The ending of an import whose items are all settled, counted from its items (not from counters). */
 export async function importEnding(db: Db, importId: string): Promise<ImportEnding> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(importItems)
-    .where(and(eq(importItems.importId, importId), eq(importItems.status, "failed")));
-  return endingFor(row?.n ?? 0);
+  return endingFor(await countFailedItems(db, importId));
 }

@@ -8,6 +8,7 @@
 //              after that reuses its `requestid`
 //   reread     an update or delete refused for its state: decided from QuickBooks' current copy
 import type { ImportItemRow } from "@/db/queries/imports";
+import { parseActivityItemPayload } from "@/db/types";
 import { QboFault } from "@/lib/qbo/faults";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { resolveNewRefs } from "./plan/keys";
@@ -42,8 +43,8 @@ export type CommittableOutcome =
     }
   | { item: ImportItemRow; status: "cancelled" };
 
-/** Outcomes counted in the import's totals (and its progress). */
-export const COUNTED_STATUSES = ["created", "updated", "deleted", "failed", "skipped_billed"] as const;
+/** Outcomes counted in the import's totals (and its progress); declared with the schema. */
+export { COUNTED_STATUSES } from "@/db/types";
 
 /** An item whose outcome is not known yet: stays `sending`, nothing is committed for it. */
 export const UNKNOWN = "unknown" as const;
@@ -53,12 +54,12 @@ export const REREAD = "reread" as const;
 export type Decision = CommittableOutcome | typeof UNKNOWN | typeof REREAD;
 
 /** An item-level answer (one entry of a batch response, or a single request's answer). */
-export type ItemAnswer = { ok: true; entity?: Record<string, unknown> } | { ok: false; fault: QboFault };
+export type ItemAnswer = { ok: true; entity?: QboTimeActivity } | { ok: false; fault: QboFault };
 
 export const BILLED_SINCE_PREVIEW = "Billed in QuickBooks since the preview: left as it is.";
 
 export function payloadOf(item: Pick<ImportItemRow, "desired">): ActivityItemPayload {
-  return (item.desired ?? {}) as ActivityItemPayload;
+  return parseActivityItemPayload(item.desired);
 }
 
 /** What QuickBooks' answer for one operation means. `undefined` = no answer for it (missing from a batch). */
@@ -67,7 +68,7 @@ export function decideAnswer(item: ImportItemRow, refs: Map<TargetRef, string>, 
   if (answer.ok) {
     if (item.operation === "delete") return { item, status: "deleted" };
     const activity = resolveNewRefs(payloadOf(item).activity!, refs);
-    const ta = answer.entity as QboTimeActivity | undefined;
+    const ta = answer.entity;
     if (!ta?.Id) return { item, status: "failed", fault: new QboFault({ kind: "malformed", status: 200, message: "QuickBooks answered without the activity" }) };
     return { item, status: item.operation === "create" ? "created" : "updated", activity, ta };
   }

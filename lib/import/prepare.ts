@@ -1,10 +1,8 @@
 // Preview: read → plan → diff, then store the result as the import's items, so what the preview
 // shows is exactly what Start executes. The current state of every ledger activity in scope is read
 // from QBO in bulk (Id IN …, 500 per query), never one read per activity.
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems, imports } from "@/db/schema";
-import type { ImportRow } from "@/db/queries/imports";
+import { storePreview, type ImportRow } from "@/db/queries/imports";
 import { listLedgerInRange } from "@/db/queries/ledger";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
@@ -26,7 +24,6 @@ import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { ActivityItemPayload, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
-const ITEM_INSERT_CHUNK_ROWS = 500;
 
 export interface ImportSelection {
   userIds: number[] | null;
@@ -320,31 +317,28 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;
   // Everything above read actiTIME and QBO without a transaction; the write re-checks that the import
   // is still the draft revision the preview was computed from, so a started import's items never change.
-  await db.transaction(async (tx) => {
-    await lockDraft(tx, imp.id, imp.draftRevision);
-    await tx.delete(importItems).where(eq(importItems.importId, imp.id));
-    const all = [...entityItems, ...activityItems];
-    for (let i = 0; i < all.length; i += ITEM_INSERT_CHUNK_ROWS) await tx.insert(importItems).values(all.slice(i, i + ITEM_INSERT_CHUNK_ROWS));
-    await tx
-      .update(imports)
-      .set({
-        step: "preview",
-        summary,
-        ledgerVersionSeen: ledgerVersion,
-        timeDescriptionSnapshot: settings,
-        progressTotal: executable,
-        progressDone: 0,
-        createdCount: 0,
-        updatedCount: 0,
-        deletedCount: 0,
-        failedCount: 0,
-        // Billed activities are known now; execution adds those that get billed before they are reached.
-        skippedBilledCount: diff.totals.counts.skipped_billed,
-        hours: String(summary.hours),
-        draftRevision: nextRevision,
-        updatedAt: now(),
-      })
-      .where(eq(imports.id, imp.id));
-  });
+  await storePreview(
+    db,
+    imp.id,
+    [...entityItems, ...activityItems],
+    {
+      step: "preview",
+      summary,
+      ledgerVersionSeen: ledgerVersion,
+      timeDescriptionSnapshot: settings,
+      progressTotal: executable,
+      progressDone: 0,
+      createdCount: 0,
+      updatedCount: 0,
+      deletedCount: 0,
+      failedCount: 0,
+      // Billed activities are known now; execution adds those that get billed before they are reached.
+      skippedBilledCount: diff.totals.counts.skipped_billed,
+      hours: String(summary.hours),
+      draftRevision: nextRevision,
+      updatedAt: now(),
+    },
+    (tx) => lockDraft(tx, imp.id, imp.draftRevision),
+  );
   return summary;
 }

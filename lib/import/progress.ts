@@ -2,9 +2,8 @@
 // (creating entities, writing activities, re-checking uncertain writes); while QuickBooks' rate
 // limit holds every request back, the phase says so with the time it frees up. Written to the
 // import row at most once a second (or on a change of phase), so the page can poll it from any process.
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { imports } from "@/db/schema";
+import { setImportPhase } from "@/db/queries/imports";
 import type { ImportRow } from "@/db/queries/imports";
 import type { Pacer } from "@/lib/qbo/pace";
 
@@ -36,7 +35,7 @@ export function phaseReporter(db: Db, importId: string, pacer: Pick<Pacer, "wait
     if (last && last.phase === phase && (untilMs === null) === (last.until === null) && Math.abs((untilMs ?? 0) - (last.until ?? 0)) < WRITE_EVERY_MS) return;
     if (last && last.phase === phase && at - last.at < WRITE_EVERY_MS) return;
     last = { phase, at, until: until?.getTime() ?? null };
-    await db.update(imports).set({ progressPhase: phase, progressPhaseUntil: until }).where(eq(imports.id, importId));
+    await setImportPhase(db, importId, phase, until);
   };
   return {
     async set(phase) {

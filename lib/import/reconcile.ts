@@ -5,11 +5,11 @@
 // activity another ledger key owns), updates and deletes are re-read by Id. Items that an import
 // left `sending` when it ended (an Error while QuickBooks could not be asked) are reconciled by the
 // next preview or run on that company before anything is planned.
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { commitOutcomes, leftoverSendingItems, type CommitAuthority } from "@/db/queries/import-run";
 import type { ImportItemRow, ImportRow } from "@/db/queries/imports";
-import { importItems, ledger } from "@/db/schema";
+import { createdItemsOfImport } from "@/db/queries/imports";
+import { ledgerQboIdsAmong } from "@/db/queries/ledger";
 import { qboQuote, type QboClient } from "@/lib/qbo/client";
 import { decideFromCurrent, matchUnknownCreates, payloadOf, settled, type CommittableOutcome } from "./outcomes";
 import { readActivitiesById } from "./qbo-activity";
@@ -48,8 +48,7 @@ export async function decideUnknown(db: Db, qbo: QboClient, connectionId: string
   const known = new Set<string>();
   for (let i = 0; i < candidates.length; i += 500) {
     const ids = candidates.slice(i, i + 500).map((c) => c.Id);
-    const rows = await db.select({ qboId: ledger.qboId }).from(ledger).where(and(eq(ledger.connectionId, connectionId), inArray(ledger.qboId, ids)));
-    for (const r of rows) known.add(r.qboId);
+    for (const qboId of await ledgerQboIdsAmong(db, connectionId, ids)) known.add(qboId);
   }
   outcomes.push(...matchUnknownCreates(creates, refs, candidates.filter((c) => !known.has(c.Id))));
   return outcomes;
@@ -71,10 +70,7 @@ export async function reconcileUnknown(
 
 /** Created entities of an import: the refs its activities resolve `new:` references with. */
 export async function createdEntityRefs(db: Db, importId: string): Promise<Map<TargetRef, string>> {
-  const rows = await db
-    .select({ sourceKey: importItems.sourceKey, qboId: importItems.qboId, entity: importItems.entity })
-    .from(importItems)
-    .where(and(eq(importItems.importId, importId), eq(importItems.status, "created")));
+  const rows = await createdItemsOfImport(db, importId);
   return new Map(rows.filter((r) => r.qboId && r.entity !== "TimeActivity").map((r) => [r.sourceKey as TargetRef, r.qboId!]));
 }
 

@@ -3,10 +3,8 @@
 // IMPORT_HEARTBEAT_STALE_MS is picked up. In-process it is resumed here, where the first slice
 // reconciles the items the dead process left `sending`; with Inngest its run (or interrupt) is
 // requested again, and the function's singleton drops the request if a run is in fact still alive.
-import { inArray } from "drizzle-orm";
-import { ACTIVE_IMPORT_STATUSES } from "@/db/queries/imports";
-import { imports } from "@/db/schema";
-import { importInterruptRequested, importRunRequested } from "@/inngest/events";
+import { listActiveImports } from "@/db/queries/imports";
+import { IMPORT_INTERRUPT_REQUESTED, IMPORT_RUN_REQUESTED } from "./run-events";
 import { defaultImportDriverDeps, isRunningInline, isStale, leaseStaleMs, runImportInline, sendImportEvent, usesInngest, type ImportDriverDeps } from "./runner";
 
 /** How often a live process looks for imports a dead one left behind (in-process mode). */
@@ -29,7 +27,7 @@ export interface RecoveryReport {
 /** One pass over the active imports. */
 export async function recoverStaleImports(deps: ImportDriverDeps = defaultImportDriverDeps, now: Date = new Date()): Promise<RecoveryReport> {
   const db = await deps.getDb();
-  const active = await db.select().from(imports).where(inArray(imports.status, [...ACTIVE_IMPORT_STATUSES]));
+  const active = await listActiveImports(db);
   const report: RecoveryReport = { resumed: [], requested: [], leftAlone: [] };
   const viaInngest = usesInngest(deps);
 
@@ -40,7 +38,7 @@ export async function recoverStaleImports(deps: ImportDriverDeps = defaultImport
     }
     const data = { importId: imp.id, connectionId: imp.connectionId };
     if (viaInngest) {
-      await sendImportEvent(deps, imp.status === "interrupting" ? importInterruptRequested.create(data) : importRunRequested.create(data));
+      await sendImportEvent(deps, { name: imp.status === "interrupting" ? IMPORT_INTERRUPT_REQUESTED : IMPORT_RUN_REQUESTED, data });
       report.requested.push(imp.id);
     } else {
       // Not awaited: the run goes on in the background. Taking the lease is a compare-and-set on the

@@ -4,14 +4,11 @@
 // in the database (lib/import/lifecycle) and then ask here for a run or an interrupt.
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { acquireLease, type Lease } from "@/db/queries/import-run";
-import { ACTIVE_IMPORT_STATUSES, getImportById, type ImportRow } from "@/db/queries/imports";
+import { ACTIVE_IMPORT_STATUSES, getImportById, importCompany, type ImportRow } from "@/db/queries/imports";
 import type { QboConnection } from "@/db/queries/connections";
-import { imports, qboConnections } from "@/db/schema";
-import { inngest } from "@/inngest/client";
-import { importInterruptEventId, importInterruptRequested, importRunEventId, importRunRequested, type ImportEventData } from "@/inngest/events";
+import { IMPORT_INTERRUPT_REQUESTED, IMPORT_RUN_REQUESTED, importInterruptEventId, importRunEventId, type ImportEvent, type ImportEventData } from "./run-events";
 import { getEnv } from "@/lib/env";
 import type { QboClient } from "@/lib/qbo/client";
 import { qboClientFor } from "@/lib/qbo/connect";
@@ -63,13 +60,14 @@ export interface ImportDriverDeps {
   createExecutor?: (deps: { db: Db; qbo: QboClient; lease?: Lease; reconcileAfterMs?: number; sendDeadlineMs?: number }) => ImportExecutor;
   /** Default: getEnv().inngest.enabled. */
   inngestEnabled?: boolean;
-  /** Default: the app's Inngest client. */
-  sendEvent?: (event: ReturnType<typeof importRunRequested.create> | ReturnType<typeof importInterruptRequested.create>) => Promise<unknown>;
+  /**
+   * Sends a run or interrupt request when imports run under Inngest. lib/ never imports inngest/:
+   * inngest/deps.ts `importDriverDeps` wires the app's Inngest client in here.
+   */
+  sendEvent?: (event: ImportEvent) => Promise<unknown>;
 }
 
 export const defaultImportDriverDeps: ImportDriverDeps = { getDb, qboClientFor };
-
-type ImportEvent = Parameters<NonNullable<ImportDriverDeps["sendEvent"]>>[0];
 
 /** Whether imports run under Inngest (else in this process). */
 export function usesInngest(deps: ImportDriverDeps): boolean {
@@ -77,7 +75,8 @@ export function usesInngest(deps: ImportDriverDeps): boolean {
 }
 
 export function sendImportEvent(deps: ImportDriverDeps, event: ImportEvent): Promise<unknown> {
-  return deps.sendEvent ? deps.sendEvent(event) : inngest.send(event);
+  if (!deps.sendEvent) throw new Error("Imports run under Inngest but no sendEvent was given (pass importDriverDeps from inngest/deps)");
+  return deps.sendEvent(event);
 }
 
 /**
@@ -86,11 +85,7 @@ export function sendImportEvent(deps: ImportDriverDeps, event: ImportEvent): Pro
  * when the import is gone.
  */
 export async function executorForImport(deps: ImportDriverDeps, db: Db, importId: string, lease?: Lease): Promise<ImportExecutor | undefined> {
-  const [row] = await db
-    .select({ id: qboConnections.id, realmId: qboConnections.realmId })
-    .from(imports)
-    .innerJoin(qboConnections, eq(qboConnections.id, imports.connectionId))
-    .where(eq(imports.id, importId));
+  const row = await importCompany(db, importId);
   if (!row) return undefined;
   return (deps.createExecutor ?? createExecutor)({ db, qbo: deps.qboClientFor(db, row), ...executorTimings(), ...(lease ? { lease } : {}) });
 }
@@ -208,7 +203,7 @@ export function isRunningInline(importId: string): boolean {
  */
 export async function requestImportRun(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
   if (usesInngest(deps)) {
-    await sendImportEvent(deps, importRunRequested.create(data, { id: importRunEventId(data.importId) }));
+    await sendImportEvent(deps, { name: IMPORT_RUN_REQUESTED, data, id: importRunEventId(data.importId) });
     return;
   }
   void runImportInline(data.importId, deps);
@@ -222,7 +217,7 @@ export async function requestImportRun(data: ImportEventData, deps: ImportDriver
  */
 export async function requestImportInterrupt(data: ImportEventData, deps: ImportDriverDeps = defaultImportDriverDeps): Promise<void> {
   if (usesInngest(deps)) {
-    await sendImportEvent(deps, importInterruptRequested.create(data, { id: importInterruptEventId(data.importId) }));
+    await sendImportEvent(deps, { name: IMPORT_INTERRUPT_REQUESTED, data, id: importInterruptEventId(data.importId) });
     return;
   }
   void runImportInline(data.importId, deps);

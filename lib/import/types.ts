@@ -57,22 +57,23 @@ export interface UserInfo {
 
 // ── Mapping rules, resolved by the caller ──────────────────────────────────────────────────
 
-import type { MappingCategory } from "@/lib/mapping/rules";
+// Row-level shapes stored in JSONB columns live with the schema (db/types.ts); re-exported here.
+import type { MappingCategory, QboTargetRef, TargetRef, WorkerKind, WrittenActivity } from "@/db/types";
 /** The rule model lives in lib/mapping/rules.ts. */
-export type { MappingCategory, SnapshotRule } from "@/lib/mapping/rules";
-
-/**
- * Where a QBO reference points. `qbo:<Id>` is an existing QBO entity; `new:<category>:<sourceId>`
- * is an entity a `create` rule makes during this import (its Id is unknown until then).
- * Neither form contains `|`, which the activity key uses as its separator (QBO Ids are digits).
- */
-export type TargetRef = `qbo:${string}` | `new:${MappingCategory}:${number}`;
-
-/** A ref to an existing QBO entity only (classes and departments are linked, never created by an import). */
-export type QboTargetRef = `qbo:${string}`;
-
-/** Whose time a TimeActivity is (its `NameOf`): an employee's, or a contractor's (a QBO Vendor). */
-export type WorkerKind = "Employee" | "Vendor";
+export type { SnapshotRule } from "@/lib/mapping/rules";
+export type {
+  ActivityItemPayload,
+  ActivitySources,
+  BillableStatus,
+  DesiredActivity,
+  LedgerEntry,
+  LedgerSnapshot,
+  MappingCategory,
+  QboTargetRef,
+  TargetRef,
+  WorkerKind,
+  WrittenActivity,
+} from "@/db/types";
 
 /** What one actiTIME entity resolves to under its mapping rule. */
 export type Target =
@@ -134,64 +135,6 @@ export interface ImportScope {
 
 // ── Activities ─────────────────────────────────────────────────────────────────────────────
 
-export type BillableStatus = "Billable" | "NotBillable";
-
-/**
- * The TimeActivity fields we write. The three optional fields are present only when set (ledger rows
- * written before they existed have none, and compare equal to an activity without them).
- */
-export interface WrittenActivity {
-  txnDate: string;
-  /** The worker: an Employee's ref, or a Vendor's when `nameOf` is "Vendor". */
-  employeeRef: TargetRef;
-  /** "Vendor": written as NameOf "Vendor" + VendorRef (employeeRef holds the vendor). Absent: Employee. */
-  nameOf?: WorkerKind;
-  /** ClassRef (only when the company tracks classes). */
-  classRef?: QboTargetRef | null;
-  /** DepartmentRef, a "Location" (only when the company tracks locations). */
-  departmentRef?: QboTargetRef | null;
-  customerRef: TargetRef | null;
-  itemRef: TargetRef;
-  billableStatus: BillableStatus;
-  /** Null on NotBillable activities, and on Billable ones when neither actiTIME nor the item has a rate. */
-  hourlyRate: number | null;
-  hours: number;
-  minutes: number;
-  description: string | null;
-}
-
-/** The actiTIME entities behind one activity: provenance for previews and for the import's scope. */
-export interface ActivitySources {
-  userIds: number[];
-  projectIds: number[];
-  leaveTypeIds: number[];
-  taskIds: number[];
-  typeOfWorkIds: number[];
-  recordCount: number;
-  /**
-   * Record-level lineage: the actiTIME records (ids from lib/import/plan/lineage.ts, sorted) this
-   * activity stands for, as of the import that wrote it. Absent on ledger rows written before it
-   * was recorded (lineageOf derives it for them). Records of 0 minutes are not part of it.
-   */
-  records?: string[];
-}
-
-export interface DesiredActivity extends WrittenActivity {
-  /** Ledger source key; see lib/import/plan/keys.ts for the format. */
-  key: string;
-  sources: ActivitySources;
-}
-
-/** One ledger row as the diff sees it (db/schema/ledger.ts). */
-export interface LedgerEntry {
-  key: string;
-  qboId: string;
-  syncToken: string;
-  txnDate: string;
-  written: WrittenActivity;
-  sources: ActivitySources;
-}
-
 /** The activity as QBO holds it now, re-read in bulk by the caller before updates and deletes. */
 export interface QboActivityState extends Partial<Omit<WrittenActivity, "hours" | "minutes">> {
   qboId: string;
@@ -205,16 +148,7 @@ export interface QboActivityState extends Partial<Omit<WrittenActivity, "hours" 
 
 // ── payloads of import_items and what a slice reports (shared by preview, pages and executor) ──
 
-/** `desired` of a TimeActivity item. */
-export interface ActivityItemPayload {
-  activity?: DesiredActivity;
-  /** The SyncToken to send with an update or delete (refreshed when QBO says it is stale). */
-  syncToken?: string;
-  /** Delete of an activity already gone from QBO: only the ledger row goes. */
-  ledgerOnly?: boolean;
-}
-
-/** `desired` of an entity item (a `create` rule's Employee, Vendor, Customer or Item; the item row's `entity` says which). */
+/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
 export interface EntityItemPayload {
   category: MappingCategory;
   ref: TargetRef;

@@ -9,8 +9,9 @@
 // (tests/mapping/rules.test.ts checks it).
 import { z } from "zod";
 
-export const MAPPING_CATEGORIES = ["user", "project", "type_of_work", "leave_type"] as const;
-export type MappingCategory = (typeof MAPPING_CATEGORIES)[number];
+import { MAPPING_CATEGORIES, type MappingCategory } from "@/db/types";
+
+export { MAPPING_CATEGORIES, type MappingCategory };
 export const mappingCategorySchema = z.enum(MAPPING_CATEGORIES);
 
 export const MAPPING_RULE_KINDS = ["create", "link", "skip"] as const;

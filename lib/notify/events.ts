@@ -2,9 +2,8 @@
 // was skipped / blocked / failed) and a company that needs reconnecting (revoked, expired or expiring
 // within 14 days). Run from the scheduler's tick (embedded) and the hosted cron; each event is told
 // once (scheduled_runs.notified_at; the outbox's dedupe key).
-import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { companyWebhooks, imports, qboConnections, scheduledRuns } from "@/db/schema";
+import { companiesNotDisconnected, endedUntoldScheduledRuns, markScheduledRunNotified, recordWebhookDelivery, webhookOf } from "@/db/queries/notifications";
 import { open } from "@/lib/crypto";
 import { connectionHealth } from "@/lib/qbo/health";
 import { needsMappingText, type NeedsMappingEntry } from "@/lib/schedule/run";
@@ -22,22 +21,17 @@ export interface NotifyDeps {
 const TELL_WITHIN_MS = 3 * 86_400_000;
 
 async function postWebhook(db: Db, connectionId: string, payload: unknown, deps: NotifyDeps) {
-  const [hook] = await db.select().from(companyWebhooks).where(eq(companyWebhooks.connectionId, connectionId));
+  const hook = await webhookOf(db, connectionId);
   if (!hook) return;
   const result = await deliverWebhook(hook.url, open(hook.sealedSecret, `webhook:${connectionId}`), payload, { fetch: deps.fetch, baseDelayMs: deps.webhookBaseDelayMs, signal: deps.signal });
-  await db.update(companyWebhooks).set({ lastStatus: result.status, lastError: result.ok ? null : (result.error ?? null), lastDeliveredAt: new Date() }).where(eq(companyWebhooks.connectionId, connectionId));
+  await recordWebhookDelivery(db, connectionId, { status: result.status, error: result.ok ? null : (result.error ?? null) });
 }
 
 export async function notifyEndedScheduledRuns(db: Db, now: Date, deps: NotifyDeps = {}): Promise<number> {
-  const rows = await db
-    .select({ run: scheduledRuns, imp: imports, company: qboConnections })
-    .from(scheduledRuns)
-    .innerJoin(qboConnections, eq(qboConnections.id, scheduledRuns.connectionId))
-    .leftJoin(imports, eq(imports.id, scheduledRuns.importId))
-    .where(and(isNull(scheduledRuns.notifiedAt), gt(scheduledRuns.createdAt, new Date(now.getTime() - TELL_WITHIN_MS)), or(ne(scheduledRuns.outcome, "started"), inArray(imports.status, ["completed", "interrupted", "error"]))));
+  const rows = await endedUntoldScheduledRuns(db, new Date(now.getTime() - TELL_WITHIN_MS));
   let told = 0;
   for (const { run, imp, company } of rows) {
-    const needs = (run.needsMapping ?? []) as NeedsMappingEntry[];
+    const needs: NeedsMappingEntry[] = run.needsMapping ?? [];
     const lines: string[] = [];
     let subject: string;
     if (run.outcome === "started" && imp) {
@@ -53,14 +47,14 @@ export async function notifyEndedScheduledRuns(db: Db, now: Date, deps: NotifyDe
     lines.push("", "Open Import History to see the details.");
     await notifyAdmins(db, { accountId: company.accountId, kind: "scheduled_import", dedupeKey: `scheduled-run:${run.id}`, subject, body: lines.join("\n") }, deps);
     await postWebhook(db, company.id, { event: "scheduled_import.ended", outcome: run.outcome, slotAt: run.slotAt.toISOString(), company: company.companyName, importId: run.importId, status: imp?.status ?? null, counts: imp ? { created: imp.createdCount, updated: imp.updatedCount, deleted: imp.deletedCount, failed: imp.failedCount, skippedBilled: imp.skippedBilledCount } : null, message: run.message, needsMapping: needs }, deps).catch(() => undefined);
-    await db.update(scheduledRuns).set({ notifiedAt: now }).where(eq(scheduledRuns.id, run.id));
+    await markScheduledRunNotified(db, run.id, now);
     told++;
   }
   return told;
 }
 
 export async function notifyReconnectNeeded(db: Db, now: Date, deps: NotifyDeps = {}): Promise<number> {
-  const companies = await db.select().from(qboConnections).where(ne(qboConnections.status, "disconnected"));
+  const companies = await companiesNotDisconnected(db);
   let told = 0;
   for (const c of companies) {
     const health = connectionHealth(c, now);

@@ -2,13 +2,12 @@
 // first (one per event per admin, by dedupe key); with SMTP_URL set it is sent through nodemailer
 // from MAIL_FROM, otherwise (the embedded default and the demo) it stays there to be read on the
 // Outbox page. SMTP credentials never reach logs or pages: only whether sending failed.
-import { and, eq } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import type { Db } from "@/db/client";
-import { admins, notificationPrefs, outbox } from "@/db/schema";
+import { enqueueMessage, markMessage, notificationRecipients, type NotificationKind } from "@/db/queries/notifications";
 import { getEnv } from "@/lib/env";
 
-export type NotificationKind = "scheduled_import" | "reconnect";
+export type { NotificationKind };
 
 export interface MailConfig {
   smtpUrl: string | null;
@@ -38,46 +37,25 @@ export async function notifyAdmins(
 ): Promise<number> {
   const config = deps.config ?? mailConfig();
   const send = deps.send !== undefined ? deps.send : smtpSender(config);
-  const recipients = await db
-    .select({ id: admins.id, email: admins.email })
-    .from(admins)
-    .innerJoin(notificationPrefs, eq(notificationPrefs.adminId, admins.id))
-    .where(and(eq(admins.accountId, input.accountId), input.kind === "scheduled_import" ? eq(notificationPrefs.scheduledImports, true) : eq(notificationPrefs.reconnect, true)));
+  const recipients = await notificationRecipients(db, input.accountId, input.kind);
   let created = 0;
   for (const r of recipients) {
-    const [row] = await db
-      .insert(outbox)
-      .values({ accountId: input.accountId, adminId: r.id, toAddress: r.email, subject: input.subject, body: input.body, dedupeKey: input.dedupeKey })
-      .onConflictDoNothing()
-      .returning({ id: outbox.id });
-    if (!row) continue;
+    const id = await enqueueMessage(db, { accountId: input.accountId, adminId: r.id, toAddress: r.email, subject: input.subject, body: input.body, dedupeKey: input.dedupeKey });
+    if (!id) continue;
     created++;
     if (!send) continue;
     if (!r.email) {
-      await db.update(outbox).set({ error: "No e-mail address is known for this admin; read it here." }).where(eq(outbox.id, row.id));
+      await markMessage(db, id, { error: "No e-mail address is known for this admin; read it here." });
       continue;
     }
     try {
       await send({ from: config.from, to: r.email, subject: input.subject, text: input.body });
-      await db.update(outbox).set({ sentAt: new Date() }).where(eq(outbox.id, row.id));
+      await markMessage(db, id, { sentAt: new Date() });
     } catch (error) {
-      await db.update(outbox).set({ error: `Sending failed${error instanceof Error && "code" in error ? ` (${String((error as { code: unknown }).code)})` : ""}; read it here.` }).where(eq(outbox.id, row.id));
+      await markMessage(db, id, { error: `Sending failed${error instanceof Error && "code" in error ? ` (${String((error as { code: unknown }).code)})` : ""}; read it here.` });
     }
   }
   return created;
 }
 
-export async function getNotificationPrefs(db: Db, adminId: string) {
-  const [row] = await db.select().from(notificationPrefs).where(eq(notificationPrefs.adminId, adminId));
-  return row ?? { adminId, scheduledImports: false, reconnect: false, updatedAt: null };
-}
-
-export async function saveNotificationPrefs(db: Db, adminId: string, prefs: { scheduledImports: boolean; reconnect: boolean }) {
-  const values = { ...prefs, updatedAt: new Date() };
-  await db.insert(notificationPrefs).values({ adminId, ...values }).onConflictDoUpdate({ target: notificationPrefs.adminId, set: values });
-}
-
-export async function listOutbox(db: Db, accountId: string, adminId: string, limit = 100) {
-  const { desc } = await import("drizzle-orm");
-  return db.select().from(outbox).where(and(eq(outbox.accountId, accountId), eq(outbox.adminId, adminId))).orderBy(desc(outbox.createdAt)).limit(limit);
-}
+export { getNotificationPrefs, listOutbox, saveNotificationPrefs } from "@/db/queries/notifications";

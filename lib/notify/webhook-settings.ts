@@ -1,8 +1,7 @@
 // Settings → Webhook: one optional outgoing webhook per company, scoped to the signed-in account. The
 // secret is write-only (sealed at rest, never shown again); an empty URL removes the webhook.
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { companyWebhooks } from "@/db/schema";
+import { companyWebhookExists, deleteCompanyWebhook, insertCompanyWebhook, updateCompanyWebhook } from "@/db/queries/webhooks";
 import { getConnection } from "@/db/queries/connections";
 import { seal } from "@/lib/crypto";
 import { webhookUrlProblem } from "./webhook";
@@ -16,26 +15,20 @@ export async function saveCompanyWebhook(db: Db, session: { accountId: string; a
   if (!connection) return { ok: false, field: "connectionId", message: "That company is not connected to your account." };
   const url = input.url.trim();
   if (url === "") {
-    await db.delete(companyWebhooks).where(eq(companyWebhooks.connectionId, connection.id));
+    await deleteCompanyWebhook(db, connection.id);
     return { ok: true, removed: true };
   }
   if (url.length > 2000) return { ok: false, field: "url", message: "The webhook URL is too long." };
   const problem = webhookUrlProblem(url);
   if (problem) return { ok: false, field: "url", message: problem };
-  const [existing] = await db.select({ id: companyWebhooks.connectionId }).from(companyWebhooks).where(eq(companyWebhooks.connectionId, connection.id));
+  const existing = await companyWebhookExists(db, connection.id);
   const secret = input.secret;
   if (secret === "" && !existing) return { ok: false, field: "secret", message: `Enter a signing secret of at least ${WEBHOOK_SECRET_MIN_CHARS} characters.` };
   if (secret !== "" && (secret.length < WEBHOOK_SECRET_MIN_CHARS || secret.length > 256)) return { ok: false, field: "secret", message: `The signing secret must be ${WEBHOOK_SECRET_MIN_CHARS} to 256 characters.` };
   const values = { url, updatedByAdminId: session.adminId, updatedAt: new Date(), ...(secret !== "" ? { sealedSecret: seal(secret, `webhook:${connection.id}`) } : {}) };
-  if (existing) await db.update(companyWebhooks).set(values).where(eq(companyWebhooks.connectionId, connection.id));
-  else await db.insert(companyWebhooks).values({ connectionId: connection.id, ...values, sealedSecret: seal(secret, `webhook:${connection.id}`) });
+  if (existing) await updateCompanyWebhook(db, connection.id, values);
+  else await insertCompanyWebhook(db, connection.id, { ...values, sealedSecret: seal(secret, `webhook:${connection.id}`) });
   return { ok: true };
 }
 
-export async function getCompanyWebhook(db: Db, connectionId: string) {
-  const [row] = await db
-    .select({ url: companyWebhooks.url, lastStatus: companyWebhooks.lastStatus, lastError: companyWebhooks.lastError, lastDeliveredAt: companyWebhooks.lastDeliveredAt })
-    .from(companyWebhooks)
-    .where(eq(companyWebhooks.connectionId, connectionId));
-  return row ?? null;
-}
+export { getCompanyWebhook } from "@/db/queries/webhooks";

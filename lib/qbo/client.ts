@@ -1,6 +1,5 @@
 // The one QBO API client: fetch + minorversion + zod + typed faults + pacing + retries + token refresh.
 // Everything that talks to a company goes through `createQboClient`.
-import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { faultFromBody, faultFromResponse, QboFault } from "./faults";
 import { getRealmPacer, sleep, type Pacer, type PermitRequest, type Ticket } from "./pace";
@@ -37,7 +36,7 @@ const MAX_SERVER_RETRIES = 4;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15_000;
 /** requestid ≤ 50 chars, ≤ 36 on batch; bId ≤ 10 chars when a batch carries a requestid (reference §6). */
-export const QBO_REQUEST_ID_MAX = 50;
+export { QBO_REQUEST_ID_MAX } from "@/db/types";
 export const QBO_BATCH_REQUEST_ID_MAX = 36;
 
 export interface TokenSource {
@@ -59,12 +58,17 @@ export interface QboClientOptions {
   random?: () => number;
 }
 
-export type BatchOperation =
-  | { bId: string; operation: "create" | "update" | "delete"; entity: QboEntityName; body: Record<string, unknown> }
+export type BatchOperation<E extends QboEntityName = QboEntityName> =
+  | { bId: string; operation: "create" | "update" | "delete"; entity: E; body: Record<string, unknown> }
   | { bId: string; query: string };
 
-export type BatchResult =
-  | { bId: string; ok: true; entity?: Record<string, unknown>; queryResponse?: Record<string, unknown> }
+/**
+ * One item's answer. `entity` is the created or updated object, parsed with its entity's schema
+ * (an answer that does not parse — no SyncToken, say — is a `malformed` fault on that item); a
+ * delete's answer carries none.
+ */
+export type BatchResult<E extends QboEntityName = QboEntityName> =
+  | { bId: string; ok: true; entity?: QboEntity<E>; queryResponse?: Record<string, unknown> }
   | { bId: string; ok: false; fault: QboFault };
 
 interface SendOptions {
@@ -136,10 +140,8 @@ export function retryAfterMs(headers: Headers, minuteMs: number): number | undef
   return Math.min(minuteMs, seconds * 1000);
 }
 
-/** A deterministic requestid: the same logical write always carries the same id (≤ maxLength chars). */
-export function deterministicRequestId(parts: (string | number)[], maxLength = QBO_REQUEST_ID_MAX): string {
-  return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, Math.min(maxLength, 64));
-}
+/** A deterministic requestid: the same logical write always carries the same id (declared with the schema, which stores it). */
+export { deterministicRequestId } from "@/db/types";
 
 /** Single quotes in query values are escaped with a backslash (reference §3). */
 export function qboQuote(value: string): string {
@@ -322,7 +324,7 @@ export function createQboClient(options: QboClientOptions) {
   }
 
   /** Up to 30 operations in one request; results matched by bId (items run in no guaranteed order). */
-  async function batch(ops: BatchOperation[], requestId?: string, opts: CallOptions = {}): Promise<Map<string, BatchResult>> {
+  async function batch<E extends QboEntityName = QboEntityName>(ops: BatchOperation<E>[], requestId?: string, opts: CallOptions = {}): Promise<Map<string, BatchResult<E>>> {
     if (ops.length === 0) return new Map();
     if (ops.length > QBO_BATCH_MAX_OPS) throw new RangeError(`A QBO batch holds at most ${QBO_BATCH_MAX_OPS} operations`);
     const BatchItemRequest = ops.map((op) =>
@@ -331,15 +333,25 @@ export function createQboClient(options: QboClientOptions) {
     const raw = await send({ method: "POST", path: "batch", body: { BatchItemRequest }, requestId, batchItems: ops.length, ...opts });
     const envelope = parse(batchResponseSchema, raw, "batch response");
     const intuitTid = raw && typeof raw === "object" ? responseIntuitTid.get(raw) : undefined; // a batch item's Fault carries the batch's intuit_tid
-    const results = new Map<string, BatchResult>();
+    const results = new Map<string, BatchResult<E>>();
     for (const item of envelope.BatchItemResponse) {
       if (item.Fault) {
         results.set(item.bId, { bId: item.bId, ok: false, fault: faultFromBody(400, item.Fault, intuitTid) });
         continue;
       }
       const op = ops.find((o) => o.bId === item.bId);
-      const entity = op && "entity" in op ? (item[op.entity] as Record<string, unknown> | undefined) : undefined;
-      results.set(item.bId, { bId: item.bId, ok: true, entity, queryResponse: item.QueryResponse });
+      const answered = op && "entity" in op && op.operation !== "delete" ? item[op.entity] : undefined;
+      if (op && "entity" in op && answered !== undefined) {
+        const parsed = QBO_ENTITY_SCHEMAS[op.entity].safeParse(answered);
+        if (!parsed.success) {
+          const fault = new QboFault({ kind: "malformed", status: 200, message: `QuickBooks sent a ${op.entity} we could not read`, detail: parsed.error.message, intuitTid });
+          results.set(item.bId, { bId: item.bId, ok: false, fault });
+          continue;
+        }
+        results.set(item.bId, { bId: item.bId, ok: true, entity: parsed.data as QboEntity<E>, queryResponse: item.QueryResponse });
+        continue;
+      }
+      results.set(item.bId, { bId: item.bId, ok: true, queryResponse: item.QueryResponse });
     }
     return results;
   }

@@ -2,11 +2,9 @@
 // Intuit. Refused while an import runs on it: that import would lose its tokens mid-way. The check and
 // the change are one transaction on the connection row, which Start Import locks too (FOR SHARE), so a
 // disconnect and a start can never both go through; Intuit is called only after it has committed.
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { markDisconnected, tokenContext, type QboConnection } from "@/db/queries/connections";
-import { ACTIVE_IMPORT_STATUSES, type ImportRow } from "@/db/queries/imports";
-import { admins, imports, qboConnections } from "@/db/schema";
+import { markDisconnected, tokenContext, withConnectionLocked, type QboConnection } from "@/db/queries/connections";
+import { activeImportWithAdmin, type ImportRow } from "@/db/queries/imports";
 import { open } from "@/lib/crypto";
 import { revokeToken } from "./oauth";
 
@@ -22,12 +20,7 @@ function when(date: Date | null): string {
 
 /** The import running on a connection, and the sentence that says who runs it. */
 export async function runningImportNotice(db: Db, connectionId: string): Promise<RunningImportNotice | undefined> {
-  const [row] = await db
-    .select({ imp: imports, adminName: admins.fullName })
-    .from(imports)
-    .innerJoin(admins, eq(admins.id, imports.createdByAdminId))
-    .where(and(eq(imports.connectionId, connectionId), inArray(imports.status, [...ACTIVE_IMPORT_STATUSES])))
-    .limit(1);
+  const row = await activeImportWithAdmin(db, connectionId);
   if (!row) return undefined;
   const imp: ImportRow = row.imp;
   const range = imp.dateFrom && imp.dateTo ? `${imp.dateFrom} – ${imp.dateTo}` : "an import";
@@ -56,13 +49,7 @@ export interface DisconnectDeps {
  * DisconnectRefusedError while an import runs on it.
  */
 export async function disconnectConnection(db: Db, accountId: string, connectionId: string, deps: DisconnectDeps = {}): Promise<QboConnection | undefined> {
-  const outcome = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(qboConnections)
-      .where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)))
-      .for("update");
-    if (!row) return undefined;
+  const outcome = await withConnectionLocked(db, accountId, connectionId, async (tx, row) => {
     // A statement after the lock: it sees an import whose start committed while we waited for it.
     const running = await runningImportNotice(tx, connectionId);
     if (running) throw new DisconnectRefusedError(running);

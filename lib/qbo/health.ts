@@ -2,9 +2,8 @@
 // stored at connect and at every refresh), and whether the company needs reconnecting. Idle companies
 // are kept alive by a refresh well before expiry (keepAliveTick, from the in-process scheduler or the
 // hosted cron), so only a revoked grant or a long outage should ever need Reconnect.
-import { and, eq, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { qboConnections } from "@/db/schema";
+import { connectedWithRefreshExpiringBefore, markAccessTokenStale } from "@/db/queries/connections";
 import type { QboConnection } from "@/db/queries/connections";
 import { refreshConnectionTokens, type TokenSourceDeps } from "./tokens";
 
@@ -41,14 +40,11 @@ export function connectionHealth(c: Pick<QboConnection, "status" | "refreshToken
  */
 export async function keepAliveTick(db: Db, now: Date, deps: TokenSourceDeps = {}): Promise<{ connectionId: string; ok: boolean; error?: string }[]> {
   const soon = new Date(now.getTime() + KEEP_ALIVE_BEFORE_EXPIRY_DAYS * DAY_MS);
-  const idle = await db
-    .select({ id: qboConnections.id })
-    .from(qboConnections)
-    .where(and(eq(qboConnections.status, "connected"), isNotNull(qboConnections.sealedRefreshToken), isNotNull(qboConnections.refreshTokenExpiresAt), lt(qboConnections.refreshTokenExpiresAt, soon)));
+  const idle = await connectedWithRefreshExpiringBefore(db, soon);
   const out: { connectionId: string; ok: boolean; error?: string }[] = [];
   for (const { id } of idle) {
     try {
-      await db.update(qboConnections).set({ accessTokenExpiresAt: new Date(0) }).where(eq(qboConnections.id, id));
+      await markAccessTokenStale(db, id);
       await refreshConnectionTokens(db, id, null, deps);
       out.push({ connectionId: id, ok: true });
     } catch (error) {

@@ -13,12 +13,8 @@ const tokenResponseSchema = z.object({
   x_refresh_token_expires_in: z.coerce.number().positive().optional(),
 });
 
-export interface TokenSet {
-  accessToken: string;
-  refreshToken: string;
-  accessTokenExpiresAt: Date;
-  refreshTokenExpiresAt: Date | null;
-}
+import type { TokenSet } from "@/db/types";
+export type { TokenSet } from "@/db/types";
 
 export class OAuthExchangeError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 // Audit export: one CSV row per item of an import (operation, status, actiTIME source key, QBO Id
 // and SyncToken, requestid, QuickBooks' error code and message, hours before and after).
-import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { importItems, imports, ledger } from "@/db/schema";
+import { importItemsWithLedger } from "@/db/queries/ledger";
+import { getImportOfAccount } from "@/db/queries/imports";
 import { toCsv } from "@/lib/csv";
 import type { DesiredActivity, WrittenActivity } from "@/lib/import/types";
 
@@ -30,14 +30,9 @@ const hoursOf = (a: { hours: number; minutes: number }) => round2(a.hours + a.mi
 
 /** The CSV of one import's items; null when the import is not one of this account's (drafts: their author's only). */
 export async function importAuditCsv(db: Db, accountId: string, adminId: string, importId: string): Promise<{ csv: string; filename: string } | null> {
-  const [imp] = await db.select().from(imports).where(and(eq(imports.id, importId), eq(imports.accountId, accountId)));
+  const imp = await getImportOfAccount(db, accountId, importId);
   if (!imp || (imp.status === "draft" && imp.createdByAdminId !== adminId)) return null;
-  const items = await db
-    .select({ item: importItems, ledgerSyncToken: ledger.syncToken, ledgerImportId: ledger.lastImportId, ledgerQboId: ledger.qboId })
-    .from(importItems)
-    .leftJoin(ledger, and(eq(ledger.connectionId, imp.connectionId), eq(ledger.sourceKey, importItems.sourceKey)))
-    .where(eq(importItems.importId, importId))
-    .orderBy(asc(importItems.seq));
+  const items = await importItemsWithLedger(db, imp.connectionId, importId);
   const rows = items.map(({ item, ledgerSyncToken, ledgerQboId }) => {
     const desired = (item.desired ?? {}) as { activity?: DesiredActivity; syncToken?: string; billed?: { beforeMinutes: number; afterMinutes: number } };
     const before = (item.before ?? null) as { written?: WrittenActivity; hours?: number } | null;

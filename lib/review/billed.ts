@@ -2,9 +2,8 @@
 // billed the activity (import items with status skipped_billed), still open, across imports.
 // "Mark resolved" records who, when and a note against the difference it resolved; a later import
 // that finds a different difference for the same activity opens it again.
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { billedResolutions, importItems, imports, admins } from "@/db/schema";
+import { insertBilledResolution, listBilledResolutions as listResolutions, resolvedSignatures, skippedBilledItems } from "@/db/queries/billed";
 import type { BilledDifference } from "@/lib/import/diff";
 import type { DesiredActivity, WrittenActivity } from "@/lib/import/types";
 import { toCsv } from "@/lib/csv";
@@ -50,33 +49,12 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * activity, by date then employee. Drafts do not count: only imports that were started.
  */
 export async function listBilledDifferences(db: Db, accountId: string, connectionId: string, filter: BilledFilter = {}): Promise<BilledDifferenceRow[]> {
-  const found = await db
-    .select({
-      id: importItems.id,
-      sourceKey: importItems.sourceKey,
-      desired: importItems.desired,
-      before: importItems.before,
-      importId: imports.id,
-      dateFrom: imports.dateFrom,
-      dateTo: imports.dateTo,
-      createdAt: imports.createdAt,
-      summary: imports.summary,
-    })
-    .from(importItems)
-    .innerJoin(imports, eq(imports.id, importItems.importId))
-    .where(and(eq(imports.accountId, accountId), eq(imports.connectionId, connectionId), ne(imports.status, "draft"), eq(importItems.status, "skipped_billed")))
-    .orderBy(desc(imports.createdAt), desc(importItems.id));
+  const found = await skippedBilledItems(db, accountId, connectionId);
   const latest = new Map<string, (typeof found)[number]>();
   for (const row of found) if (!latest.has(row.sourceKey)) latest.set(row.sourceKey, row);
   const keys = [...latest.keys()];
   const resolved = new Set<string>();
-  for (let i = 0; i < keys.length; i += 1000) {
-    const part = await db
-      .select({ sourceKey: billedResolutions.sourceKey, signature: billedResolutions.signature })
-      .from(billedResolutions)
-      .where(and(eq(billedResolutions.connectionId, connectionId), inArray(billedResolutions.sourceKey, keys.slice(i, i + 1000))));
-    for (const r of part) resolved.add(`${r.sourceKey}\u0000${r.signature}`);
-  }
+  for (const r of await resolvedSignatures(db, connectionId, keys)) resolved.add(`${r.sourceKey}\u0000${r.signature}`);
   const rows: BilledDifferenceRow[] = [];
   for (const row of latest.values()) {
     const desired = (row.desired ?? {}) as { activity?: DesiredActivity; billed?: BilledDifference };
@@ -126,7 +104,7 @@ export async function resolveBilledDifference(db: Db, accountId: string, connect
   if (!row) throw new BilledResolveError("This difference is no longer open; reload the page.");
   const amount = (row.amountDifferenceCents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: "exceptZero" });
   const label = `${row.txnDate} · ${row.employee} · ${row.customer} · ${row.item}: ${row.hoursBilled} h billed, ${row.hoursNow} h in actiTIME (${amount})`;
-  await db.insert(billedResolutions).values({ connectionId, sourceKey: row.sourceKey, importItemId: itemId, signature: row.signature, label, note: text, resolvedByAdminId: adminId, resolvedAt: now });
+  await insertBilledResolution(db, { connectionId, sourceKey: row.sourceKey, importItemId: itemId, signature: row.signature, label, note: text, resolvedByAdminId: adminId, resolvedAt: now });
 }
 
 export interface ResolutionRow {
@@ -141,21 +119,7 @@ export interface ResolutionRow {
 
 /** History of resolutions, newest first. */
 export async function listBilledResolutions(db: Db, connectionId: string, limit = 200): Promise<ResolutionRow[]> {
-  return db
-    .select({
-      id: billedResolutions.id,
-      sourceKey: billedResolutions.sourceKey,
-      label: billedResolutions.label,
-      note: billedResolutions.note,
-      resolvedBy: admins.fullName,
-      resolvedAt: billedResolutions.resolvedAt,
-      signature: billedResolutions.signature,
-    })
-    .from(billedResolutions)
-    .leftJoin(admins, eq(admins.id, billedResolutions.resolvedByAdminId))
-    .where(eq(billedResolutions.connectionId, connectionId))
-    .orderBy(desc(billedResolutions.resolvedAt))
-    .limit(limit);
+  return listResolutions(db, connectionId, limit);
 }
 
 export const BILLED_CSV_HEADER = ["Date", "Employee", "Customer", "Item", "Hours billed", "Hours now in actiTIME", "Hourly rate", "Amount difference", "Found by import", "Import date range"];

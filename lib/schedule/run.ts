@@ -4,11 +4,11 @@
 // never overlaps another import on the company: it waits (bounded, abortable) and otherwise is
 // skipped with a row saying why. Every slot is claimed once (import_schedules.last_slot_at moved
 // forward by a conditional update; scheduled_runs unique per slot), so a repeated tick starts nothing.
-import { and, eq, isNull, lt, ne, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { admins, imports, importSchedules, qboConnections, scheduledRuns } from "@/db/schema";
-import { getActiveImport, getImport } from "@/db/queries/imports";
-import type { QboConnection } from "@/db/queries/connections";
+import { deleteDraftIfStill, getActiveImport, getImport } from "@/db/queries/imports";
+import { getAdminById } from "@/db/queries/accounts";
+import { activeSchedules, claimScheduleSlot, recordScheduledRun, type ScheduleRow } from "@/db/queries/schedules";
+import { getConnectionById, type QboConnection } from "@/db/queries/connections";
 import { getTimeDescriptionSettings } from "@/db/queries/mappings";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboClient } from "@/lib/qbo/client";
@@ -23,14 +23,10 @@ import { readSource } from "@/lib/import/source";
 import { saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { dueSlot, windowFor } from "./due";
 
-export type ScheduleRow = typeof importSchedules.$inferSelect;
+export type { ScheduleRow };
 
-export interface NeedsMappingEntry {
-  category: MappingCategory;
-  sourceId: number;
-  name: string;
-  hours: number;
-}
+import type { NeedsMappingEntry } from "@/db/types";
+export type { NeedsMappingEntry };
 
 export interface ScheduledRunDeps {
   db: Db;
@@ -54,13 +50,8 @@ export type ScheduledRunResult =
 
 /** Schedules whose slot is due at `now`, for companies still connected. */
 export async function dueSchedules(db: Db, now: Date): Promise<{ connectionId: string; slotAt: Date }[]> {
-  const rows = await db
-    .select({ schedule: importSchedules })
-    .from(importSchedules)
-    .innerJoin(qboConnections, eq(qboConnections.id, importSchedules.connectionId))
-    .where(and(ne(importSchedules.frequency, "off"), ne(qboConnections.status, "disconnected")));
   const due: { connectionId: string; slotAt: Date }[] = [];
-  for (const { schedule } of rows) {
+  for (const schedule of await activeSchedules(db)) {
     const slot = dueSlot(schedule, now);
     if (slot) due.push({ connectionId: schedule.connectionId, slotAt: slot });
   }
@@ -88,30 +79,23 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 async function record(db: Db, schedule: ScheduleRow, slotAt: Date, outcome: "started" | "skipped" | "blocked" | "failed", fields: { importId?: string; message?: string; needsMapping?: NeedsMappingEntry[] }) {
-  await db
-    .insert(scheduledRuns)
-    .values({ connectionId: schedule.connectionId, slotAt, outcome, setByAdminId: schedule.setByAdminId, importId: fields.importId ?? null, message: fields.message ?? null, needsMapping: fields.needsMapping?.length ? fields.needsMapping : null })
-    .onConflictDoNothing();
+  await recordScheduledRun(db, { connectionId: schedule.connectionId, slotAt, outcome, setByAdminId: schedule.setByAdminId, importId: fields.importId ?? null, message: fields.message ?? null, needsMapping: fields.needsMapping?.length ? fields.needsMapping : null });
 }
 
 /** Runs the schedule's slot `slotAt` for the company, once. */
 export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: string, slotAt: Date): Promise<ScheduledRunResult> {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
-  const [claimed] = await db
-    .update(importSchedules)
-    .set({ lastSlotAt: slotAt })
-    .where(and(eq(importSchedules.connectionId, connectionId), ne(importSchedules.frequency, "off"), or(isNull(importSchedules.lastSlotAt), lt(importSchedules.lastSlotAt, slotAt))))
-    .returning();
+  const claimed = await claimScheduleSlot(db, connectionId, slotAt);
   if (!claimed) return { outcome: "not_due" };
   const done = async (outcome: "skipped" | "blocked" | "failed", message: string, needsMapping?: NeedsMappingEntry[]): Promise<ScheduledRunResult> => {
     await record(db, claimed, slotAt, outcome, { message, needsMapping });
     return { outcome, message, needsMapping };
   };
 
-  const [connection] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
+  const connection = await getConnectionById(db, connectionId);
   if (!connection || connection.status !== "connected") return done("blocked", "The company needs to be connected again (Companies → Reconnect); the scheduled import did not run.");
-  const [setter] = claimed.setByAdminId ? await db.select({ id: admins.id, accountId: admins.accountId }).from(admins).where(eq(admins.id, claimed.setByAdminId)) : [];
+  const setter = claimed.setByAdminId ? await getAdminById(db, claimed.setByAdminId) : undefined;
   if (!setter || setter.accountId !== connection.accountId) return done("failed", "The admin who set this Schedule is no longer an admin of this account. Open Settings → Schedule and save it again.");
   const actor: Actor = { accountId: connection.accountId, adminId: setter.id };
 
@@ -128,7 +112,7 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
 
   let draftId: string | null = null;
   const discard = async () => {
-    if (draftId) await db.delete(imports).where(and(eq(imports.id, draftId), eq(imports.status, "draft")));
+    if (draftId) await deleteDraftIfStill(db, draftId);
   };
   try {
     const range = windowFor(claimed, slotAt);
@@ -166,7 +150,7 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
     const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
     await preparePreview({ db, qbo, actitime, directory, source }, mapped, { importTaskNames, importComments });
     const previewed = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
-    const [fresh] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
+    const fresh = await getConnectionById(db, connectionId);
     const blocked = blockedReason(await preflightChecks(db, previewed, fresh!, now()));
     if (blocked) {
       await discard();

@@ -1,10 +1,9 @@
 // Settings → Schedule: read and save a company's Schedule, scoped to the signed-in account. Bad input
 // gets a clear message and changes nothing.
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { admins, importSchedules } from "@/db/schema";
 import { getConnection } from "@/db/queries/connections";
+import { scheduleWithSetter, upsertSchedule } from "@/db/queries/schedules";
 import { DEFAULT_WINDOW_DAYS, isValidTimeZone, MAX_WINDOW_DAYS, nextSlot, parseTimeOfDay } from "./due";
 
 export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
@@ -52,19 +51,12 @@ export async function saveSchedule(db: Db, session: { accountId: string; adminId
   if (!connection) return { ok: false, field: "connectionId", message: "That company is not connected to your account." };
   if (connection.status === "disconnected") return { ok: false, field: "connectionId", message: "That company is disconnected. Connect it again before scheduling imports." };
   const values = { frequency: s.frequency, timeOfDay: s.timeOfDay, weekday: s.weekday, timeZone: s.timeZone, window: s.window, windowDays: s.windowDays, approvedOnly: s.approvedOnly, setByAdminId: session.adminId, updatedAt: now };
-  await db
-    .insert(importSchedules)
-    .values({ connectionId: connection.id, ...values })
-    .onConflictDoUpdate({ target: importSchedules.connectionId, set: values });
+  await upsertSchedule(db, connection.id, values);
   return { ok: true };
 }
 
 export async function getSchedule(db: Db, connectionId: string, now = new Date()) {
-  const [row] = await db
-    .select({ schedule: importSchedules, setByName: admins.fullName })
-    .from(importSchedules)
-    .leftJoin(admins, eq(admins.id, importSchedules.setByAdminId))
-    .where(eq(importSchedules.connectionId, connectionId));
+  const row = await scheduleWithSetter(db, connectionId);
   if (!row) return null;
   return { ...row.schedule, setByName: row.setByName, nextRunAt: nextSlot(row.schedule, now) };
 }

@@ -87,9 +87,11 @@ describe(`schema on ${testDatabaseKind()}`, () => {
   });
 
   it("keeps one ledger row per connection and source key", async () => {
+    const written = { txnDate: "2026-10-01", employeeRef: "qbo:1", customerRef: null, itemRef: "qbo:2", billableStatus: "NotBillable", hourlyRate: null, hours: 1, minutes: 0, description: null } as const;
+    const sources = { userIds: [7], projectIds: [], leaveTypeIds: [], taskIds: [42], typeOfWorkIds: [], recordCount: 1 };
     const { connection } = await seedConnection("https://a.example/three");
     const other = await seedConnection("https://a.example/three-other");
-    const row = { sourceKey: "tt|7|2026-10-01|42", qboId: "101", syncToken: "0", txnDate: "2026-10-01", written: {}, sources: {} };
+    const row = { sourceKey: "tt|7|2026-10-01|42", qboId: "101", syncToken: "0", txnDate: "2026-10-01", written, sources };
     await t.db.insert(ledger).values({ ...row, connectionId: connection.id });
     expect(await violation(t.db.insert(ledger).values({ ...row, connectionId: connection.id, qboId: "102" }))).toBe(
       "ledger_connection_source_key_unique",

@@ -82,7 +82,7 @@ describe("decideAnswer: one operation's answer", () => {
     ["create answered with the activity → created", "create", { ok: true, entity: ta() }, { status: "created" }],
     ["update answered → updated", "update", { ok: true, entity: ta() }, { status: "updated" }],
     ["delete answered → deleted", "delete", { ok: true }, { status: "deleted" }],
-    ["create answered without an Id → failed", "create", { ok: true, entity: {} }, { status: "failed" }],
+    ["create answered without the activity → failed", "create", { ok: true }, { status: "failed" }],
     ["update refused for its state (stale SyncToken) → reread", "update", { ok: false, fault: fault("validation") }, "reread"],
     ["delete refused for its state → reread", "delete", { ok: false, fault: fault("validation") }, "reread"],
     ["create refused (validation) → failed", "create", { ok: false, fault: fault("validation") }, { status: "failed" }],

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { imports } from "@/db/schema";
-import { importProgress } from "@/db/queries/imports";
+import { importProgress } from "@/lib/import/progress-words";
 import { createDraft } from "@/lib/import/lifecycle";
 import { phaseReporter, phaseText, secondsLeft, timeLeftText } from "@/lib/import/progress";
 import { createWorld, type World } from "@/tests/helpers/world";

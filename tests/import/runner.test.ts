@@ -1,6 +1,7 @@
 // The in-process driver and start-up recovery: an inline run loops slices until done, runs once per
 // process, and an import a dead process left active is picked up, while one a live runner holds is not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toInngestEvent } from "@/inngest/deps";
 import { eq } from "drizzle-orm";
 import { importItems, imports } from "@/db/schema";
 import { recoverImportsOnStart } from "@/lib/import/recovery";
@@ -140,7 +141,7 @@ describe("recovery on start", () => {
     const imp = await seedImport(t.db);
     const engine = fakeEngine(t.db, { slicesUntilDone: 1 });
     const sent: { name: string; validate: () => Promise<void> }[] = [];
-    await requestImportRun({ importId: imp.id, connectionId: imp.connectionId }, { ...engine.deps, inngestEnabled: true, sendEvent: async (e) => void sent.push(e) });
+    await requestImportRun({ importId: imp.id, connectionId: imp.connectionId }, { ...engine.deps, inngestEnabled: true, sendEvent: async (e) => void sent.push(toInngestEvent(e)) });
     expect(sent.map((e) => e.name)).toEqual(["import/run.requested"]);
     await expect(sent[0]!.validate()).resolves.toBeUndefined();
     expect(isRunningInline(imp.id)).toBe(false);

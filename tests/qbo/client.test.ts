@@ -7,7 +7,9 @@ import { QboFault } from "@/lib/qbo/faults";
 import { Pacer, resetRealmPacers } from "@/lib/qbo/pace";
 import type { QboEmulator } from "@/lib/sandbox/qbo";
 import { createTestDb, type TestDb } from "@/tests/helpers/db";
-import { clientFor, connectCompany, CONSULTING, entityId, rejection, seedTimeActivities, startAppEmulator, timeActivityBody } from "./helpers";
+import { http } from "msw";
+import { server } from "@/tests/setup/server";
+import { APP_API_BASE, clientFor, connectCompany, CONSULTING, entityId, rejection, seedTimeActivities, startAppEmulator, timeActivityBody } from "./helpers";
 
 let t: TestDb;
 let emu: QboEmulator;
@@ -148,6 +150,31 @@ describe("batch", () => {
     expect(descriptions.sort()).toEqual(["first", "second"]);
     expect(emu.list(CONSULTING, "Customer").filter((c) => c["DisplayName"] === "ACME Corporation")).toHaveLength(1);
     expect(emu.stats(CONSULTING)).toMatchObject({ batch: 1, batchItems: 5, requests: 1 });
+  });
+
+  it("reports an answered entity without SyncToken as a malformed fault on that item, not an entity missing a field", async () => {
+    const qbo = client();
+    // The company answers the create, but its TimeActivity lacks SyncToken (what a NOT NULL ledger column needs).
+    server.use(
+      http.post(`${APP_API_BASE}/v3/company/:realm/batch`, async ({ request }) => {
+        const answer = (await (await emu.handle(request)).json()) as { BatchItemResponse: Record<string, unknown>[] };
+        for (const item of answer.BatchItemResponse) if (item["bId"] === "bad") delete (item["TimeActivity"] as Record<string, unknown>)["SyncToken"];
+        return Response.json(answer);
+      }),
+    );
+    const results = await qbo.batch([
+      { bId: "bad", operation: "create", entity: "TimeActivity", body: timeActivityBody(emu, { Description: "no token" }) },
+      { bId: "good", operation: "create", entity: "TimeActivity", body: timeActivityBody(emu, { Description: "with token" }) },
+    ]);
+    const bad = results.get("bad")!;
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.fault).toBeInstanceOf(QboFault);
+      expect(bad.fault).toMatchObject({ kind: "malformed", message: "QuickBooks sent a TimeActivity we could not read" });
+      expect(bad.fault.detail).toContain("SyncToken");
+    }
+    const good = results.get("good")!;
+    expect(good.ok && typeof good.entity?.SyncToken).toBe("string");
   });
 
   it("refuses more than 30 operations before sending anything", async () => {

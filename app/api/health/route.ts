@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { getDbHandle } from "@/db/client";
+import { pingDatabase } from "@/db/queries/system";
 
 export const dynamic = "force-dynamic";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   try {
     const handle = await getDbHandle();
-    await handle.db.execute(sql`select 1`);
+    await pingDatabase(handle.db);
     return Response.json({ ok: true, database: handle.driver });
   } catch {
     return Response.json({ ok: false, database: "unavailable" }, { status: 503 });

@@ -6,6 +6,7 @@ import { getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
 import { preparePreview } from "@/lib/import/prepare";
 import { LeftoversUnsettledError } from "@/lib/import/reconcile";
+import { importDriverDeps } from "@/inngest/deps";
 import { requestImportRun, requestImportInterrupt } from "@/lib/import/runner";
 import { actitimeClientForAdmin } from "@/lib/import/source";
 import { confirmMapping, DraftChangedError, saveSelection, WizardError } from "@/lib/import/wizard";
@@ -114,7 +115,7 @@ export async function startImportAction(importId: string, revision?: number) {
     }
     throw error;
   }
-  await requestImportRun({ importId: row.id, connectionId: row.connectionId });
+  await requestImportRun({ importId: row.id, connectionId: row.connectionId }, importDriverDeps);
   redirect(`/imports/${importId}`);
 }
 
@@ -122,7 +123,7 @@ export async function interruptAction(importId: string) {
   const { db, actor } = await loadImport(importId);
   try {
     const row = await interruptImport(db, actor, importId);
-    await requestImportInterrupt({ importId: row.id, connectionId: row.connectionId });
+    await requestImportInterrupt({ importId: row.id, connectionId: row.connectionId }, importDriverDeps);
   } catch (error) {
     if (error instanceof ImportRuleError) redirect(`/imports/${importId}?error=${encodeURIComponent(error.message)}`);
     throw error;

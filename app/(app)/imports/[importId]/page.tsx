@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import { scheduledRunForImport, scheduleRunBy } from "@/lib/schedule/history";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { eq } from "drizzle-orm";
-import { admins } from "@/db/schema";
-import { importProgress, listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { adminName, listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { importProgress } from "@/lib/import/progress-words";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
@@ -33,7 +32,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const query = await searchParams;
   const { db, imp, session, connection } = await loadImport(importId);
   if (imp.status === "draft") redirect(`/imports/${importId}/${imp.step}`);
-  const [[admin], scheduled] = await Promise.all([db.select({ name: admins.fullName }).from(admins).where(eq(admins.id, imp.createdByAdminId)), scheduledRunForImport(db, imp.id)]);
+  const [adminFullName, scheduled] = await Promise.all([adminName(db, imp.createdByAdminId), scheduledRunForImport(db, imp.id)]);
   const summary = imp.summary as PreviewSummary | null;
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
   const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
@@ -51,7 +50,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={status.tone}>{status.label}</Badge>
             <span>
-              {connection.companyName} · run by {scheduled ? scheduleRunBy(scheduled) : (admin?.name ?? "an admin")} · started {formatDateTime(imp.startedAt)}
+              {connection.companyName} · run by {scheduled ? scheduleRunBy(scheduled) : (adminFullName ?? "an admin")} · started {formatDateTime(imp.startedAt)}
               {imp.finishedAt ? ` · finished ${formatDateTime(imp.finishedAt)}` : ""}
             </span>
           </span>

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { ImportRuleError } from "@/lib/import/lifecycle";
 import { RECONCILE_AFTER_MS } from "@/lib/import/outcomes";
 import { LeftoversUnsettledError, reconcileLeftovers } from "@/lib/import/reconcile";
+import { importDriverDeps } from "@/inngest/deps";
 import { requestImportRun } from "@/lib/import/runner";
 import { startUndo } from "@/lib/import/undo";
 import { qboClientFor } from "@/lib/qbo/connect";
@@ -22,6 +23,6 @@ export async function startUndoAction(importId: string, form: FormData) {
     if (error instanceof ImportRuleError || error instanceof LeftoversUnsettledError) redirect(`/imports/${importId}/undo?error=${encodeURIComponent(error.message)}`);
     throw error;
   }
-  await requestImportRun({ importId: row.id, connectionId: row.connectionId });
+  await requestImportRun({ importId: row.id, connectionId: row.connectionId }, importDriverDeps);
   redirect(`/imports/${row.id}`);
 }

@@ -1,5 +1,6 @@
 import { getDb } from "@/db/client";
-import { getImport, importProgress } from "@/db/queries/imports";
+import { getImport } from "@/db/queries/imports";
+import { importProgress } from "@/lib/import/progress-words";
 import { getAppSession } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
