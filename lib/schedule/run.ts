@@ -9,7 +9,7 @@ import type { Db } from "@/db/client";
 import { admins, imports, importSchedules, qboConnections, scheduledRuns } from "@/db/schema";
 import { getActiveImport, getImport } from "@/db/queries/imports";
 import type { QboConnection } from "@/db/queries/connections";
-import { getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getPlannerTimeSettings } from "@/db/queries/mappings";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboClient } from "@/lib/qbo/client";
 import { loadQboDirectory } from "@/lib/qbo/directory";
@@ -163,8 +163,7 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
     const rules = entities.flatMap((e) => (e.saved ? [e.saved] : []));
     await saveMapping(db, actor, draft.id, rules, []);
     const mapped = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
-    const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
-    await preparePreview({ db, qbo, actitime, directory, source }, mapped, { importTaskNames, importComments });
+    await preparePreview({ db, qbo, actitime, directory, source }, mapped, await getPlannerTimeSettings(db, connectionId));
     const previewed = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
     const [fresh] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
     const blocked = blockedReason(await preflightChecks(db, previewed, fresh!, now()));

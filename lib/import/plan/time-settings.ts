@@ -84,3 +84,9 @@ export function addDays(date: string, days: number): string {
 export function wholeWeeks(range: { dateFrom: string; dateTo: string }): { dateFrom: string; dateTo: string } {
   return { dateFrom: mondayOf(range.dateFrom), dateTo: addDays(mondayOf(range.dateTo), 6) };
 }
+
+/** The key layout (see keys.ts keyLayout) activities planned under these settings have. */
+export function settingsLayout(settings: TimeSettings): string {
+  const letter = { record: "s", day: "c", week: "w" }[effectiveCombine(settings)];
+  return letter + roundingKeyTag(roundingOf(settings));
+}
