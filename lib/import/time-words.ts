@@ -11,7 +11,7 @@ const COMBINE_WORDS: Record<TimeSummary["combine"], string> = {
 
 export function roundingWords(rounding: TimeSummary["rounding"]): string {
   if (rounding.mode === "none") return "not rounded";
-  return `${rounding.mode === "up" ? "rounded up" : "rounded to the nearest"} ${rounding.minutes} minutes`;
+  return `${rounding.mode === "up" ? "rounded up to" : "rounded to the nearest"} ${rounding.minutes} minutes`;
 }
 
 export function isRounded(time: PreviewSummary["time"]): time is TimeSummary {
@@ -37,7 +37,7 @@ export function replacementText(time: PreviewSummary["time"]): string | null {
   return parts.join(" ");
 }
 
-/** "Tracked 12.5 h, rounded to 13 h (rounded up 15 minutes)." for the import's history page. */
+/** "Tracked 12.25 h, written 13 h (rounded up to 15 minutes, …)." for the import's history page. */
 export function trackedAndRoundedText(time: PreviewSummary["time"], hours: number, format: (h: number) => string): string | null {
   if (!isRounded(time)) return null;
   return `Tracked ${format(time.trackedHours)}, written ${format(hours)} (${roundingWords(time.rounding)}, each activity after combining).`;
