@@ -209,3 +209,15 @@ describe("roundMinutes", () => {
     expect(roundMinutes(total, { mode, minutes: step })).toBe(expected);
   });
 });
+
+describe("billed activities under rounding", () => {
+  it("tallies what this import would write for a billed activity's records rounded too, so an unchanged billed activity shows no difference", () => {
+    const key = "c|qbo:55|2026-03-02|qbo:21|qbo:8|B|120.00|ru15";
+    const billed = { records: new Map([["tt|1|2026-03-02|1000", key], ["tt|1|2026-03-02|1001", key]]), keys: new Set([key]) };
+    const plan = planImport({ ...input(RECORDS.slice(0, 2), { importTaskNames: false, importComments: false, combine: "day", rounding: "up", roundingMinutes: 15 }), billed });
+    expect(plan.activities).toEqual([]);
+    // 7 + 13 = 20 tracked minutes → 30 written, at 120 an hour: 60.00.
+    expect(plan.frozen).toEqual([{ ledgerKey: key, records: 2, minutes: 30, amountCents: 6000, targets: ["qbo:55|qbo:21|qbo:8|B|120.00"] }]);
+    expect(plan.counts.frozen).toEqual({ records: 2, minutes: 30 });
+  });
+});
