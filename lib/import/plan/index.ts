@@ -583,8 +583,9 @@ export function planImport(input: PlanInput): PlanResult {
       typeOfWorkIds: idsToArray(acc.typeOfWorkIds),
       recordCount: acc.recordCount,
       records: stringsToArray(acc.records),
-      ...(rounds ? { trackedMinutes: acc.totalMinutes } : {}),
     };
+    // No spread of a conditional object here: at 100k activities it was measurable.
+    if (rounds) sources.trackedMinutes = acc.totalMinutes;
     if (scope && !sourcesInSelection(sources, scope)) {
       skip("not_selected", acc.recordCount, acc.totalMinutes);
       continue;
