@@ -61,6 +61,8 @@ export interface ActivitySources {
    * was recorded (lineageOf derives it for them). Records of 0 minutes are not part of it.
    */
   records?: string[];
+  /** Minutes tracked in actiTIME before rounding; present only when rounding is on. */
+  trackedMinutes?: number;
 }
 
 export interface DesiredActivity extends WrittenActivity {
@@ -119,6 +121,33 @@ export function deterministicRequestId(parts: (string | number)[], maxLength = Q
   return createHash("sha256").update(parts.join("\u001f")).digest("hex").slice(0, Math.min(maxLength, 64));
 }
 
+// ── Time settings of a connection (time_description_settings) ───────────────────────────────
+
+/**
+ * How records become activities (Time settings, issue 19 §3). "auto" is what every company had
+ * before the setting existed: one activity per record when task names or comments are on, else
+ * one per day. "week" combines Monday to Sunday on the week's Monday.
+ */
+export type CombineMode = "auto" | "record" | "day" | "week";
+export type RoundingMode = "none" | "up" | "nearest";
+export const ROUNDING_INCREMENTS = [6, 15, 30] as const;
+export type RoundingIncrement = (typeof ROUNDING_INCREMENTS)[number];
+
+/**
+ * Per-connection Time settings (spec §4). The combining and rounding fields are optional so a
+ * caller that knows only the description settings gets today's behaviour ("auto", no rounding).
+ */
+export interface TimeDescriptionSettings {
+  importTaskNames: boolean;
+  importComments: boolean;
+  combine?: CombineMode;
+  rounding?: RoundingMode;
+  /** Minutes to round to; ignored when rounding is "none". */
+  roundingMinutes?: RoundingIncrement;
+}
+
+export type TimeSettings = TimeDescriptionSettings;
+
 // ── zod schemas of the stored JSON (reads are parsed, never cast) ──────────────────────────────
 
 const TARGET_REF = new RegExp(`^(qbo:.+|new:(${MAPPING_CATEGORIES.join("|")}):-?\\d+)$`);
@@ -150,6 +179,7 @@ export const activitySourcesSchema: z.ZodType<ActivitySources> = z.looseObject({
   typeOfWorkIds: ids,
   recordCount: z.number(),
   records: z.array(z.string()).optional(),
+  trackedMinutes: z.number().optional(),
 });
 
 export const desiredActivitySchema: z.ZodType<DesiredActivity> = z.intersection(

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, like, lte } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importItems, ledger } from "@/db/schema";
 import { activitySourcesSchema, writtenActivitySchema, type LedgerEntry } from "@/db/types";
@@ -33,4 +33,16 @@ export async function importItemsWithLedger(db: Db, connectionId: string, import
     .leftJoin(ledger, and(eq(ledger.connectionId, connectionId), eq(ledger.sourceKey, importItems.sourceKey)))
     .where(eq(importItems.importId, importId))
     .orderBy(asc(importItems.seq));
+}
+
+/**
+ * Dates of per-week ledger activities (`w|…` keys, dated on their Monday) from `dateFrom` to
+ * `dateTo`: the preview grows its range to whole weeks when one of them reaches past the range.
+ */
+export async function weeklyLedgerDates(db: Db, connectionId: string, dateFrom: string, dateTo: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ txnDate: ledger.txnDate })
+    .from(ledger)
+    .where(and(eq(ledger.connectionId, connectionId), gte(ledger.txnDate, dateFrom), lte(ledger.txnDate, dateTo), like(ledger.sourceKey, "w|%")));
+  return rows.map((r) => r.txnDate);
 }

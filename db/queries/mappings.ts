@@ -6,6 +6,7 @@ import type { Db } from "@/db/client";
 import { admins, mappingHistory, mappingRules, timeDescriptionSettings } from "@/db/schema";
 import { createOptionsSchema, parseStoredRule, sameStoredRule, type CreateOptions, type EntityKey, type MappingCategory, type StoredRule } from "@/lib/mapping/rules";
 import { isUuid } from "./connections";
+import { ROUNDING_INCREMENTS, type CombineMode, type RoundingIncrement, type RoundingMode, type TimeSettings } from "@/db/types";
 
 /** A mapping_rules row, its create options parsed (lib/mapping/rules.ts StoredRule is its rule part). */
 export type MappingRuleRow = Omit<typeof mappingRules.$inferSelect, "createOptions"> & { createOptions: CreateOptions | null };
@@ -170,33 +171,72 @@ export async function listHistory(
 export interface TimeDescriptionSettings {
   importTaskNames: boolean;
   importComments: boolean;
+  combine: CombineMode;
+  rounding: RoundingMode;
+  roundingMinutes: RoundingIncrement;
   updatedAt: Date | null;
   updatedByName: string | null;
 }
 
-/** The connection's Time Description Settings; both off when never saved. */
+export const COMBINE_MODES: readonly CombineMode[] = ["auto", "record", "day", "week"];
+export const ROUNDING_MODES: readonly RoundingMode[] = ["none", "up", "nearest"];
+
+/** A stored value the code no longer knows (or a hand edit) falls back to today's behaviour. */
+function storedCombine(value: string): CombineMode {
+  return (COMBINE_MODES as readonly string[]).includes(value) ? (value as CombineMode) : "auto";
+}
+function storedRounding(value: string): RoundingMode {
+  return (ROUNDING_MODES as readonly string[]).includes(value) ? (value as RoundingMode) : "none";
+}
+function storedIncrement(value: number): RoundingIncrement {
+  return (ROUNDING_INCREMENTS as readonly number[]).includes(value) ? (value as RoundingIncrement) : 15;
+}
+
+/** The connection's Time settings; descriptions off, combining auto and no rounding when never saved. */
 export async function getTimeDescriptionSettings(db: Db, connectionId: string): Promise<TimeDescriptionSettings> {
   const [row] = await db
     .select({ settings: timeDescriptionSettings, adminName: admins.fullName })
     .from(timeDescriptionSettings)
     .leftJoin(admins, eq(admins.id, timeDescriptionSettings.updatedByAdminId))
     .where(eq(timeDescriptionSettings.connectionId, connectionId));
-  if (!row) return { importTaskNames: false, importComments: false, updatedAt: null, updatedByName: null };
+  if (!row) return { importTaskNames: false, importComments: false, combine: "auto", rounding: "none", roundingMinutes: 15, updatedAt: null, updatedByName: null };
   return {
     importTaskNames: row.settings.importTaskNames,
     importComments: row.settings.importComments,
+    combine: storedCombine(row.settings.combine),
+    rounding: storedRounding(row.settings.rounding),
+    roundingMinutes: storedIncrement(row.settings.roundingMinutes),
     updatedAt: row.settings.updatedAt,
     updatedByName: row.adminName,
   };
 }
 
+/** The Time settings as the planner takes them (lib/import/plan). */
+export async function getPlannerTimeSettings(db: Db, connectionId: string): Promise<TimeSettings> {
+  const { importTaskNames, importComments, combine, rounding, roundingMinutes } = await getTimeDescriptionSettings(db, connectionId);
+  return { importTaskNames, importComments, combine, rounding, roundingMinutes };
+}
+
 export async function saveTimeDescriptionSettings(
   db: Db,
-  input: { connectionId: string; adminId: string; importTaskNames: boolean; importComments: boolean; at?: Date },
+  input: {
+    connectionId: string;
+    adminId: string;
+    importTaskNames: boolean;
+    importComments: boolean;
+    /** Left as stored when absent. */
+    combine?: CombineMode;
+    rounding?: RoundingMode;
+    roundingMinutes?: RoundingIncrement;
+    at?: Date;
+  },
 ): Promise<void> {
   const values = {
     importTaskNames: input.importTaskNames,
     importComments: input.importComments,
+    ...(input.combine !== undefined ? { combine: input.combine } : {}),
+    ...(input.rounding !== undefined ? { rounding: input.rounding } : {}),
+    ...(input.roundingMinutes !== undefined ? { roundingMinutes: input.roundingMinutes } : {}),
     updatedByAdminId: input.adminId,
     updatedAt: input.at ?? new Date(),
   };

@@ -60,13 +60,21 @@ export const mappingHistory = pgTable(
   ],
 );
 
-/** Time Description Settings per connection: with both off, records on the same activity key are combined. */
+/**
+ * Time settings per connection (Settings → Time settings): descriptions, combining and rounding.
+ * `combine` auto (the default, what every company had before): one activity per record with a
+ * description option on, else per day; record / day / week choose it outright. `rounding` none /
+ * up / nearest to `rounding_minutes` (6, 15 or 30). Values are checked in db/queries/mappings.ts.
+ */
 export const timeDescriptionSettings = pgTable("time_description_settings", {
   connectionId: uuid("connection_id")
     .primaryKey()
     .references(() => qboConnections.id, { onDelete: "cascade" }),
   importTaskNames: boolean("import_task_names").notNull().default(false),
   importComments: boolean("import_comments").notNull().default(false),
+  combine: text("combine").notNull().default("auto"),
+  rounding: text("rounding").notNull().default("none"),
+  roundingMinutes: integer("rounding_minutes").notNull().default(15),
   updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -3,12 +3,13 @@
 // from QBO in bulk (Id IN …, 500 per query), never one read per activity.
 import type { Db } from "@/db/client";
 import { storePreview, type ImportRow } from "@/db/queries/imports";
-import { listLedgerInRange } from "@/db/queries/ledger";
+import { listLedgerInRange, weeklyLedgerDates } from "@/db/queries/ledger";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import type { QboClient } from "@/lib/qbo/client";
-import { diffImport, type DiffOperation } from "./diff";
+import { diffImport, replacedByTimeSettings, type DiffOperation } from "./diff";
+import { addDays, effectiveCombine, settingsLayout, wholeWeeks } from "./plan/time-settings";
 import { ledgerVersionOf } from "@/db/queries/import-run";
 import { getEnv } from "@/lib/env";
 import { RECONCILE_AFTER_MS } from "./outcomes";
@@ -60,6 +61,31 @@ export interface PreviewSummary {
   namesByRole?: NamesByRole;
   /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
   qboChanges?: PreviewQboChanges;
+  /** Time settings (issue 19 §3): how this preview combined and rounded, tracked hours before rounding. */
+  time?: {
+    combine: PlanResult["combine"];
+    rounding: PlanResult["rounding"];
+    trackedHours: number;
+    /** The range grown to whole weeks (per-week activities), when it differs from the chosen one. */
+    range?: { dateFrom: string; dateTo: string };
+    /** Activities written under other Time settings: replaced (delete + create), or billed and left alone. */
+    replaced: number;
+    billedKept: number;
+  };
+}
+
+/**
+ * The range a preview plans: the chosen one, grown to whole weeks (Monday to Sunday) when
+ * activities are combined per week or the ledger holds a per-week activity reaching past it, so a
+ * week is always planned, compared and replaced whole by one import.
+ */
+async function timeScope<S extends ImportScope>(db: Db, connectionId: string, chosen: S, settings: TimeDescriptionSettings): Promise<S> {
+  const weeks = wholeWeeks(chosen);
+  if (weeks.dateFrom === chosen.dateFrom && weeks.dateTo === chosen.dateTo) return chosen;
+  const crossing =
+    effectiveCombine(settings) === "week" ||
+    (await weeklyLedgerDates(db, connectionId, weeks.dateFrom, chosen.dateTo)).some((monday) => monday < chosen.dateFrom || addDays(monday, 6) > chosen.dateTo);
+  return crossing ? { ...chosen, ...weeks } : chosen;
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
@@ -197,9 +223,11 @@ export interface PrepareDeps {
 export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings: TimeDescriptionSettings): Promise<PreviewSummary> {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
-  const scope = scopeOf(imp);
+  const chosen = scopeOf(imp);
+  const scope = await timeScope(db, imp.connectionId, chosen, settings);
+  const widened = scope.dateFrom !== chosen.dateFrom || scope.dateTo !== chosen.dateTo;
   const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
-  const source = deps.source ?? (await readSource(deps.actitime, scope));
+  const source = (widened ? undefined : deps.source) ?? (await readSource(deps.actitime, scope));
   const fromRules = resolveTargets(rules, deps.directory);
   const targets = deps.targets ? deps.targets(fromRules) : fromRules;
   const planInput = { ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly };
@@ -287,6 +315,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     }
   });
 
+  const settingsChange = replacedByTimeSettings(diff.operations, settingsLayout(settings));
   const names = displayNames(rules, deps.directory);
   const nameOf = (ref: TargetRef | null, fallback: string) => (ref ? (names.get(ref) ?? fallback) : fallback);
   const summary: PreviewSummary = {
@@ -312,6 +341,14 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     names: Object.fromEntries(names),
     namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], rules, deps.directory),
     qboChanges: qboSide.summary,
+    time: {
+      combine: plan.combine,
+      rounding: plan.rounding,
+      trackedHours: round2(plan.totals.trackedMinutes / MINUTES_PER_HOUR),
+      ...(widened ? { range: { dateFrom: scope.dateFrom, dateTo: scope.dateTo } } : {}),
+      replaced: settingsChange.replaced,
+      billedKept: settingsChange.billed,
+    },
   };
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;

@@ -113,11 +113,8 @@ export interface ResolvedTargets {
   departments?: DimensionTargets;
 }
 
-/** Per-connection settings (spec §4). Either on → separate mode; both off → combined mode. */
-export interface TimeDescriptionSettings {
-  importTaskNames: boolean;
-  importComments: boolean;
-}
+// Time settings (combining, rounding) are stored per connection: declared with the schema (db/types.ts).
+export { ROUNDING_INCREMENTS, type CombineMode, type RoundingIncrement, type RoundingMode, type TimeDescriptionSettings, type TimeSettings } from "@/db/types";
 
 // ── Scope of one import ────────────────────────────────────────────────────────────────────
 

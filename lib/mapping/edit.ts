@@ -7,6 +7,7 @@ import { getConnection, type QboConnection } from "@/db/queries/connections";
 import { lockConnectionRules, saveRule, saveTimeDescriptionSettings, getRule, type MappingRuleRow } from "@/db/queries/mappings";
 import { checkbox, formValues, type FormInput } from "@/lib/forms";
 import type { QboDirectory } from "./directory";
+import type { RoundingIncrement } from "@/lib/import/types";
 import { nameLookupFromDirectory, namesForState } from "./history";
 import { isItemCategory, keepCreatedEntity, ruleFromStored, storedFromRule, type MappingCategory, type MappingRule, type RuleForEntity, type StoredRule } from "./rules";
 import { targetNameOf } from "./targets";
@@ -166,15 +167,23 @@ function problemsOf(edited: MappingRule, current: MappingRuleRow, others: Mappin
     .map(({ field, message }) => ({ field, message }));
 }
 
-const timeDescriptionSchema = z.object({ connectionId: z.uuid(), importTaskNames: checkbox, importComments: checkbox });
+const timeDescriptionSchema = z.object({
+  connectionId: z.uuid(),
+  importTaskNames: checkbox,
+  importComments: checkbox,
+  // Absent (a form without them): left as stored.
+  combine: z.enum(["auto", "record", "day", "week"]).optional(),
+  rounding: z.enum(["none", "up", "nearest"]).optional(),
+  roundingMinutes: z.enum(["6", "15", "30"]).transform((v) => Number(v) as RoundingIncrement).optional(),
+});
 
-export type TimeDescriptionSaveResult = { ok: true } | { ok: false; reason: "not_found" };
+export type TimeDescriptionSaveResult = { ok: true } | { ok: false; reason: "not_found" | "invalid" };
 
-/** Saves the Time Description Settings of a connection of the session's account. */
+/** Saves the Time settings (descriptions, combining, rounding) of a connection of the session's account. */
 export async function applyTimeDescriptionSave(db: Db, session: SessionScope, input: FormInput): Promise<TimeDescriptionSaveResult> {
   const values = formValues(input);
   const parsed = timeDescriptionSchema.safeParse(values);
-  if (!parsed.success) return { ok: false, reason: "not_found" };
+  if (!parsed.success) return { ok: false, reason: z.uuid().safeParse(values.connectionId).success ? "invalid" : "not_found" };
   const connection = await getConnection(db, session.accountId, parsed.data.connectionId);
   if (!connection) return { ok: false, reason: "not_found" };
   await saveTimeDescriptionSettings(db, {
@@ -182,6 +191,9 @@ export async function applyTimeDescriptionSave(db: Db, session: SessionScope, in
     adminId: session.adminId,
     importTaskNames: parsed.data.importTaskNames,
     importComments: parsed.data.importComments,
+    combine: parsed.data.combine,
+    rounding: parsed.data.rounding,
+    roundingMinutes: parsed.data.roundingMinutes,
   });
   return { ok: true };
 }

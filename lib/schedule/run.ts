@@ -9,7 +9,7 @@ import { deleteDraftIfStill, getActiveImport, getImport } from "@/db/queries/imp
 import { getAdminById } from "@/db/queries/accounts";
 import { activeSchedules, claimScheduleSlot, recordScheduledRun, type ScheduleRow } from "@/db/queries/schedules";
 import { getConnectionById, type QboConnection } from "@/db/queries/connections";
-import { getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getPlannerTimeSettings } from "@/db/queries/mappings";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboClient } from "@/lib/qbo/client";
 import { loadQboDirectory } from "@/lib/qbo/directory";
@@ -147,8 +147,7 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
     const rules = entities.flatMap((e) => (e.saved ? [e.saved] : []));
     await saveMapping(db, actor, draft.id, rules, []);
     const mapped = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
-    const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
-    await preparePreview({ db, qbo, actitime, directory, source }, mapped, { importTaskNames, importComments });
+    await preparePreview({ db, qbo, actitime, directory, source }, mapped, await getPlannerTimeSettings(db, connectionId));
     const previewed = (await getImport(db, actor.accountId, draft.id, actor.adminId))!;
     const fresh = await getConnectionById(db, connectionId);
     const blocked = blockedReason(await preflightChecks(db, previewed, fresh!, now()));

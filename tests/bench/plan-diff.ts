@@ -145,7 +145,8 @@ export interface BenchResult {
   /** Records of the first import (the ledger's source); the timed re-plan sees them after ~10% edits. */
   records: number;
   recordsAfterEdits: number;
-  mode: "combined" | "separate";
+  /** The variant measured: combined, separate, or weekly+rounded (weekly combining, rounding up to 15 minutes). */
+  mode: string;
   /** First plan of the process (JIT cold): builds the ledger. */
   coldPlanMs: number;
   /** Re-plan of the edited records, then the diff against the ledger: the measured pair. */
@@ -202,7 +203,18 @@ function runMode(world: World, description: TimeDescriptionSettings, sampleRss: 
   };
 }
 
-export function benchPlanDiff(records = 100_000, description: TimeDescriptionSettings = { importTaskNames: false, importComments: false }): BenchResult {
+/** The variants `npm run bench` measures: today's two modes, and weekly combining with rounding (issue 19 §3). */
+export const PLAN_DIFF_VARIANTS: Record<string, TimeDescriptionSettings> = {
+  combined: { importTaskNames: false, importComments: false },
+  separate: { importTaskNames: true, importComments: true },
+  "weekly+rounded": { importTaskNames: false, importComments: false, combine: "week", rounding: "up", roundingMinutes: 15 },
+};
+
+export function variantSettings(name: string | undefined): TimeDescriptionSettings {
+  return PLAN_DIFF_VARIANTS[name ?? "combined"] ?? PLAN_DIFF_VARIANTS.combined!;
+}
+
+export function benchPlanDiff(records = 100_000, description: TimeDescriptionSettings = { importTaskNames: false, importComments: false }, variant?: string): BenchResult {
   let peakRssBytes = process.memoryUsage().rss;
   const sampleRss = () => {
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
@@ -212,14 +224,13 @@ export function benchPlanDiff(records = 100_000, description: TimeDescriptionSet
   const result = runMode(world, description, sampleRss);
   // maxRSS (KB) is the true process peak, including moments between samples.
   const maxRssMb = process.resourceUsage().maxRSS / KB_PER_MB;
-  return { ...result, peakRssMb: Math.round(Math.max(peakRssBytes / BYTES_PER_MB, maxRssMb)) };
+  return { ...result, ...(variant ? { mode: variant } : {}), peakRssMb: Math.round(Math.max(peakRssBytes / BYTES_PER_MB, maxRssMb)) };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
   // One mode per process, so the peak RSS of one run does not include the other's heap.
   const records = Number(process.argv[2] ?? 100_000);
-  const separate = process.argv[3] === "separate";
-  const description = { importTaskNames: separate, importComments: separate };
-  console.log(JSON.stringify(benchPlanDiff(records, description), null, 2));
+  const variant = process.argv[3] ?? "combined";
+  console.log(JSON.stringify(benchPlanDiff(records, variantSettings(variant), variant), null, 2));
 }

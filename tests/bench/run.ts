@@ -54,7 +54,7 @@ for (const size of onlyThroughput ? [] : SIZES) {
 // ── 2. plan + diff of 100k records (pure core) ─────────────────────────────────────────────────
 log("plan + diff 100k (combined, separate) …");
 const planDiff: PlanDiffResult[] = [];
-for (const mode of onlyThroughput ? [] : ["combined", "separate"]) planDiff.push(await runChild<PlanDiffResult>(path.join(here, "plan-diff-child.ts"), ["100000", mode]));
+for (const mode of onlyThroughput ? [] : ["combined", "separate", "weekly+rounded"]) planDiff.push(await runChild<PlanDiffResult>(path.join(here, "plan-diff-child.ts"), ["100000", mode]));
 
 // ── 3. suggestions ───────────────────────────────────────────────────────────────────────────
 log("suggestions 1,000 × 5,000 …");
@@ -299,7 +299,7 @@ Medians of ${render.repetitions} runs after one warm-up. The page never loads mo
 
 ${planDiffTable}
 
-tests/bench/plan-diff.ts in its own process per mode (so the RSS is the core's, not the emulators'): 100,000 generated
+tests/bench/plan-diff.ts in its own process per mode (so the RSS is the core's, not the emulators'; weekly+rounded combines Monday to Sunday and rounds up to 15 minutes): 100,000 generated
 records (200 users, 80 projects, leave days), a first plan builds the ledger, ~10% of the records are edited, then the
 measured plan of the edited records and the diff against the ledger (with ~1% of the ledger billed or deleted in QBO).
 

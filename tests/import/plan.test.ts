@@ -169,7 +169,7 @@ describe("planImport — combined mode (no description settings)", () => {
       },
     ]);
     expect(plan.counts).toMatchObject({ recordsIn: 2, recordsImported: 2, skipped: {} });
-    expect(plan.totals).toEqual({ activities: 1, minutes: 135, hours: 2.25 });
+    expect(plan.totals).toEqual({ activities: 1, minutes: 135, hours: 2.25, trackedMinutes: 135 });
   });
 
   it.each([

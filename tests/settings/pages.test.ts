@@ -95,6 +95,20 @@ describe("Settings pages", () => {
     expect(html).toContain("Not saved yet: both are off.");
   });
 
+  it("overview: Time settings with labelled Combine and Rounding controls, auto and no rounding checked by default", async () => {
+    const html = renderToStaticMarkup((await SettingsPage({ searchParams: Promise.resolve({}) })) as ReactElement);
+    expect(html).toContain('id="time-description">Time settings</h2>');
+    expect(html).toContain("<legend");
+    expect(html).toMatch(/<legend[^>]*>Combine<\/legend>/);
+    expect(html).toMatch(/<legend[^>]*>Rounding<\/legend>/);
+    for (const value of ["auto", "record", "day", "week"]) expect(html).toContain(`<label for="combine-${value}"`);
+    for (const value of ["none", "up", "nearest"]) expect(html).toContain(`<label for="rounding-${value}"`);
+    expect(html).toContain('<label for="roundingMinutes"');
+    expect(html).toMatch(/id="combine-auto"[^>]*checked=""/);
+    expect(html).toMatch(/id="rounding-none"[^>]*checked=""/);
+    expect(html).toMatch(/<option value="15" selected="">15 minutes<\/option>/);
+  });
+
   it("an unknown category slug is not found", async () => {
     await expect(category("vendors")).rejects.toThrow("NEXT_NOT_FOUND");
   });

@@ -240,6 +240,9 @@ describe("Time Description Settings", () => {
     expect(await getTimeDescriptionSettings(t.db, world.connA)).toEqual({
       importTaskNames: false,
       importComments: false,
+      combine: "auto",
+      rounding: "none",
+      roundingMinutes: 15,
       updatedAt: null,
       updatedByName: null,
     });
@@ -257,6 +260,15 @@ describe("Time Description Settings", () => {
     await saveTimeDescriptionSettings(t.db, { connectionId: world.connA, adminId: world.adminA, importTaskNames: !values.importTaskNames, importComments: true });
     await saveTimeDescriptionSettings(t.db, { connectionId: world.connA, adminId: world.adminA2, ...values });
     expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ ...values, updatedByName: "Grace Hopper" });
+  });
+
+  it("save combining and rounding, and a save without them keeps them (existing companies stay on auto, unrounded)", async () => {
+    await saveTimeDescriptionSettings(t.db, { connectionId: world.connA, adminId: world.adminA, importTaskNames: true, importComments: false });
+    expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ combine: "auto", rounding: "none", roundingMinutes: 15 });
+    await saveTimeDescriptionSettings(t.db, { connectionId: world.connA, adminId: world.adminA, importTaskNames: true, importComments: false, combine: "week", rounding: "nearest", roundingMinutes: 6 });
+    expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ combine: "week", rounding: "nearest", roundingMinutes: 6 });
+    await saveTimeDescriptionSettings(t.db, { connectionId: world.connA, adminId: world.adminA, importTaskNames: false, importComments: false });
+    expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ importTaskNames: false, combine: "week", rounding: "nearest", roundingMinutes: 6 });
   });
 
   it("are kept per connection", async () => {

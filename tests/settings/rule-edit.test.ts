@@ -270,6 +270,21 @@ describe("applyTimeDescriptionSave", () => {
     expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ importTaskNames: false, importComments: true });
   });
 
+  it("saves Combine and Rounding as posted by the radio groups and the Round to select", async () => {
+    expect(await applyTimeDescriptionSave(t.db, sessionA, { connectionId: world.connA, importComments: "on", combine: "week", rounding: "up", roundingMinutes: "30" })).toEqual({ ok: true });
+    expect(await getTimeDescriptionSettings(t.db, world.connA)).toMatchObject({ importTaskNames: false, importComments: true, combine: "week", rounding: "up", roundingMinutes: 30 });
+  });
+
+  it.each([
+    ["an unknown combining", { combine: "month" }],
+    ["an unknown rounding", { rounding: "down" }],
+    ["a step not offered", { rounding: "up", roundingMinutes: "10" }],
+  ])("refuses %s and changes nothing", async (_, extra) => {
+    const before = await snapshotTables(t.db);
+    expect(await applyTimeDescriptionSave(t.db, sessionA, { connectionId: world.connA, ...extra })).toEqual({ ok: false, reason: "invalid" });
+    expect(await snapshotTables(t.db)).toEqual(before);
+  });
+
   it("refuses another account's connection and changes nothing", async () => {
     const before = await snapshotTables(t.db);
     expect(await applyTimeDescriptionSave(t.db, sessionB, { connectionId: world.connA, importTaskNames: "on" })).toEqual({ ok: false, reason: "not_found" });

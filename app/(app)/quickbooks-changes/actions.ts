@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { getConnection } from "@/db/queries/connections";
 import { getImport } from "@/db/queries/imports";
-import { getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getPlannerTimeSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { decideQboChanges, QboChangeError, scanQboChanges } from "@/lib/import/drift";
 import { preparePreview } from "@/lib/import/prepare";
@@ -92,7 +92,6 @@ export async function decideInPreviewAction(importId: string, form: FormData) {
   const qbo = qboClientFor(db, connection);
   const actitime = await actitimeClientForAdmin(db, session.accountId, session.adminId);
   const directory = await loadQboDirectory(db, connection.id, qbo);
-  const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connection.id);
-  await preparePreview({ db, qbo, actitime, directory }, imp, { importTaskNames, importComments });
+  await preparePreview({ db, qbo, actitime, directory }, imp, await getPlannerTimeSettings(db, connection.id));
   redirect(`${back}?refreshed=1`);
 }

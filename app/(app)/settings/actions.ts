@@ -51,7 +51,7 @@ export async function saveTimeDescriptionAction(formData: FormData) {
   const session = await requireSession();
   const db = await getDb();
   const result = await applyTimeDescriptionSave(db, session, formData);
-  if (!result.ok) redirect("/settings?error=unknown_company");
+  if (!result.ok) redirect(result.reason === "invalid" ? "/settings?descriptionError=1" : "/settings?error=unknown_company");
   revalidatePath("/settings");
   redirect("/settings?descriptionSaved=1");
 }

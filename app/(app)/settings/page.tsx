@@ -7,7 +7,8 @@ import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { saveTimeDescriptionAction, saveWebhookAction } from "./actions";
 import { getCompanyWebhook } from "@/lib/notify/webhook-settings";
-import { COMBINE_EXPLANATION } from "./categories";
+import { COMBINE_EXPLANATION, COMBINE_OPTIONS, ROUNDING_OPTIONS } from "./categories";
+import { ROUNDING_INCREMENTS } from "@/lib/import/types";
 import { formatWhen } from "./format";
 import { ScheduleForm } from "./schedule-form";
 import { getSchedule } from "@/lib/schedule/settings";
@@ -49,7 +50,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       <div className="space-y-3">
         {error ? <Alert tone="error">{ERRORS[error] ?? "Something went wrong. Nothing was changed."}</Alert> : null}
         {param("scheduleSaved") ? <Alert tone="success">Schedule saved.</Alert> : null}
-        {param("descriptionSaved") ? <Alert tone="success">Time Description Settings saved. They apply to future imports.</Alert> : null}
+        {param("descriptionSaved") ? <Alert tone="success">Time settings saved. They apply to future imports.</Alert> : null}
+        {param("descriptionError") ? <Alert tone="error">Time settings were not saved: choose one of the offered options.</Alert> : null}
       </div>
 
       <h2 className="mb-3 mt-6 text-lg font-semibold text-slate-900">Mapping rules</h2>
@@ -82,7 +84,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       </div>
 
       <h2 className="mb-3 mt-8 text-lg font-semibold text-slate-900" id="time-description">
-        Time Description Settings
+        Time settings
       </h2>
       <Card className="p-5">
         <form action={saveTimeDescriptionAction} aria-labelledby="time-description" className="space-y-4">
@@ -122,12 +124,48 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
               </div>
             </div>
           </div>
+          <fieldset className="space-y-2" aria-describedby="combine-hint">
+            <legend className="text-sm font-medium text-slate-900">Combine</legend>
+            <p id="combine-hint" className="text-sm text-slate-600">How actiTIME records become QuickBooks TimeActivities. Changing it replaces the activities of every range imported again.</p>
+            {COMBINE_OPTIONS.map((option) => (
+              <div key={option.value} className="flex items-start gap-3">
+                <input id={`combine-${option.value}`} name="combine" type="radio" value={option.value} defaultChecked={description.combine === option.value} className="mt-0.5 h-4 w-4 border-slate-300" />
+                <label htmlFor={`combine-${option.value}`} className="text-sm text-slate-800">
+                  {option.label}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <fieldset className="space-y-2" aria-describedby="rounding-hint">
+            <legend className="text-sm font-medium text-slate-900">Rounding</legend>
+            <p id="rounding-hint" className="text-sm text-slate-600">Applied to each activity after combining. The Preview shows tracked and rounded hours side by side.</p>
+            {ROUNDING_OPTIONS.map((option) => (
+              <div key={option.value} className="flex items-start gap-3">
+                <input id={`rounding-${option.value}`} name="rounding" type="radio" value={option.value} defaultChecked={description.rounding === option.value} className="mt-0.5 h-4 w-4 border-slate-300" />
+                <label htmlFor={`rounding-${option.value}`} className="text-sm text-slate-800">
+                  {option.label}
+                </label>
+              </div>
+            ))}
+            <div className="flex items-center gap-2 pt-1">
+              <label htmlFor="roundingMinutes" className="text-sm text-slate-800">
+                Round to
+              </label>
+              <select id="roundingMinutes" name="roundingMinutes" defaultValue={String(description.roundingMinutes)} className="rounded-md border border-slate-300 px-2 py-1 text-sm">
+                {ROUNDING_INCREMENTS.map((minutes) => (
+                  <option key={minutes} value={String(minutes)}>
+                    {minutes} minutes
+                  </option>
+                ))}
+              </select>
+            </div>
+          </fieldset>
           <div className="flex flex-wrap items-center gap-4">
             <Button type="submit">Save</Button>
             <p className="text-xs text-slate-500">
               {description.updatedAt
                 ? `Last saved ${formatWhen(description.updatedAt)}${description.updatedByName ? ` by ${description.updatedByName}` : ""}.`
-                : "Not saved yet: both are off."}
+                : "Not saved yet: both are off. Combined automatically, not rounded."}
             </p>
           </div>
         </form>

@@ -1,5 +1,5 @@
 import { byTxnDateThenKey } from "@/lib/import/plan";
-import { canonicalRate } from "@/lib/import/plan/keys";
+import { canonicalRate, keyLayout } from "@/lib/import/plan/keys";
 import { activityInScope, compileScope } from "@/lib/import/plan/scope";
 import { sameLineage, targetSignature, type FrozenTally } from "@/lib/import/plan/lineage";
 import type {
@@ -362,4 +362,22 @@ function totalsOf(operations: readonly DiffOperation[]): DiffResult["totals"] {
     hoursBlockedByBilling: minutesBlockedByBilling / MINUTES_PER_HOUR,
     billed: { activities: billed.activities, records: billed.records, differing: billed.differing, hoursDiffer: billed.minutesDiffer / MINUTES_PER_HOUR },
   };
+}
+
+/**
+ * Ledger activities written under other Time settings (their key layout differs from `layout`,
+ * see plan/keys.ts keyLayout): `replaced` are deleted by this import while their records are
+ * planned again under the current keys; `billed` are left alone (their records stay with them).
+ */
+export function replacedByTimeSettings(operations: readonly DiffOperation[], layout: string): { replaced: number; billed: number } {
+  let replaced = 0;
+  let billed = 0;
+  for (const operation of operations) {
+    if (operation.op === "delete") {
+      if (keyLayout(operation.key) !== layout) replaced += 1;
+    } else if (operation.op === "skipped_billed" || (operation.op === "unchanged" && operation.billedRecords !== undefined)) {
+      if (keyLayout(operation.key) !== layout) billed += 1;
+    }
+  }
+  return { replaced, billed };
 }

@@ -1,4 +1,5 @@
 import type { TimeDescriptionSettings } from "@/lib/import/types";
+import { effectiveCombine } from "./time-settings";
 
 /** TimeActivity.Description limit (qbo-api.md §2.1). */
 export const QBO_DESCRIPTION_MAX_CHARS = 4000;
@@ -7,8 +8,33 @@ const NAME_COMMENT_SEPARATOR = " — ";
 /** Two records on one (user, date, task) are rare in actiTIME; their comments are kept one per line. */
 const COMMENT_JOINER = "\n";
 
+/** One activity per actiTIME record (the "record" combining, or "auto" with descriptions on). */
 export function isSeparateMode(settings: TimeDescriptionSettings): boolean {
+  return effectiveCombine(settings) === "record";
+}
+
+/** True when activities combining several records carry their joined descriptions. */
+export function describesCombined(settings: TimeDescriptionSettings): boolean {
   return settings.importTaskNames || settings.importComments;
+}
+
+/** One record's part of a combined activity's description ("Task — comment" per the settings); null when empty. */
+export function descriptionEntry(settings: TimeDescriptionSettings, name: string | null, comment: string | null): string | null {
+  const trimmedName = settings.importTaskNames && name !== null ? name.trim() : "";
+  const trimmedComment = settings.importComments ? (comment ?? "").trim() : "";
+  if (trimmedName === "") return trimmedComment === "" ? null : trimmedComment;
+  return trimmedComment === "" ? trimmedName : trimmedName + NAME_COMMENT_SEPARATOR + trimmedComment;
+}
+
+/**
+ * The description of an activity that combines records (per day or per week): each distinct
+ * entry once, in the order of the first date it occurs on (then by text, so the order does not
+ * depend on the order actiTIME returned the records), one per line, cut to QBO's limit with "…".
+ */
+export function joinDescriptions(entries: ReadonlyMap<string, string> | null): string | null {
+  if (entries === null || entries.size === 0) return null;
+  const ordered = [...entries].sort(([a, dateA], [b, dateB]) => (dateA < dateB ? -1 : dateA > dateB ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return truncateDescription(ordered.map(([entry]) => entry).join(COMMENT_JOINER));
 }
 
 /**

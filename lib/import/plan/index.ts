@@ -18,7 +18,8 @@ import type {
   UserInfo,
   WorkerKind,
 } from "@/lib/import/types";
-import { buildDescription, isSeparateMode } from "./description";
+import { buildDescription, describesCombined, descriptionEntry, joinDescriptions } from "./description";
+import { effectiveCombine, mondayOf, roundingKeyTag, roundingOf, roundMinutes, type Grouping, type Rounding } from "./time-settings";
 import {
   canonicalRate,
   combinedKeyHead,
@@ -27,12 +28,13 @@ import {
   isNewRef,
   separateLeaveKey,
   separateTimeTrackKey,
+  weeklyKeyHead,
 } from "./keys";
 import { compileScope, dateInScope, sourcesInSelection, type CompiledScope } from "./scope";
 import { freeKey, leaveRecordId, targetSignature, timeTrackRecordId, type BilledLineage, type FrozenTally } from "./lineage";
 
 /**
- * Plan: actiTIME records + resolved mapping rules + description settings → the TimeActivities
+ * Plan: actiTIME records + resolved mapping rules + Time settings → the TimeActivities
  * QBO should hold for this import's scope (spec §6). Pure: no IO, no clock, no time zones.
  */
 
@@ -81,7 +83,9 @@ export type SkipReason =
   | "outside_date_range"
   | "not_selected"
   /** Its activity sums to 0 minutes: QBO gets nothing (and a ledger row for it is deleted by the diff). */
-  | "zero_minutes";
+  | "zero_minutes"
+  /** Its activity has minutes, but rounding to nearest makes it 0 (e.g. 7 minutes to the nearest 15). */
+  | "rounded_to_zero";
 
 export interface SkipCount {
   records: number;
@@ -112,6 +116,9 @@ export interface EntityToCreate {
 
 export interface PlanResult {
   mode: PlanMode;
+  /** How records were combined (the Time settings, "auto" resolved) and how activities were rounded. */
+  combine: Grouping;
+  rounding: Rounding;
   /** Sorted by txnDate, then key. Keys are unique. */
   activities: DesiredActivity[];
   /** Only refs used by imported activities; sorted by category, then ref. */
@@ -127,7 +134,8 @@ export interface PlanResult {
     /** Records that stay with billed activities (not planned), and the minutes of them this import would write now. */
     frozen: SkipCount;
   };
-  totals: { activities: number; minutes: number; hours: number };
+  /** `minutes`/`hours` are what is written (after rounding); `trackedMinutes` what actiTIME has for the same activities. */
+  totals: { activities: number; minutes: number; hours: number; trackedMinutes: number };
   /**
    * One tally per billed activity that has records in the input: what actiTIME now says for the
    * records that stay with it. Sorted by ledger key. Empty without `billed`.
@@ -181,6 +189,7 @@ interface ResolvedUser {
   /** "Vendor" for a contractor's time; absent for an employee's. */
   nameOf?: WorkerKind;
   combinedHead: string;
+  weeklyHead: string;
 }
 
 /** Class and department of one record (project's target, else its user's), and their key part. */
@@ -223,6 +232,8 @@ interface Accumulator {
   /** Separate mode only; almost always one record per activity, so no array until a second one. */
   firstComment: string | null;
   moreComments: (string | null)[] | null;
+  /** Combined with descriptions on: each description entry → the first date it occurs on. */
+  entries: Map<string, string> | null;
 }
 
 /**
@@ -280,8 +291,26 @@ function isValidMinutes(minutes: number): boolean {
 }
 
 export function planImport(input: PlanInput): PlanResult {
-  const mode: PlanMode = isSeparateMode(input.description) ? "separate" : "combined";
-  const separate = mode === "separate";
+  const combine = effectiveCombine(input.description);
+  const separate = combine === "record";
+  const weekly = combine === "week";
+  const mode: PlanMode = separate ? "separate" : "combined";
+  const joined = !separate && describesCombined(input.description);
+  const rounding = roundingOf(input.description);
+  const rounds = rounding.mode !== "none";
+  const roundTag = roundingKeyTag(rounding);
+  const mondays = new Map<string, string>();
+  const weekOf = (date: string): string => {
+    let monday = mondays.get(date);
+    if (monday === undefined) {
+      monday = mondayOf(date);
+      mondays.set(date, monday);
+    }
+    return monday;
+  };
+  /** Per day or per week: the combined key of a record (the tail holds customer, item, billable and rate). */
+  const combinedKeyOf = (user: ResolvedUser, date: string, work: ResolvedWork, dimensions: Dimensions): string =>
+    (weekly ? user.weeklyHead + weekOf(date) : user.combinedHead + date) + work.combinedTail + dimensions.keyPart + roundTag;
   const scope: CompiledScope | null = input.scope ? compileScope(input.scope) : null;
   const { targets } = input;
 
@@ -341,8 +370,8 @@ export function planImport(input: PlanInput): PlanResult {
       typeof target === "string"
         ? { ok: false, reason: target, unmapped }
         : target.nameOf === "Vendor"
-          ? { ok: true, employeeRef: target.ref, nameOf: "Vendor", combinedHead: combinedKeyHead(target.ref, "Vendor") }
-          : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref) };
+          ? { ok: true, employeeRef: target.ref, nameOf: "Vendor", combinedHead: combinedKeyHead(target.ref, "Vendor"), weeklyHead: weeklyKeyHead(target.ref, "Vendor") }
+          : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref), weeklyHead: weeklyKeyHead(target.ref) };
     userCache.set(userId, resolved);
     return resolved;
   };
@@ -456,7 +485,7 @@ export function planImport(input: PlanInput): PlanResult {
     if (!acc) {
       acc = {
         key,
-        txnDate: date,
+        txnDate: weekly ? weekOf(date) : date,
         employeeRef: user.employeeRef,
         nameOf: user.nameOf,
         work,
@@ -471,10 +500,19 @@ export function planImport(input: PlanInput): PlanResult {
         records: null,
         firstComment: separate ? comment : null,
         moreComments: null,
+        entries: null,
       };
       accumulators.set(key, acc);
     } else if (separate) {
       (acc.moreComments ??= []).push(comment);
+    }
+    if (joined) {
+      const entry = descriptionEntry(input.description, work.name, comment);
+      if (entry !== null) {
+        const entries = (acc.entries ??= new Map());
+        const first = entries.get(entry);
+        if (first === undefined || date < first) entries.set(entry, date);
+      }
     }
     acc.totalMinutes += minutes;
     acc.recordCount += 1;
@@ -558,9 +596,7 @@ export function planImport(input: PlanInput): PlanResult {
     const work = resolveTask(record.taskId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
     const dimensions = dimensionsOf(record.userId, work.projectId);
-    const key = keyFor(
-      separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) : user.combinedHead + record.date + work.combinedTail + dimensions.keyPart,
-    );
+    const key = keyFor(separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
     add(key, record.userId, record.date, user, work, dimensions, record.minutes, record.taskId, null, record.comment, recordId);
   }
 
@@ -575,9 +611,7 @@ export function planImport(input: PlanInput): PlanResult {
     const work = resolveLeaveType(record.leaveTypeId);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
     const dimensions = dimensionsOf(record.userId, null);
-    const key = keyFor(
-      separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) : user.combinedHead + record.date + work.combinedTail + dimensions.keyPart,
-    );
+    const key = keyFor(separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
     add(key, record.userId, record.date, user, work, dimensions, record.minutes, null, record.leaveTypeId, null, recordId);
   }
 
@@ -585,6 +619,7 @@ export function planImport(input: PlanInput): PlanResult {
   const toCreate = new Map<string, EntityToCreate>();
   let recordsImported = 0;
   let totalMinutes = 0;
+  let trackedMinutes = 0;
   let billableWithoutRate = 0;
 
   for (const acc of accumulators.values()) {
@@ -597,6 +632,8 @@ export function planImport(input: PlanInput): PlanResult {
       recordCount: acc.recordCount,
       records: stringsToArray(acc.records),
     };
+    // No spread of a conditional object here: at 100k activities it was measurable.
+    if (rounds) sources.trackedMinutes = acc.totalMinutes;
     if (scope && !sourcesInSelection(sources, scope)) {
       skip("not_selected", acc.recordCount, acc.totalMinutes);
       continue;
@@ -605,11 +642,19 @@ export function planImport(input: PlanInput): PlanResult {
       skip("zero_minutes", acc.recordCount, 0);
       continue;
     }
+    // Rounding applies to the activity, after combining.
+    const written = rounds ? roundMinutes(acc.totalMinutes, rounding) : acc.totalMinutes;
+    if (written === 0) {
+      skip("rounded_to_zero", acc.recordCount, acc.totalMinutes);
+      continue;
+    }
     const { work } = acc;
     // Separate mode: leave gets its leave type's name where time-track gets the task name.
     const description = separate
       ? buildDescription(input.description, work.name, acc.moreComments ? [acc.firstComment, ...acc.moreComments] : [acc.firstComment])
-      : null;
+      : joined
+        ? joinDescriptions(acc.entries)
+        : null;
     const activity: DesiredActivity = {
       key: acc.key,
       txnDate: acc.txnDate,
@@ -618,7 +663,7 @@ export function planImport(input: PlanInput): PlanResult {
       itemRef: work.itemRef,
       billableStatus: work.billableStatus,
       hourlyRate: work.hourlyRate,
-      ...splitMinutes(acc.totalMinutes),
+      ...splitMinutes(written),
       description,
       sources,
     };
@@ -628,7 +673,8 @@ export function planImport(input: PlanInput): PlanResult {
     if (acc.dimensions.departmentRef) activity.departmentRef = acc.dimensions.departmentRef;
     activities.push(activity);
     recordsImported += acc.recordCount;
-    totalMinutes += acc.totalMinutes;
+    totalMinutes += written;
+    trackedMinutes += acc.totalMinutes;
     if (work.billableStatus === "Billable" && work.hourlyRate === null) billableWithoutRate += 1;
     if (isNewRef(acc.employeeRef) || isNewRef(work.customerRef) || isNewRef(work.itemRef)) {
       collectEntitiesToCreate(toCreate, targets, sources);
@@ -647,8 +693,18 @@ export function planImport(input: PlanInput): PlanResult {
         CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) || compareStrings(a.ref, b.ref),
     );
 
+  // A billed activity's tally is what this import would write for its records now: rounded too.
+  const tallies = [...frozenTallies.values()].map(({ minuteRate, targetSet, ...tally }) => {
+    const minutes = rounds ? roundMinutes(tally.minutes, rounding) : tally.minutes;
+    const rate = rounds && tally.minutes > 0 ? (minuteRate * minutes) / tally.minutes : minuteRate;
+    return { ...tally, minutes, amountCents: Math.round((rate * 100) / MINUTES_PER_HOUR), targets: [...targetSet].sort() };
+  });
+  if (rounds) frozenCount.minutes = tallies.reduce((sum, t) => sum + t.minutes, 0);
+
   return {
     mode,
+    combine,
+    rounding,
     activities,
     entitiesToCreate,
     counts: {
@@ -659,14 +715,8 @@ export function planImport(input: PlanInput): PlanResult {
       billableWithoutRate,
       frozen: frozenCount,
     },
-    totals: { activities: activities.length, minutes: totalMinutes, hours: totalMinutes / MINUTES_PER_HOUR },
-    frozen: [...frozenTallies.values()]
-      .map(({ minuteRate, targetSet, ...tally }) => ({
-        ...tally,
-        amountCents: Math.round((minuteRate * 100) / MINUTES_PER_HOUR),
-        targets: [...targetSet].sort(),
-      }))
-      .sort((a, b) => compareStrings(a.ledgerKey, b.ledgerKey)),
+    totals: { activities: activities.length, minutes: totalMinutes, hours: totalMinutes / MINUTES_PER_HOUR, trackedMinutes },
+    frozen: tallies.sort((a, b) => compareStrings(a.ledgerKey, b.ledgerKey)),
   };
 }
 
@@ -720,5 +770,6 @@ export {
   separateTimeTrackKey,
 } from "./keys";
 export { buildDescription, QBO_DESCRIPTION_MAX_CHARS, truncateDescription } from "./description";
+export { effectiveCombine, mondayOf, roundMinutes, wholeWeeks, type Grouping, type Rounding } from "./time-settings";
 export { activityInScope, compileScope, sourcesInSelection } from "./scope";
 export { baseKey, billedLineage, lineageOf, type BilledLineage, type FrozenTally } from "./lineage";

@@ -3,19 +3,25 @@ import type { BillableStatus, DesiredActivity, MappingCategory, QboTargetRef, Ta
 /**
  * Activity keys: what one TimeActivity stands for, and the ledger's source key (spec §6).
  *
- *   combined mode:  c|<worker>|<date>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->[|k:<classRef or ->|d:<departmentRef or ->]
- *                   (<worker> is the employeeRef, or `v:<ref>` for a vendor; the class/department
- *                   part only when either is set, so keys written before they existed stay the same)
- *   separate mode:  s|tt|<userId>|<date>|<taskId>        (time-track)
- *                   s|lv|<userId>|<date>|<leaveTypeId>   (leave)
+ *   per day:     c|<worker>|<date>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->[|k:<classRef or ->|d:<departmentRef or ->]
+ *   per week:    w|<worker>|<Monday>|<customerRef or ->|<itemRef>|<B or N>|<rate or ->[|k:…|d:…]
+ *                (<worker> is the employeeRef, or `v:<ref>` for a vendor; the class/department
+ *                part only when either is set, so keys written before they existed stay the same)
+ *   per record:  s|tt|<userId>|<date>|<taskId>        (time-track)
+ *                s|lv|<userId>|<date>|<leaveTypeId>   (leave)
  *
- * The mode is the first field, so switching description settings turns every activity into a
- * delete + create instead of accidentally matching a row written under the other mode. Fields
+ * followed, when rounding is on, by `|ru<minutes>` (up) or `|rn<minutes>` (to nearest), see
+ * time-settings.ts; without rounding keys are exactly what they were before rounding existed.
+ *
+ * The combining is the first field and the rounding the last, so changing the Time settings turns
+ * every activity into a delete + create instead of accidentally matching a row written under other
+ * settings (keyLayout names the pair; the preview counts the activities so replaced). Fields
  * never contain `|` (refs are `qbo:<digits>` / `new:<category>:<id>`, dates are YYYY-MM-DD, ids
  * and rates are numbers), so the encoding is collision-free.
  */
 
 export const COMBINED_KEY_PREFIX = "c|";
+export const WEEKLY_KEY_PREFIX = "w|";
 export const SEPARATE_TIME_TRACK_KEY_PREFIX = "s|tt|";
 export const SEPARATE_LEAVE_KEY_PREFIX = "s|lv|";
 const NO_VALUE = "-";
@@ -78,8 +84,28 @@ export function separateLeaveKey(userId: number, date: string, leaveTypeId: numb
   return `${SEPARATE_LEAVE_KEY_PREFIX}${userId}|${date}|${leaveTypeId}`;
 }
 
+export function weeklyKeyHead(employeeRef: TargetRef, nameOf?: WorkerKind): string {
+  return nameOf === "Vendor" ? `${WEEKLY_KEY_PREFIX}v:${employeeRef}|` : `${WEEKLY_KEY_PREFIX}${employeeRef}|`;
+}
+
+/** A per-day combined key (`c|…`). */
 export function isCombinedKey(key: string): boolean {
   return key.startsWith(COMBINED_KEY_PREFIX);
+}
+
+export function isWeeklyKey(key: string): boolean {
+  return key.startsWith(WEEKLY_KEY_PREFIX);
+}
+
+/**
+ * The Time settings a key was made under: its combining letter (`c` day, `w` week, `s` record)
+ * and its rounding tag ("" without rounding). Two keys of different layouts never match.
+ */
+export function keyLayout(key: string): string {
+  const mark = key.indexOf("#");
+  const base = mark === -1 ? key : key.slice(0, mark);
+  const tag = /\|r[un][0-9]+$/.exec(base);
+  return `${base.charAt(0)}${tag ? tag[0] : ""}`;
 }
 
 // ── Target refs ───────────────────────────────────────────────────────────────────────────
@@ -125,8 +151,14 @@ export function resolveNewRefs(activity: DesiredActivity, createdQboIds: Readonl
     customerRef: activity.customerRef === null ? null : swap(activity.customerRef),
     itemRef: swap(activity.itemRef),
   };
-  if (!isCombinedKey(activity.key)) return resolved;
-  // An overflow key (`…#2`, beside a billed activity; see lineage.ts) keeps its tail.
+  if (!isCombinedKey(activity.key) && !isWeeklyKey(activity.key)) return resolved;
+  // Per day or per week: the refs are fields 1 (employee), 3 (customer) and 4 (item); the date,
+  // the rounding tag and an overflow tail (`…#2`, beside a billed activity; see lineage.ts) stay.
   const mark = activity.key.indexOf("#");
-  return { ...resolved, key: combinedKey(resolved) + (mark === -1 ? "" : activity.key.slice(mark)) };
+  const base = mark === -1 ? activity.key : activity.key.slice(0, mark);
+  const fields = base.split("|");
+  fields[1] = resolved.employeeRef;
+  fields[3] = resolved.customerRef ?? NO_VALUE;
+  fields[4] = resolved.itemRef;
+  return { ...resolved, key: fields.join("|") + (mark === -1 ? "" : activity.key.slice(mark)) };
 }

@@ -1,5 +1,6 @@
 import type { LedgerEntry, TargetRef } from "@/lib/import/types";
 import { isCombinedKey, SEPARATE_LEAVE_KEY_PREFIX, SEPARATE_TIME_TRACK_KEY_PREFIX } from "./keys";
+import { splitRoundingTag } from "./time-settings";
 
 /**
  * Record-level lineage (issue 11, "billed means frozen"). Every activity we write remembers which
@@ -61,7 +62,7 @@ export function freeKey(base: string, reserved: ReadonlySet<string>): string {
  */
 export function lineageOf(entry: Pick<LedgerEntry, "key" | "txnDate" | "sources">): readonly string[] {
   if (entry.sources.records) return entry.sources.records;
-  const key = baseKey(entry.key);
+  const key = splitRoundingTag(baseKey(entry.key)).key;
   if (key.startsWith(SEPARATE_TIME_TRACK_KEY_PREFIX)) return [TIME_TRACK_RECORD_PREFIX + key.slice(SEPARATE_TIME_TRACK_KEY_PREFIX.length)];
   if (key.startsWith(SEPARATE_LEAVE_KEY_PREFIX)) return [LEAVE_RECORD_PREFIX + key.slice(SEPARATE_LEAVE_KEY_PREFIX.length)];
   if (!isCombinedKey(key)) return [];

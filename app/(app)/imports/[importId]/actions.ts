@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { Db } from "@/db/client";
-import { getTimeDescriptionSettings } from "@/db/queries/mappings";
+import { getPlannerTimeSettings } from "@/db/queries/mappings";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
 import { preparePreview } from "@/lib/import/prepare";
 import { LeftoversUnsettledError } from "@/lib/import/reconcile";
@@ -15,10 +15,9 @@ import { bringDraftUpToDate } from "@/lib/import/draft-refresh";
 import { refreshFactsForPreview } from "@/lib/import/company-check";
 import { loadDraft, loadImport } from "../_lib/context";
 
-/** The company's Time Description Settings as the planner takes them. */
+/** The company's Time settings as the planner takes them. */
 async function descriptionSettings(db: Db, connectionId: string) {
-  const { importTaskNames, importComments } = await getTimeDescriptionSettings(db, connectionId);
-  return { importTaskNames, importComments };
+  return getPlannerTimeSettings(db, connectionId);
 }
 
 /** A draft change refused under the draft's lock: a started import's page, or the draft as it now is. */

@@ -7,6 +7,7 @@ import { importProgress } from "@/lib/import/progress-words";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
+import { trackedAndRoundedText } from "@/lib/import/time-words";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";
@@ -78,6 +79,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
               ? `${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range after the import; ${summary.counts.unchanged.toLocaleString("en-US")} were already right.`
               : `The preview planned ${summary.activities.toLocaleString("en-US")} activities, ${formatHours(summary.hours)} in this range; ${(imp.createdCount + imp.updatedCount + imp.deletedCount).toLocaleString("en-US")} changes were written${imp.status === "running" || imp.status === "interrupting" ? " so far" : " before it ended"} (${imp.createdCount.toLocaleString("en-US")} created, ${imp.updatedCount.toLocaleString("en-US")} updated, ${imp.deletedCount.toLocaleString("en-US")} deleted). The charts show the plan.`}
             {billedSummaryText(summary.billed) ? ` ${billedSummaryText(summary.billed)}` : ""}
+            {trackedAndRoundedText(summary.time, summary.hours, formatHours) ? ` ${trackedAndRoundedText(summary.time, summary.hours, formatHours)}` : ""}
           </p>
           <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
             <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />

@@ -107,7 +107,12 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
               <td className="px-3 py-2 align-top">{label(shown?.itemRef)}</td>
               <td className="px-3 py-2 align-top">{shown?.billableStatus === "Billable" ? "Billable" : "Not billable"}</td>
               <td className="px-3 py-2 text-right align-top tabular-nums">{before?.hours ?? (item.operation === "create" ? 0 : "—")}</td>
-              <td className="px-3 py-2 text-right align-top tabular-nums">{afterHours ?? "—"}</td>
+              <td className="px-3 py-2 text-right align-top tabular-nums">
+                {afterHours ?? "—"}
+                {!billed && activity?.sources?.trackedMinutes !== undefined && hours(0, activity.sources.trackedMinutes) !== afterHours ? (
+                  <span className="block text-xs font-normal text-slate-500">tracked {hours(0, activity.sources.trackedMinutes)}</span>
+                ) : null}
+              </td>
               <td className="max-w-xs px-3 py-2 align-top text-slate-700">{activity?.description ?? <span className="text-slate-400">—</span>}</td>
             </tr>
             <FailedReasonRow item={item} />

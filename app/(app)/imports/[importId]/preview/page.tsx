@@ -4,6 +4,7 @@ import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
+import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { deliberateCreates } from "@/lib/import/created-rules";
 import { blockedReason, preflightChecks } from "@/lib/import/checks";
@@ -72,6 +73,16 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
             </ul>
           </Alert>
         ) : null}
+        {replacementText(summary.time) ? (
+          <Alert tone="warning" title="Time settings changed">
+            {replacementText(summary.time)}
+          </Alert>
+        ) : null}
+        {summary.time?.range ? (
+          <Alert tone="info">
+            Activities are combined per week, so this import covers whole weeks: {summary.time.range.dateFrom} – {summary.time.range.dateTo}.
+          </Alert>
+        ) : null}
         {summary.unmapped.length > 0 ? (
           <Alert tone="warning" title="Some time has no rule and will not be imported">
             {summary.unmapped.map((u) => `${u.name ?? "Unknown"} (${u.hours} h)`).join(", ")}. Go back to Map to choose a rule.
@@ -83,6 +94,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
         {[
           ["Activities", summary.activities.toLocaleString("en-US")],
           ["Hours", formatHours(summary.hours)],
+          ...(isRounded(summary.time) ? [["Tracked hours", formatHours(summary.time.trackedHours)]] : []),
           ["New", summary.counts.create],
           ["To update", summary.counts.update],
           ["To delete", summary.counts.delete],
@@ -94,6 +106,13 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
           </div>
         ))}
       </dl>
+      {summary.time ? (
+        <p className="mt-2 text-sm text-slate-600">
+          {timeSettingsLine(summary.time)}
+          {isRounded(summary.time) ? ` Hours are what QuickBooks gets after rounding; tracked hours are what actiTIME has for the same activities.` : ""}
+          {summary.records.skipped.rounded_to_zero ? ` ${summary.records.skipped.rounded_to_zero.records.toLocaleString("en-US")} records round to nothing and are not imported.` : ""}
+        </p>
+      ) : null}
       <p className="mt-2 text-sm text-slate-600">
         {summary.counts.unchanged.toLocaleString("en-US")} activities already in QuickBooks stay as they are.
         {summary.billed
