@@ -61,6 +61,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       {query.error ? <div className="mb-4"><Alert tone="error">{query.error}</Alert></div> : null}
       <ImportProgress
         importId={imp.id}
+        kind={imp.kind}
         canInterrupt={imp.createdByAdminId === session.adminId}
         interrupt={interrupt}
         initial={importProgress(imp)}
