@@ -55,7 +55,7 @@ const state: {
   linkedProject?: { name: string; customer: string };
   createdCustomer?: { project: string; customer: string };
   firstImport?: { range: { from: string; to: string }; skippedUser: string; employees: Map<string, string> };
-  reviewImport?: { detailUrl: string; editedId: string; editedMinutes: number };
+  corrections?: { detailUrl: string; edited: { id: string; minutes: number }; deleted: { id: string; date: string; worker: string | null; minutes: number } };
   owner?: Session & { range: { from: string; to: string } };
   rerun?: { planned: number; previewUrl: string };
 } = {};
@@ -385,6 +385,11 @@ test("3. Corrections after actiTIME edits and QuickBooks billing (issue 7)", asy
   assert(counts.updated === 1 && counts.deleted === 1 && counts.billed === 2 && counts.failed === 0 && counts.created === 0, `the re-run did ${JSON.stringify(counts)}`);
   await shot(page, "rerun-4-completed");
   assert(page.url().includes(importId), "the re-run's page is not its own");
+  state.corrections = {
+    detailUrl: page.url(),
+    edited: { id: edited.activity.id, minutes: edited.record.minutes },
+    deleted: { id: deleted.activity.id, date: deleted.record.date, worker: deleted.activity.worker, minutes: deleted.record.minutes },
+  };
 
   const { data: after } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: month.from, to: month.to, limit: 1000 });
   const afterById = new Map((after.activities as QboActivity[]).map((a) => [a.id, a]));
@@ -440,8 +445,8 @@ test("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV 
   await shot(page, "i17-billed-differences-filtered");
   await page.getByRole("link", { name: "Clear filter" }).click();
   await page.waitForURL(/\/billed-differences$/);
-  await filterForm.getByLabel("From").fill(firstDate!);
-  await filterForm.getByLabel("To").fill(firstDate!);
+  await filterForm.getByLabel("From", { exact: true }).fill(firstDate!);
+  await filterForm.getByLabel("To", { exact: true }).fill(firstDate!);
   await filterForm.getByRole("button", { name: "Apply filter" }).click();
   await page.waitForURL(/from=/);
   const byDate = await tableRows(page);
@@ -458,7 +463,8 @@ test("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV 
   await shot(page, "i17-billed-resolved");
 
   const { data: tas } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: month.from, to: month.to, limit: 1000 });
-  const unbilled = (tas.activities as QboActivity[]).filter((a) => a.billableStatus !== "HasBeenBilled" && a.hours < 20);
+  // Not the activity scenario 3 corrected (17b undoes that correction).
+  const unbilled = (tas.activities as QboActivity[]).filter((a) => a.billableStatus !== "HasBeenBilled" && a.hours < 20 && a.id !== state.corrections?.edited.id);
   const [toEdit, toDelete] = unbilled as [QboActivity, QboActivity];
   await control("qbo-edit-time-activity", { realmId: SANDBOX_REALM, id: toEdit.id, hours: toEdit.hours + 2, minutes: toEdit.minutes });
   await control("qbo-delete-time-activity", { realmId: SANDBOX_REALM, id: toDelete.id });
@@ -499,7 +505,6 @@ test("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV 
   const restored = (after.activities as QboActivity[]).find((a) => a.id === toEdit.id);
   assert(restored && restored.hours === toEdit.hours && restored.minutes === toEdit.minutes, `the restored edit reads ${JSON.stringify(restored)}`);
   assert(after.total === tas.total - 1 && !(after.activities as QboActivity[]).some((a) => a.id === toDelete.id), `QuickBooks has ${after.total} activities, expected ${tas.total - 1} (the deletion kept)`);
-  state.reviewImport = { detailUrl: page.url(), editedId: toEdit.id, editedMinutes: toEdit.hours * 60 + toEdit.minutes };
 
   const audit = page.getByRole("link", { name: "Download CSV of this import's items" });
   const href = await audit.getAttribute("href");
@@ -519,12 +524,14 @@ test("17. Billed differences, QuickBooks changes with Keep / Restore, audit CSV 
 });
 
 // Issue 17 §3: Undo this import → its preview → Start Undo → "Undo completed" and a history row "Undo of <range>".
-// The import of scenario 17 restored one activity edited inside QuickBooks; undoing it puts the edit back.
+// Scenario 3's corrections import updated one activity and deleted one; undoing it puts the update back
+// and creates the deleted one again (the two billed ones it left alone stay as they are).
 test("17b. Undo this import: preview, Start Undo, Undo completed, history row (issue 17)", async ({ sessions }) => {
   test.setTimeout(180_000);
-  assert(state.reviewImport && state.firstImport, "needs the import of scenario 17");
-  const { detailUrl, editedId, editedMinutes } = state.reviewImport;
+  assert(state.corrections && state.firstImport, "needs the corrections import of scenario 3");
+  const { detailUrl, edited, deleted } = state.corrections;
   const month = state.firstImport.range;
+  const { data: before } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: month.from, to: month.to, limit: 1000 });
   const { page } = await sessions.open();
   await login(page, ADMIN);
   await ensureCompany(page, SANDBOX_COMPANY);
@@ -533,23 +540,30 @@ test("17b. Undo this import: preview, Start Undo, Undo completed, history row (i
   await page.waitForURL(/\/undo$/);
   await page.getByRole("heading", { name: "Undo this import" }).waitFor();
   const summary = await page.locator('section[aria-labelledby="undo-summary"]').innerText();
-  assert(summary.includes("1 activity it changed is put back as it was before it."), `the undo preview says "${summary}"`);
-  assert(!/deleted\.|created again\./.test(summary), `the undo of an update-only import plans deletes or re-creations: "${summary}"`);
-  const steps = await page.locator("tbody tr[data-undo]").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-undo"), ...[...r.querySelectorAll("td")].map((c) => (c.textContent ?? "").trim())]));
-  const hoursOf = (minutes: number) => String(Math.round((minutes / 60) * 100) / 100);
-  assert(steps.length === 1 && steps[0]![0] === "restore" && steps[0]![1] === "Put back", `the undo preview lists ${JSON.stringify(steps)}`);
-  assert(steps[0]![6] === hoursOf(editedMinutes) && steps[0]![7] === hoursOf(editedMinutes + 120), `the put-back row reads ${JSON.stringify(steps[0])}, expected ${hoursOf(editedMinutes)} → ${hoursOf(editedMinutes + 120)}`);
+  assert(summary.includes("1 activity it changed is put back as it was before it.") && summary.includes("1 activity it deleted is created again."), `the undo preview says "${summary}"`);
+  assert(!summary.includes("this import created"), `the undo of a corrections import plans deletes: "${summary}"`);
+  const steps = await page.locator("tbody tr[data-undo]").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-undo") ?? "", ...[...r.querySelectorAll("td")].map((c) => (c.textContent ?? "").trim())]));
+  // The undo page shows hours as "9.5 h".
+  const hoursOf = (minutes: number) => `${Math.round((minutes / 60) * 100) / 100} h`;
+  const restore = steps.filter((r) => r[0] === "restore");
+  const recreate = steps.filter((r) => r[0] === "recreate");
+  assert(restore.length === 1 && restore[0]![1] === "Put back" && restore[0]![6] === hoursOf(edited.minutes + 60) && restore[0]![7] === hoursOf(edited.minutes), `the put-back rows read ${JSON.stringify(restore)}, expected ${hoursOf(edited.minutes + 60)} → ${hoursOf(edited.minutes)}`);
+  assert(recreate.length === 1 && recreate[0]![1] === "Create again" && recreate[0]![2] === deleted.date && recreate[0]![3] === deleted.worker && recreate[0]![7] === hoursOf(deleted.minutes), `the create-again rows read ${JSON.stringify(recreate)}`);
   await shot(page, "i17-undo-preview");
 
   await page.getByRole("button", { name: "Start Undo" }).click();
   await page.waitForURL((url) => /\/imports\/[^/]+$/.test(url.pathname) && url.href !== detailUrl);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Undo of ${range(month)}`);
   const counts = await waitForEnd(page, "Undo completed");
-  assert(counts.updated === 1 && counts.created === 0 && counts.deleted === 0 && counts.failed === 0, `the undo did ${JSON.stringify(counts)}`);
+  assert(counts.updated === 1 && counts.created === 1 && counts.deleted === 0 && counts.failed === 0, `the undo did ${JSON.stringify(counts)}`);
   await shot(page, "i17-undo-completed");
   const { data: after } = await control("qbo-time-activities", { realmId: SANDBOX_REALM, from: month.from, to: month.to, limit: 1000 });
-  const back = (after.activities as QboActivity[]).find((a) => a.id === editedId);
-  assert(back && back.hours * 60 + back.minutes === editedMinutes + 120, `after the undo the activity reads ${JSON.stringify(back)}, expected QuickBooks' edit back`);
+  const afterActivities = after.activities as QboActivity[];
+  const back = afterActivities.find((a) => a.id === edited.id);
+  assert(back && back.hours * 60 + back.minutes === edited.minutes, `after the undo the corrected activity reads ${JSON.stringify(back)}, expected ${edited.minutes} minutes`);
+  assert(after.total === before.total + 1, `QuickBooks has ${after.total} activities after the undo, expected ${before.total + 1}`);
+  const again = afterActivities.filter((a) => a.txnDate === deleted.date && a.worker === deleted.worker && a.hours * 60 + a.minutes === deleted.minutes && a.id !== deleted.id);
+  assert(again.length === 1, `the deleted activity was not created again: ${JSON.stringify(again)}`);
 
   await page.getByRole("link", { name: "Done" }).click();
   await page.waitForURL(/\/imports(\?|$)/);

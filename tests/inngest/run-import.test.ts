@@ -1,7 +1,7 @@
 // The durable driver: slices as Inngest steps until done (a bounded number of steps, never one per
 // record), one run per company, cancelled by an interrupt of its own import, and an *Error* ending
 // with a readable message when its retries run out; plus the function that finishes an interrupt.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { importItems, imports } from "@/db/schema";
@@ -12,6 +12,9 @@ import { createRunImportFunction, inngestRunnerId, RUN_IMPORT_FUNCTION_ID } from
 import { IMPORT_HEARTBEAT_STALE_MS, IMPORT_MAX_SLICES } from "@/lib/import/runner";
 import { createTestDb, type TestDb } from "@/tests/helpers/db";
 import { fakeEngine, importRow, realEngineDeps, seedImport } from "./fixtures";
+
+// A run's slice budget, small here so the give-up path runs in a moment (the real one is 900; Inngest allows 1,000 steps per run).
+vi.mock("@/lib/import/runner", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/lib/import/runner")>()), IMPORT_MAX_SLICES: 6 }));
 
 let t: TestDb;
 
@@ -46,15 +49,18 @@ describe("run-import", () => {
     expect(row.progressDone).toBe(3);
   });
 
-  it("takes as many steps as slices, not as records: 1,000 records in slices of 400 are 3 steps", async () => {
+  it("gives up an import that never finishes after its slice budget of steps, as an Error saying so", async () => {
     const imp = await seedImport(t.db);
-    const records = 1_000;
-    const perSlice = 400;
-    const engine = fakeEngine(t.db, { slicesUntilDone: Math.ceil(records / perSlice) });
-    const { ctx } = await new InngestTestEngine({ function: createRunImportFunction(engine.deps) }).execute({ events: [runEvent(imp)] });
-    const slices = stepIds(ctx.step.run.mock.calls).filter((id) => id.startsWith("slice-"));
-    expect(slices).toHaveLength(3);
-    expect(IMPORT_MAX_SLICES).toBeLessThan(1_000); // Inngest's step limit per run, with room for claim and give-up
+    const engine = fakeEngine(t.db, { slicesUntilDone: Number.POSITIVE_INFINITY });
+    const { result, ctx } = await new InngestTestEngine({ function: createRunImportFunction(engine.deps) }).execute({ events: [runEvent(imp)] });
+    const steps = [...new Set(stepIds(ctx.step.run.mock.calls))];
+
+    expect(result).toEqual({ done: true, status: "error" });
+    expect(engine.slices()).toBe(IMPORT_MAX_SLICES);
+    expect(steps).toEqual(["claim", ...Array.from({ length: IMPORT_MAX_SLICES }, (_, i) => `slice-${i + 1}`), "give-up"]);
+    const row = await importRow(t.db, imp.id);
+    expect(row.status).toBe("error");
+    expect(row.errorMessage).toContain(`did not finish within ${IMPORT_MAX_SLICES} rounds of work`);
   });
 
   it("writes the Inngest run as the import's runner", async () => {
