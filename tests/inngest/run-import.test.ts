@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { eq } from "drizzle-orm";
 import { importItems, imports } from "@/db/schema";
-import { importInterruptRequested } from "@/inngest/events";
+import { importInterruptRequested, importRunRequested } from "@/inngest/events";
 import { createFinishInterruptFunction, finishInterruptedImport } from "@/inngest/functions/finish-interrupt";
 import { functions } from "@/inngest/functions";
 import { createRunImportFunction, inngestRunnerId, RUN_IMPORT_FUNCTION_ID } from "@/inngest/functions/run-import";
@@ -77,14 +77,25 @@ describe("run-import", () => {
     expect(runnerSeen).toMatch(new RegExp(`^${inngestRunnerId("")}\\w+$`));
   });
 
-  it("is one run per company, cancelled by an interrupt of the same import, and retries its steps", () => {
+  it("is one run per company and cancelled by an interrupt of the same import only: its keys read the events the app sends", () => {
     const fn = createRunImportFunction(fakeEngine(t.db, { slicesUntilDone: 1 }).deps);
-    expect(fn.id()).toBe(RUN_IMPORT_FUNCTION_ID);
-    expect(fn.opts.singleton).toEqual({ key: "event.data.connectionId", mode: "skip" });
-    expect(fn.opts.cancelOn).toEqual([{ event: importInterruptRequested, if: "async.data.importId == event.data.importId" }]);
-    expect(fn.opts.cancelOn?.[0]?.event).toMatchObject({ name: "import/interrupt.requested" });
-    expect(fn.opts.retries).toBe(5);
-    expect(fn.opts.triggers).toEqual([expect.objectContaining({ name: "import/run.requested" })]);
+    // The expressions Inngest evaluates, evaluated here on the events the app creates (lib/import/runner sends these).
+    const at = (path: string, scope: Record<string, unknown>): unknown => path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], scope);
+    const run = (importId: string, connectionId: string) => importRunRequested.create({ importId, connectionId });
+    const singletonKey = (event: ReturnType<typeof run>) => at(fn.opts.singleton!.key!, { event });
+    expect(singletonKey(run("i-1", "c-1"))).toBe("c-1");
+    expect(singletonKey(run("i-2", "c-1"))).toBe(singletonKey(run("i-1", "c-1")));
+    expect(singletonKey(run("i-3", "c-2"))).not.toBe(singletonKey(run("i-1", "c-1")));
+    expect(fn.opts.singleton!.mode).toBe("skip");
+
+    const [cancel] = fn.opts.cancelOn ?? [];
+    expect(cancel?.event).toMatchObject({ name: importInterruptRequested.create({ importId: "i-1", connectionId: "c-1" }).name });
+    const cancels = (runEvent: ReturnType<typeof run>, interrupt: { data: unknown }) => {
+      const [left, right] = cancel!.if!.split(" == ") as [string, string];
+      return at(left, { async: interrupt, event: runEvent }) === at(right, { async: interrupt, event: runEvent });
+    };
+    expect(cancels(run("i-1", "c-1"), importInterruptRequested.create({ importId: "i-1", connectionId: "c-1" }))).toBe(true);
+    expect(cancels(run("i-1", "c-1"), importInterruptRequested.create({ importId: "i-2", connectionId: "c-1" }))).toBe(false);
   });
 
   it("when its retries run out, ends the import as Error with a readable message", async () => {
