@@ -197,7 +197,8 @@ export async function selectRange(page: Page, range: { from: string; to: string 
   await expect(page.getByLabel("To", { exact: true }), "To shows the range's last day").toHaveValue(range.to);
   if (shotName) await shot(page, shotName);
   await page.getByRole("button", { name: "Continue to mapping" }).click();
-  await page.waitForURL(/\/map(\?|$)/, { timeout: NAV_TIMEOUT_MS });
+  // The Map step reads actiTIME and QuickBooks; right after an import QuickBooks' rate window may make it wait.
+  await page.waitForURL(/\/map(\?|$)/, { timeout: 90_000 });
   await page.getByRole("heading", { name: "Map", exact: true }).waitFor();
 }
 
