@@ -132,7 +132,7 @@ export default async function BilledDifferencesPage({ searchParams }: { searchPa
                   <td className="px-4 py-3">
                     <Link href={`/imports/${r.importId}?filter=billed`} className="text-brand-700 underline">
                       {/* Dates never break inside themselves. */}
-                      Import {r.importRange.split(" – ").map((d, i) => <Fragment key={d + i}>{i > 0 ? " – " : null}<span className="whitespace-nowrap">{d}</span></Fragment>)}
+                      Import {r.importRange.split(" – ").map((d, i, all) => <Fragment key={d + i}>{i > 0 ? " " : null}<span className="whitespace-nowrap">{d}{i < all.length - 1 ? " –" : ""}</span></Fragment>)}
                     </Link>
                   </td>
                   <td className="px-4 py-3">
