@@ -4,7 +4,7 @@
 // null or absence.
 import { z } from "zod";
 
-const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a YYYY-MM-DD date");
+const isoDateSchema = z.iso.date("expected a YYYY-MM-DD date");
 const idSchema = z.number().int();
 const minutesSchema = z.number().int().nonnegative();
 

@@ -45,8 +45,8 @@ export function executorTimings(): Pick<ExecuteDeps, "reconcileAfterMs" | "sendD
 }
 export { RECONCILE_AFTER_MS };
 /**
- * Slices one run may take. Inngest allows 1,000 steps per run; 900 slices of EXECUTE_SLICE_OPS (600)
- * is over half a million operations, so a run that needs more is not big but stuck.
+ * Slices one run may take. Inngest allows 1,000 steps per run; 900 slices of EXECUTE_SLICE_OPS (3,000)
+ * is well over two million operations, so a run that needs more is not big but stuck.
  */
 export const IMPORT_MAX_SLICES = 900;
 
@@ -222,6 +222,3 @@ export async function requestImportInterrupt(data: ImportEventData, deps: Import
   }
   void runImportInline(data.importId, deps);
 }
-
-/** The name issue 6 gave it; same function. */
-export const requestInterrupt = requestImportInterrupt;

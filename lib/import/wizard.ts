@@ -38,8 +38,7 @@ const isoDate = (label: string) =>
     .string({ error: `Enter the ${label}` })
     .trim()
     .min(1, `Enter the ${label}`)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `The ${label} must be a date (YYYY-MM-DD)`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), `The ${label} is not a real date`);
+    .pipe(z.iso.date(`The ${label} must be a real date (YYYY-MM-DD)`));
 
 /** Ids ticked in the form; anything else was not offered by the page (a tampered or stale post). */
 export const MAX_SELECTED_IDS = 10_000;

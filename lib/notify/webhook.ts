@@ -3,6 +3,7 @@
 // exponential backoff on network errors, 429 and 5xx; other 4xx are final. Every wait is abortable.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createGuardedFetch } from "@/lib/actitime/outbound";
+import { sleep } from "@/lib/sleep";
 
 export const WEBHOOK_SIGNATURE_HEADER = "x-signature-256";
 export const WEBHOOK_TIMESTAMP_HEADER = "x-signature-timestamp";
@@ -34,21 +35,6 @@ export function webhookUrlProblem(raw: string): string | null {
   if (url.protocol === "https:") return null;
   if (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) return null;
   return "The webhook URL must start with https://.";
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export interface WebhookResult {

@@ -2,7 +2,7 @@
 // Everything that talks to a company goes through `createQboClient`.
 import type { z } from "zod";
 import { faultFromBody, faultFromResponse, QboFault } from "./faults";
-import { getRealmPacer, sleep, type Pacer, type PermitRequest, type Ticket } from "./pace";
+import { getRealmPacer, type Pacer, type PermitRequest, type Ticket } from "./pace";
 import {
   batchResponseSchema,
   cdcDeletedSchema,
@@ -15,6 +15,7 @@ import {
   type QboEntity,
   type QboEntityName,
 } from "./schemas";
+import { sleep } from "@/lib/sleep";
 
 /** Reference §7: CDC looks back at most 30 days and answers at most 1,000 objects per entity. */
 export const QBO_CDC_MAX_LOOKBACK_MS = 30 * 24 * 60 * 60 * 1000;
@@ -92,7 +93,6 @@ interface SendOptions {
 
 /** Per-call options of the write and read methods. */
 export interface CallOptions {
-  retryUnknownOutcome?: boolean;
   signal?: AbortSignal;
   notAfter?: number;
 }
@@ -110,18 +110,8 @@ export class QboRequestNotSent extends Error {
 
 /** A wait that ends early (rejecting with QboRequestNotSent) when `signal` aborts. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return sleep(ms);
-  if (signal.aborted) return Promise.reject(new QboRequestNotSent("aborted"));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new QboRequestNotSent("aborted"));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+  return sleep(ms, signal).catch(() => {
+    throw new QboRequestNotSent("aborted");
   });
 }
 

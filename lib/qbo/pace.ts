@@ -8,6 +8,7 @@
 // claims in the database, so several instances never jointly exceed the limits.
 import { randomUUID } from "node:crypto";
 import { getEnv } from "@/lib/env";
+import { sleep } from "@/lib/sleep";
 
 export const QBO_REQUESTS_PER_MINUTE = 500;
 export const QBO_BATCH_REQUESTS_PER_MINUTE = 40;
@@ -299,14 +300,6 @@ export class Pacer {
     return { units, batches, requests };
   }
 
-  /** Would a request of this kind go out right now without waiting? */
-  availableNow(permit: PermitRequest = {}): boolean {
-    const now = this.now();
-    if (now < this.pausedUntil || this.active >= this.maxConcurrent) return false;
-    if (this.paceLog.waitFor(now, this.cost(permit), this.requestsPerMinute) > 0) return false;
-    return !permit.batch || this.batchLog.waitFor(now, 1, this.batchRequestsPerMinute) === 0;
-  }
-
   /** How long a request of this kind would wait for the rate windows now (0: it could leave); for progress wording. */
   waitMs(permit: PermitRequest = {}): number {
     const now = this.now();
@@ -571,10 +564,6 @@ export class Pacer {
   async release(): Promise<void> {
     if (this.store && this.realmId) await this.store.release(this.realmId, this.holder).catch(() => {});
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 /** The pacer's minute in this process: 60 s, divided by QBO_PACE_TIME_SCALE (tests and benchmarks only). */

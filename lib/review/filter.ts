@@ -1,17 +1,13 @@
 import { z } from "zod";
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const schema = z.object({
   customer: z.string().max(100).optional(),
   from: z.string().optional(),
   to: z.string().optional(),
 });
 
-function validDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
+const isoDate = z.iso.date();
+const validDate = (value: string): boolean => isoDate.safeParse(value).success;
 
 /** The worklist filter from a query string: customer (a QuickBooks ref or name), from / to (YYYY-MM-DD). */
 export function parseBilledFilter(params: Record<string, string | string[] | undefined>): { customer: string | null; dateFrom: string | null; dateTo: string | null } | { error: string } {

@@ -22,6 +22,7 @@ import { preparePreview, scopeOf } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
 import { saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { dueSlot, windowFor } from "./due";
+import { sleep } from "@/lib/sleep";
 
 export type { ScheduleRow };
 
@@ -63,21 +64,6 @@ export function scheduledRunEventId(connectionId: string, slotAt: Date): string 
   return `scheduled-import:${connectionId}:${slotAt.toISOString()}`;
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 async function record(db: Db, schedule: ScheduleRow, slotAt: Date, outcome: "started" | "skipped" | "blocked" | "failed", fields: { importId?: string; message?: string; needsMapping?: NeedsMappingEntry[] }) {
   await recordScheduledRun(db, { connectionId: schedule.connectionId, slotAt, outcome, setByAdminId: schedule.setByAdminId, importId: fields.importId ?? null, message: fields.message ?? null, needsMapping: fields.needsMapping?.length ? fields.needsMapping : null });
 }
@@ -107,7 +93,7 @@ export async function runScheduledImport(deps: ScheduledRunDeps, connectionId: s
     if (now().getTime() >= deadline) {
       return done("skipped", `Another import was running on this company (started ${active.startedAt?.toISOString().slice(0, 16).replace("T", " ") ?? "earlier"} UTC) and did not finish in time, so this scheduled run was skipped. The next run imports its window again.`);
     }
-    await abortableSleep(Math.min(deps.pollMs ?? SCHEDULED_RUN_POLL_MS, Math.max(1, deadline - now().getTime())), deps.signal);
+    await sleep(Math.min(deps.pollMs ?? SCHEDULED_RUN_POLL_MS, Math.max(1, deadline - now().getTime())), deps.signal);
   }
 
   let draftId: string | null = null;

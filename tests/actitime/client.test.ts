@@ -182,9 +182,7 @@ describe("errors", () => {
 
   it("timeout: a body that trickles in too slowly", async () => {
     withFaults({ slowBodyMs: 3_000 });
-    const started = performance.now();
     await expectActitimeError(client({ password: SECRET_PASSWORD, timeoutMs: 150 }).getMe(), "timeout");
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("timeout: a server that does not answer", async () => {

@@ -236,8 +236,8 @@ const cases: Case[] = [
   // --- Select data: the date range and the ticked lists ---
   { name: "select: range reversed", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateFrom: "2025-03-31", dateTo: "2025-03-01" })), message: "The end date is before the start date." },
   { name: "select: start date empty", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateFrom: "" })), message: "Enter the start date" },
-  { name: "select: 2025-02-30 is not a date", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateFrom: "2025-02-30" })), message: "The start date is not a real date" },
-  { name: "select: a date in another format", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateTo: "03/31/2025" })), message: "The end date must be a date (YYYY-MM-DD)" },
+  { name: "select: 2025-02-30 is not a date", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateFrom: "2025-02-30" })), message: "The start date must be a real date (YYYY-MM-DD)" },
+  { name: "select: a date in another format", run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateTo: "03/31/2025" })), message: "The end date must be a real date (YYYY-MM-DD)" },
   {
     name: "select: years long",
     run: () => saveSelection(w.db, w.actor, previewDraftId, selection({ dateFrom: "2020-01-01", dateTo: "2025-03-31" })),

@@ -73,7 +73,8 @@ export async function benchThroughput(scenario: Scenario): Promise<ThroughputRes
   const { startMsw } = await import("./harness");
   await startMsw();
   const { createWorld } = await import("@/tests/helpers/world");
-  const { resetRealmPacers, sleep } = await import("@/lib/qbo/pace");
+  const { resetRealmPacers } = await import("@/lib/qbo/pace");
+  const { sleep } = await import("@/lib/sleep");
   const { forgetReading } = await import("@/lib/qbo/pace-store");
   const { qboClientFor } = await import("@/lib/qbo/connect");
   const { eq } = await import("drizzle-orm");

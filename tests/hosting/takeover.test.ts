@@ -50,7 +50,7 @@ const RECONCILE_AFTER_MS = 20_000;
 const QBO_LATENCY_MS = 120;
 const STEP_TIMEOUT_MS = 150_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "@/lib/sleep";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = STEP_TIMEOUT_MS, everyMs = 100): Promise<T> {
   const started = Date.now();

@@ -24,7 +24,7 @@ afterEach(async () => {
   while (worlds.length) await worlds.pop()!.dispose();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "@/lib/sleep";
 const writes = (w: World) => {
   const s = w.qbo.stats(SANDBOX_REALM);
   return s.batch + s.create + s.update + s.delete;

@@ -68,7 +68,7 @@ describe("the wizard through its forms", () => {
   it.each([
     [{ dateFrom: "2025-03-31", dateTo: "2025-03-01" }, "The end date is before the start date."],
     [{ dateFrom: "2023-01-01", dateTo: "2025-03-01" }, "One import covers at most 366 days"],
-    [{ dateFrom: "2025-02-30", dateTo: "2025-03-01" }, "The start date is not a real date"],
+    [{ dateFrom: "2025-02-30", dateTo: "2025-03-01" }, "The start date must be a real date (YYYY-MM-DD)"],
     [{ dateFrom: "", dateTo: "2025-03-01" }, "Enter the start date"],
   ])("refuses the range %o with a clear message", (range, message) => {
     expect(() => checkSelection({ ...range, userIds: null, projectIds: null, leaveTypeIds: null, approvedOnly: false })).toThrow(WizardError);

@@ -19,7 +19,7 @@ afterEach(async () => {
   while (worlds.length) await worlds.pop()!.dispose();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from "@/lib/sleep";
 const INJECTED = "injected: the database connection was lost during a commit";
 
 describe("a lane failing mid-slice under Inngest retry semantics", () => {

@@ -94,11 +94,11 @@ describe("refreshConnectionTokens (the cross-process part, without the in-proces
     });
     await called.promise;
     // The row a FOR UPDATE transaction would hold: an update and a read of it must not wait for Intuit.
-    const tookMs = await within(
+    // (`within` fails the test when the statement is still blocked after 2 s.)
+    await within(
       2_000,
       t.db.update(qboConnections).set({ companyName: "Renamed while refreshing" }).where(eq(qboConnections.id, connectionId)),
     );
-    expect(tookMs).toBeLessThan(2_000);
     await within(2_000, t.db.select().from(qboConnections).where(eq(qboConnections.id, connectionId)));
     gate.resolve();
     expect(await refreshing).toBe("access-2");
@@ -106,11 +106,9 @@ describe("refreshConnectionTokens (the cross-process part, without the in-proces
   });
 
   it("a token endpoint that never answers times out, releases the lease and keeps the old tokens", async () => {
-    const started = Date.now();
     await expect(
       refreshConnectionTokens(t.db, connectionId, null, { refresh: () => new Promise<TokenSet>(() => {}), timeoutMs: 300 }),
     ).rejects.toMatchObject({ code: "unreachable" });
-    expect(Date.now() - started).toBeLessThan(3_000);
     const after = await stored();
     expect(after).toMatchObject({ refresh: "refresh-0" });
     expect(after.row.refreshLeaseId).toBeNull();
@@ -170,15 +168,11 @@ describe("token endpoint calls have a timeout", () => {
     new Promise((_, reject) => init?.signal?.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "TimeoutError" }))));
 
   it("refresh gives up with 'unreachable' when Intuit does not answer", async () => {
-    const started = Date.now();
     await expect(refreshTokens("refresh-x", getEnv().intuit, { fetch: hanging, timeoutMs: 200 })).rejects.toMatchObject({ code: "unreachable" });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("revoke gives up (false) when Intuit does not answer", async () => {
-    const started = Date.now();
     expect(await revokeToken("refresh-x", getEnv().intuit, { fetch: hanging, timeoutMs: 200 })).toBe(false);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 

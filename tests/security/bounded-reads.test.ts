@@ -86,11 +86,10 @@ describe("list reads are bounded", () => {
       const next = new Date(Date.parse(`${from}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       return windowPage(from, from, next);
     };
-    const started = Date.now();
     const error = await failure(client({ fetch: slowPages, overallDeadlineMs: 300 }).listTimeTrack({ dateFrom: "2025-01-01", dateTo: "2025-12-31" }));
     expect(error.code).toBe("timeout");
     expect(error.message).toMatch(/in all/);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // 365 one-day pages at 60 ms each would take 22 s; the deadline stops it after a handful.
     expect(calls).toBeLessThan(10);
   });
 });

@@ -80,7 +80,7 @@ describe("/login for an unfamiliar actiTIME host", () => {
   });
 
   // That the form really posts (method=post, signing in with JavaScript off, no password= in any
-  // URL) needs Next's own rendering of server actions: tests/e2e/run.mjs scenario 0 checks it.
+  // URL) needs Next's own rendering of server actions: tests/e2e/product.spec.ts scenario 0 checks it.
 });
 
 describe("/launch", () => {

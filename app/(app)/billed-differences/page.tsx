@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Fragment } from "react";
 import Link from "next/link";
 import { Alert, Button, Card, EmptyState, NoCompanyState, PageHeader } from "@/app/_components/ui";
 import { buttonVariants } from "@/app/_components/ui";
@@ -130,7 +131,8 @@ export default async function BilledDifferencesPage({ searchParams }: { searchPa
                   <td className={`px-4 py-3 text-right font-medium tabular-nums ${r.amountDifferenceCents < 0 ? "text-red-700" : "text-slate-900"}`}>{money(r.amountDifferenceCents)}</td>
                   <td className="px-4 py-3">
                     <Link href={`/imports/${r.importId}?filter=billed`} className="text-brand-700 underline">
-                      Import {r.importRange}
+                      {/* Dates never break inside themselves. */}
+                      Import {r.importRange.split(" – ").map((d, i, all) => <Fragment key={d + i}>{i > 0 ? " " : null}<span className="whitespace-nowrap">{d}{i < all.length - 1 ? " –" : ""}</span></Fragment>)}
                     </Link>
                   </td>
                   <td className="px-4 py-3">

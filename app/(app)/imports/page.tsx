@@ -146,7 +146,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                     </td>
                     <td className="px-4 py-3">
                       <Link href={`/imports/${imp.id}`} className="font-medium text-brand-700 hover:underline">
-                        {imp.kind === "undo" ? `Undo of ${imp.dateFrom} – ${imp.dateTo}` : `${imp.dateFrom} – ${imp.dateTo}`}
+                        {imp.kind === "undo" ? "Undo of " : ""}<span className="whitespace-nowrap">{imp.dateFrom}</span> – <span className="whitespace-nowrap">{imp.dateTo}</span>
                       </Link>
                     </td>
                     <td className="px-4 py-3">{scheduledByImport.has(imp.id) ? scheduleRunBy(scheduledByImport.get(imp.id)!) : adminName}</td>
@@ -156,7 +156,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                     <td className="px-4 py-3 text-right tabular-nums">{imp.deletedCount}</td>
                     <td className="px-4 py-3 text-right tabular-nums" title="Billed in QuickBooks: left as it is">{imp.skippedBilledCount}</td>
                     <td className={`px-4 py-3 text-right tabular-nums ${imp.failedCount > 0 ? "font-semibold text-red-700" : ""}`}>{imp.failedCount}</td>
-                    <td className="px-4 py-3 text-right tabular-nums">{formatHours(imp.hours)}</td>
+                    <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums">{imp.kind === "undo" ? "—" : formatHours(imp.hours)}</td>
                   </tr>
                 );
               })}

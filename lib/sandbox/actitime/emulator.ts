@@ -1,5 +1,5 @@
 // In-memory actiTIME REST API v1, answering Fetch API Requests. Shapes, envelopes and paging
-// follow /work/shared/reference/actitime-api.md; where the reference leaves behaviour open
+// follow the actiTIME API reference the project was given (reference/actitime-api.md); where the reference leaves behaviour open
 // the choice made here is noted at the spot (search "[I]").
 import { addDays, parseIsoDate } from "./dates";
 import { createSeedSnapshot, resolveSeedOptions, type SeedOptions } from "./seed";
@@ -14,6 +14,7 @@ import type {
   LeaveRecord,
   TimeTrackRecord,
 } from "./types";
+import { sleep } from "@/lib/sleep";
 
 const API_PREFIX = "/api/v1";
 const JSON_CONTENT_TYPE = "application/json; charset=UTF-8";
@@ -106,15 +107,8 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
   return new Response(JSON.stringify(body), { status, headers: { "content-type": JSON_CONTENT_TYPE, ...headers } });
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
+/** Waits `ms`, ending early (without an error) when the request is aborted. */
+const wait = (ms: number, signal?: AbortSignal) => sleep(ms, signal).catch(() => {});
 
 /** Mutable state plus indexes; rebuilt from a snapshot on load. */
 class State {
@@ -748,7 +742,7 @@ export function createActitimeEmulator(options: ActitimeEmulatorOptions = {}): A
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         try {
-          if (slowMs !== undefined) await sleep(slowMs);
+          if (slowMs !== undefined) await wait(slowMs);
           const text = await bodyPromise;
           if (hugeBytes === undefined) {
             controller.enqueue(encoder.encode(text));
@@ -793,7 +787,7 @@ export function createActitimeEmulator(options: ActitimeEmulatorOptions = {}): A
 
       const faults = emulator.faults;
       const faulty = faults.pathPrefix === undefined || apiPath.startsWith(faults.pathPrefix);
-      if (faulty && faults.delayMs !== undefined) await sleep(faults.delayMs, request.signal);
+      if (faulty && faults.delayMs !== undefined) await wait(faults.delayMs, request.signal);
       if (faulty && faults.errorStatus !== undefined) {
         return jsonResponse(faults.errorStatus, { key: "api.error.internal", message: "Internal server error" });
       }

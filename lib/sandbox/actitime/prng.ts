@@ -1,6 +1,8 @@
 // Seed data must be identical for the same options on every run (tests and the demo compare
 // against it), so all randomness comes from this seeded generator, never Math.random.
 
+import { createPrng as mulberry32 } from "@/lib/prng";
+
 export interface Prng {
   /** Uniform float in [0, 1). */
   next(): number;
@@ -12,16 +14,9 @@ export interface Prng {
   sample<T>(items: readonly T[], count: number): T[];
 }
 
-/** mulberry32: tiny, fast, and good enough for fixtures. */
+/** The seed data's helpers over lib/prng's generator (one PRNG in the codebase). */
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     next,

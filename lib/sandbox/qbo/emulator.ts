@@ -14,6 +14,7 @@ import { createPrng } from "@/lib/prng";
 import { parseQuery } from "./query";
 import { buildCompany, SEED_COMPANIES, type CompanySeed } from "./seed";
 import { formatQboDateTime, parseQboInstant } from "./time";
+import { sleep } from "@/lib/sleep";
 
 /** Reference §4: at most 30 items per batch request. */
 export const BATCH_MAX_ITEMS = 30;
@@ -193,18 +194,8 @@ function jsonResponse(status: number, body: JsonValue): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, intuit_tid: randomUUID() } });
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
+/** Waits `ms`, ending early (without an error) when the request is aborted. */
+const wait = (ms: number, signal: AbortSignal | undefined) => sleep(ms, signal).catch(() => {});
 
 function parseJsonBody(text: string): JsonObject {
   try {
@@ -340,7 +331,7 @@ class Emulator implements QboEmulator {
     limiter.inFlight += 1;
     stats.maxConcurrency = Math.max(stats.maxConcurrency, limiter.inFlight);
     try {
-      if (this.latencyMs > 0) await sleep(this.latencyMs, request.signal);
+      if (this.latencyMs > 0) await wait(this.latencyMs, request.signal);
       return await this.execute(request, url, method, company, rest, bodyText, isBatch);
     } finally {
       limiter.inFlight -= 1;
@@ -382,7 +373,7 @@ class Emulator implements QboEmulator {
     const hang = this.faultSettings.timeoutShare > 0 && this.random() < this.faultSettings.timeoutShare;
     if (hang && this.faultSettings.timeoutMode === "before-write") {
       stats.injectedTimeouts += 1;
-      await sleep(this.faultSettings.hangMs, request.signal);
+      await wait(this.faultSettings.hangMs, request.signal);
       return jsonResponse(504, faults.serverError().toBody(formatQboDateTime(this.now())));
     }
 
@@ -391,7 +382,7 @@ class Emulator implements QboEmulator {
     if (hang) {
       // The write is done and remembered; the client gives up before the answer arrives.
       stats.injectedTimeouts += 1;
-      await sleep(this.faultSettings.hangMs, request.signal);
+      await wait(this.faultSettings.hangMs, request.signal);
     }
     return jsonResponse(result.status, result.body);
   }

@@ -286,11 +286,9 @@ describe("seed", () => {
     expect(comments).toEqual(expect.arrayContaining(["<b>urgent</b> fix for the login page", "<script>alert(1)</script>", "Deployed release 🚀"]));
   });
 
-  it("generates 100,000 time-track records for benchmarks in a couple of seconds", () => {
-    const started = performance.now();
+  it("generates 100,000 time-track records over 60 users for benchmarks", () => {
     const emulator = createActitimeEmulator({ today: TEST_TODAY, scale: { users: 60, records: 100_000 } });
     const count = emulator.listTimeTrack().length;
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(Math.abs(count - 100_000) / 100_000).toBeLessThan(0.01);
     expect(emulator.toJSON().users).toHaveLength(60);
   });

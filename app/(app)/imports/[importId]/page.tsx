@@ -61,11 +61,13 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       {query.error ? <div className="mb-4"><Alert tone="error">{query.error}</Alert></div> : null}
       <ImportProgress
         importId={imp.id}
+        kind={imp.kind}
         canInterrupt={imp.createdByAdminId === session.adminId}
         interrupt={interrupt}
         initial={importProgress(imp)}
       />
-      {imp.status === "completed" || imp.status === "interrupted" || imp.status === "error" ? (
+      {/* A completed undo has nothing left to undo. */}
+      {(imp.status === "completed" && imp.kind !== "undo") || imp.status === "interrupted" || imp.status === "error" ? (
         <p className="mt-4">
           <Link href={`/imports/${imp.kind === "undo" && imp.status !== "completed" && imp.undoOfImportId ? imp.undoOfImportId : imp.id}/undo`} className="inline-flex rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50">
             {imp.kind === "undo" && imp.status !== "completed" ? "Finish this undo" : "Undo this import"}
@@ -95,7 +97,8 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
         {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} byRole={summary?.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
-      <section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">
+      {/* An undo maps nothing: it puts back what its import wrote. */}
+      {imp.kind !== "undo" && (<section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 className="px-4 pt-4 text-base font-semibold">Mapping rules used</h2>
         <p className="px-4 text-sm text-slate-500">As they were when this import was previewed.</p>
         <table className="mt-2 min-w-full text-sm">
@@ -118,7 +121,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
             ))}
           </tbody>
         </table>
-      </section>
+      </section>)}
     </>
   );
 }

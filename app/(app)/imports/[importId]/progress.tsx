@@ -22,8 +22,15 @@ export interface ProgressState {
 const POLL_INTERVAL_MS = 1500;
 const ACTIVE = new Set(["running", "interrupting"]);
 
+/** The panel's words: an undo (issue 17 §3) speaks of the undo, not of an import. */
+const WORDS = {
+  import: { noun: "Import", running: "Importing…", keep: "Keep importing", interruptNote: "What has been written to QuickBooks stays. An interrupted import cannot be resumed; run the same import again later to bring in the rest." },
+  undo: { noun: "Undo", running: "Undoing…", keep: "Keep undoing", interruptNote: "What has been put back in QuickBooks stays. Open the import again and choose Finish this undo to do the rest." },
+} as const;
+
 /** Step 4: a live progress bar (polling), Interrupt for the admin who started it, Done when it ends. */
-export function ImportProgress({ importId, initial, canInterrupt, interrupt }: { importId: string; initial: ProgressState; canInterrupt: boolean; interrupt: () => void | Promise<void> }) {
+export function ImportProgress({ importId, initial, canInterrupt, interrupt, kind = "import" }: { importId: string; initial: ProgressState; canInterrupt: boolean; interrupt: () => void | Promise<void>; kind?: "import" | "undo" }) {
+  const words = WORDS[kind];
   const router = useRouter();
   const [state, setState] = useState(initial);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -46,7 +53,7 @@ export function ImportProgress({ importId, initial, canInterrupt, interrupt }: {
     <section className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-live="polite">
       <div className="flex items-center justify-between gap-4">
         <h2 className="text-base font-semibold">
-          {state.status === "running" ? "Importing…" : state.status === "interrupting" ? "Interrupting…" : state.status === "completed" ? "Import completed" : state.status === "interrupted" ? "Import interrupted" : state.failed > 0 ? "Import ended with errors" : "Import stopped with an error"}
+          {state.status === "running" ? words.running : state.status === "interrupting" ? "Interrupting…" : state.status === "completed" ? `${words.noun} completed` : state.status === "interrupted" ? `${words.noun} interrupted` : state.failed > 0 ? `${words.noun} ended with errors` : `${words.noun} stopped with an error`}
         </h2>
         <span className="tabular-nums text-sm text-slate-600">
           {state.done.toLocaleString("en-US")} of {state.total.toLocaleString("en-US")} ({percent}%)
@@ -58,7 +65,7 @@ export function ImportProgress({ importId, initial, canInterrupt, interrupt }: {
           {state.timeLeft ? <span className="text-slate-500">{state.timeLeft}</span> : null}
         </p>
       ) : null}
-      <div className="mt-3 h-3 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label="Import progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div className="mt-3 h-3 overflow-hidden rounded-full bg-slate-200" role="progressbar" aria-label={`${words.noun} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <div className={`h-full transition-all ${state.status === "error" ? "bg-red-600" : state.status === "interrupted" ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
       </div>
       <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-5">
@@ -83,12 +90,12 @@ export function ImportProgress({ importId, initial, canInterrupt, interrupt }: {
               Interrupt
             </button>
             <dialog ref={dialog} aria-labelledby="interrupt-title" className="m-auto max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
-              <h3 id="interrupt-title" className="text-lg font-semibold">Interrupt this import?</h3>
+              <h3 id="interrupt-title" className="text-lg font-semibold">Interrupt this {words.noun.toLowerCase()}?</h3>
               <p className="mt-2 text-sm text-slate-600">
-                What has been written to QuickBooks stays. An interrupted import cannot be resumed; run the same import again later to bring in the rest.
+                {words.interruptNote}
               </p>
               <form action={interrupt} className="mt-5 flex justify-end gap-2">
-                <button type="button" onClick={() => dialog.current?.close()} className="rounded-md px-4 py-2 text-sm text-slate-700 hover:bg-slate-100">Keep importing</button>
+                <button type="button" onClick={() => dialog.current?.close()} className="rounded-md px-4 py-2 text-sm text-slate-700 hover:bg-slate-100">{words.keep}</button>
                 <button type="submit" className="rounded-md bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-700">Interrupt</button>
               </form>
             </dialog>
