@@ -633,36 +633,43 @@ test("5. Second admin: cannot start while one runs, no Interrupt on another's im
   await owner.waitForURL(/refreshed=1/, { timeout: 90_000 });
   // (Leftovers found written are no longer new: 4b expects what the refreshed preview plans.)
   state.rerun.planned = Number(await statValue(owner, "New"));
-  await startImport(owner);
-  // ...and the second cannot start while it runs, and is told why. (Clicked at once: the re-run of the
-  // interrupted import's rest takes only seconds on a quiet machine, and all of this needs it running.)
-  const refused = page
-    .getByRole("button", { name: "Start Import" })
-    .click()
-    .then(() => page.waitForURL(/preview\?error=/));
-  await owner.getByRole("heading", { name: "Importing…" }).waitFor();
-  // Issue 14 item 7: progress says what it is doing and how long is left.
-  const phase = owner.getByTestId("progress-phase");
-  await phase.waitFor();
-  const phaseText = (await phase.innerText()).replace(/\s+/g, " ");
-  assert(/(Writing activities to QuickBooks|Waiting for QuickBooks' rate limit until \d\d:\d\d:\d\d|Creating employees, customers and service items|Re-checking writes)/.test(phaseText), `progress reads "${phaseText}"`);
-  assert(/(left|Estimating the time left)/.test(phaseText), `progress gives no time left: "${phaseText}"`);
-  await refused;
-  const reason = await page.getByRole("alert").filter({ hasText: "The import was not started" }).innerText();
-  assert(reason.includes(`${ADMIN.name} is running an import for this company`), `the refusal reads "${reason}"`);
-  // The running import is visible to the second admin, without Interrupt.
-  await page.goto(`${base}/imports`);
-  const rows = await tableRows(page);
-  const running = rows.find((r) => r[0]!.startsWith("Running"));
-  assert(running && running[2] === ADMIN.name, `the second admin's history shows ${JSON.stringify(rows.map((r) => r.slice(0, 3)))}`);
-  await page.getByRole("link", { name: range(state.owner.range) }).first().click();
-  // The newest row for that range is the running one.
-  await page.getByRole("heading", { name: "Importing…" }).waitFor();
-  assert((await page.getByRole("button", { name: "Interrupt", exact: true }).count()) === 0, "the second admin sees Interrupt on someone else's import");
-  assert(await page.getByRole("progressbar", { name: "Import progress" }).isVisible(), "the second admin sees no progress bar");
-  assert((await owner.getByRole("button", { name: "Interrupt", exact: true }).count()) === 1, "the admin who started it has no Interrupt button");
-  await shot(owner, "progress-phase");
-  await shot(page, "two-admins-no-interrupt");
+  // A slow QuickBooks keeps the owner's import running while the second admin tries (on a quiet machine
+  // the re-run of the rest would otherwise end before the second click arrives).
+  await control("qbo-latency", { ms: 3000 });
+  try {
+    await startImport(owner);
+    // ...and the second cannot start while it runs, and is told why. (Clicked at once: the re-run of the
+    // interrupted import's rest takes only seconds on a quiet machine, and all of this needs it running.)
+    const refused = page
+      .getByRole("button", { name: "Start Import" })
+      .click()
+      .then(() => page.waitForURL(/preview\?error=/));
+    await owner.getByRole("heading", { name: "Importing…" }).waitFor();
+    // Issue 14 item 7: progress says what it is doing and how long is left.
+    const phase = owner.getByTestId("progress-phase");
+    await phase.waitFor();
+    const phaseText = (await phase.innerText()).replace(/\s+/g, " ");
+    assert(/(Writing activities to QuickBooks|Waiting for QuickBooks' rate limit until \d\d:\d\d:\d\d|Creating employees, customers and service items|Re-checking writes)/.test(phaseText), `progress reads "${phaseText}"`);
+    assert(/(left|Estimating the time left)/.test(phaseText), `progress gives no time left: "${phaseText}"`);
+    await refused;
+    const reason = await page.getByRole("alert").filter({ hasText: "The import was not started" }).innerText();
+    assert(reason.includes(`${ADMIN.name} is running an import for this company`), `the refusal reads "${reason}"`);
+    // The running import is visible to the second admin, without Interrupt.
+    await page.goto(`${base}/imports`);
+    const rows = await tableRows(page);
+    const running = rows.find((r) => r[0]!.startsWith("Running"));
+    assert(running && running[2] === ADMIN.name, `the second admin's history shows ${JSON.stringify(rows.map((r) => r.slice(0, 3)))}`);
+    await page.getByRole("link", { name: range(state.owner.range) }).first().click();
+    // The newest row for that range is the running one.
+    await page.getByRole("heading", { name: "Importing…" }).waitFor();
+    assert((await page.getByRole("button", { name: "Interrupt", exact: true }).count()) === 0, "the second admin sees Interrupt on someone else's import");
+    assert(await page.getByRole("progressbar", { name: "Import progress" }).isVisible(), "the second admin sees no progress bar");
+    assert((await owner.getByRole("button", { name: "Interrupt", exact: true }).count()) === 1, "the admin who started it has no Interrupt button");
+    await shot(owner, "progress-phase");
+    await shot(page, "two-admins-no-interrupt");
+  } finally {
+    await control("qbo-latency", { ms: 0 });
+  }
 });
 
 test("4b. The re-run after the interrupt completes (issue 7)", async () => {

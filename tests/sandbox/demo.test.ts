@@ -360,6 +360,19 @@ describe("control endpoints", () => {
     expect(getDemoQbo().get(REALM, "TimeActivity", id)).toBeDefined();
   });
 
+  it("qbo-latency slows every QuickBooks answer and refuses values out of range, changing nothing", async () => {
+    const slow = await control("qbo-latency", { ms: 1500 });
+    expect(slow.status).toBe(200);
+    expect(slow.json.message).toBe("QuickBooks answers every request after 1500 ms");
+    for (const ms of [-1, 10_001, 1.5, "100"]) {
+      const refused = await control("qbo-latency", { ms });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatch(/ms: must be/);
+    }
+    const fast = await control("qbo-latency", { ms: 0 });
+    expect(fast.json.message).toBe("QuickBooks answers at once");
+  });
+
   it("switch Payroll and time tracking, set and clear the closed-books date", async () => {
     const result = await control("qbo-settings", { realmId: REALM, payroll: true, timeTracking: false, bookCloseDate: "2026-03-31" });
     expect(result.status).toBe(200);

@@ -53,6 +53,8 @@ export const schemas = {
     minutes: z.int({ error: "must be a whole number of minutes" }).min(0, "must be between 0 and 59").max(59, "must be between 0 and 59"),
   }),
   "qbo-delete-time-activity": z.strictObject({ realmId, id: qboId }),
+  /** QuickBooks answers every API request after this many milliseconds (0 = at once): a slow company, for watching an import run. */
+  "qbo-latency": z.strictObject({ ms: z.int({ error: "must be a whole number of milliseconds" }).min(0, "must be 0 or more").max(10_000, "must be at most 10000") }),
   "qbo-settings": z
     .strictObject({
       realmId,
@@ -263,6 +265,10 @@ const handlers: { [C in CommandName]: Handler<C> } = {
     requireActivity(input.realmId, input.id);
     getDemoQbo().deleteTimeActivity(input.realmId, input.id);
     return { message: `Deleted TimeActivity ${input.id}`, changed: ["qbo"] };
+  },
+  "qbo-latency": (input) => {
+    getDemoQbo().setLatency(input.ms);
+    return { message: input.ms === 0 ? "QuickBooks answers at once" : `QuickBooks answers every request after ${input.ms} ms`, changed: [] };
   },
   "qbo-settings": (input) => {
     const company = requireRealm(input.realmId);

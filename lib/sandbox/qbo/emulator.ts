@@ -151,6 +151,8 @@ export interface QboEmulator {
   setTimeTracking(realmId: string, on: boolean): void;
   setBookCloseDate(realmId: string, date: string | null): void;
   updateSettings(realmId: string, patch: Partial<CompanySettings>): void;
+  /** Every API answer waits this long (0: none); for demos and browser tests of work in progress. */
+  setLatency(ms: number): void;
   /** Makes every access token of the realm expire now (the app must refresh). */
   expireAccessTokens(realmId: string): void;
 }
@@ -221,7 +223,7 @@ class Emulator implements QboEmulator {
   private readonly limits: QboLimits | null;
   private readonly windowMs: number;
   private readonly batchCounting: "request" | "item";
-  private readonly latencyMs: number;
+  private latencyMs: number;
   private readonly retryAfter: boolean;
   private readonly rules: CompanyRules;
   private readonly oauth: OAuthServer;
@@ -681,6 +683,10 @@ class Emulator implements QboEmulator {
 
   setBookCloseDate(realmId: string, date: string | null): void {
     this.updateSettings(realmId, { bookCloseDate: date });
+  }
+
+  setLatency(ms: number): void {
+    this.latencyMs = Math.max(0, ms);
   }
 
   updateSettings(realmId: string, patch: Partial<CompanySettings>): void {
