@@ -152,12 +152,13 @@ export function resolveNewRefs(activity: DesiredActivity, createdQboIds: Readonl
     itemRef: swap(activity.itemRef),
   };
   if (!isCombinedKey(activity.key) && !isWeeklyKey(activity.key)) return resolved;
-  // Per day or per week: the refs are fields 1 (employee), 3 (customer) and 4 (item); the date,
-  // the rounding tag and an overflow tail (`…#2`, beside a billed activity; see lineage.ts) stay.
+  // Per day or per week: the refs are fields 1 (worker, `v:`-prefixed for a vendor), 3 (customer) and
+  // 4 (item); the date, the class/department part (existing refs only), the rounding tag and an
+  // overflow tail (`…#2`, beside a billed activity; see lineage.ts) stay.
   const mark = activity.key.indexOf("#");
   const base = mark === -1 ? activity.key : activity.key.slice(0, mark);
   const fields = base.split("|");
-  fields[1] = resolved.employeeRef;
+  fields[1] = (fields[1]!.startsWith("v:") ? "v:" : "") + resolved.employeeRef;
   fields[3] = resolved.customerRef ?? NO_VALUE;
   fields[4] = resolved.itemRef;
   return { ...resolved, key: fields.join("|") + (mark === -1 ? "" : activity.key.slice(mark)) };
