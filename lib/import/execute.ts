@@ -548,9 +548,9 @@ export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
             await db
               .select({ qboId: importItems.qboId })
               .from(importItems)
-              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created"), ne(importItems.entity, "Vendor")))
+              .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
           )[0]?.qboId
-        : undefined; // a created Vendor is no link of a user rule (that means an Employee): vendor rules save it (issue 19)
+        : undefined; // a created Vendor's rule stays a vendor rule (storedRuleAfterImport keeps nameOf)
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
     await saveRule(db, { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
   }
