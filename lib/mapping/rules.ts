@@ -296,8 +296,8 @@ function ruleCoreFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" | "t
 }
 
 /** What a user's rule makes in QuickBooks: an Employee, or a Vendor (Link to / Create new QB Vendor). */
-export function workerOf(rule: { nameOf?: RuleNameOf | null }): "Employee" | "Vendor" {
-  return rule.nameOf === "Vendor" ? "Vendor" : "Employee";
+export function workerOf(rule: object): "Employee" | "Vendor" {
+  return "nameOf" in rule && rule.nameOf === "Vendor" ? "Vendor" : "Employee";
 }
 
 /** The pair with the entity key: a rule as an import's snapshot holds it… */
