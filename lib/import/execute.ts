@@ -16,7 +16,7 @@
 // longer land, and re-sent with the same requestid when it did not.
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import {
   acquireLease,
