@@ -53,6 +53,8 @@ export const schemas = {
     minutes: z.int({ error: "must be a whole number of minutes" }).min(0, "must be between 0 and 59").max(59, "must be between 0 and 59"),
   }),
   "qbo-delete-time-activity": z.strictObject({ realmId, id: qboId }),
+  /** A contractor's Vendor added in QuickBooks (issue 19: users matching a vendor are suggested as it). */
+  "qbo-add-vendor": z.strictObject({ realmId, displayName: z.string().trim().min(1, "give the vendor's name").max(500, "at most 500 characters") }),
   "qbo-settings": z
     .strictObject({
       realmId,
@@ -263,6 +265,11 @@ const handlers: { [C in CommandName]: Handler<C> } = {
     requireActivity(input.realmId, input.id);
     getDemoQbo().deleteTimeActivity(input.realmId, input.id);
     return { message: `Deleted TimeActivity ${input.id}`, changed: ["qbo"] };
+  },
+  "qbo-add-vendor": (input) => {
+    requireRealm(input.realmId);
+    const id = getDemoQbo().addVendor(input.realmId, input.displayName);
+    return { message: `Added vendor "${input.displayName}" (Id ${id})`, data: { id }, changed: ["qbo"] };
   },
   "qbo-settings": (input) => {
     const company = requireRealm(input.realmId);
