@@ -3,8 +3,10 @@
 // control endpoints (POST /sandbox/control/<command>) only for what a person would do inside
 // QuickBooks (add a vendor, switch class tracking) and to read what QuickBooks holds afterwards.
 //
-// Written for @playwright/test (the suite's runner after the run.mjs port); the tests run in order and
-// share one signed-in, connected session. Scenario:
+// Written for @playwright/test (the suite's runner after the run.mjs port): it needs a config giving
+// `baseURL` (a `next start` with SANDBOX=1, DEMO_PUBLIC=1, ALLOW_EMBEDDED_DB=1, IMPORT_RUNNER=inline, a
+// fresh DATA_DIR, as run.mjs starts it) and Chromium. The tests run in order and share one signed-in,
+// connected session, so the data must be fresh. Scenario:
 //   1. sign in, connect the sandbox company;
 //   2. New Import: a user with no matching employee, once QuickBooks has a vendor of that name, is
 //      suggested in the Map step as Link to QB Vendor; the import writes that user's time as the
