@@ -1,6 +1,6 @@
 // What saveRulesOfImport (lib/import/execute.ts) reads before it saves an import's rules as the
 // company's through saveRule (db/queries/mappings.ts): the current rule and the entity the import created.
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importItems, mappingRules } from "@/db/schema";
 import type { MappingCategory } from "@/db/types";
@@ -24,8 +24,8 @@ export async function importRuleContext(db: Db, imp: Pick<ImportRow, "id" | "con
         await db
           .select({ qboId: importItems.qboId })
           .from(importItems)
-          .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created"), ne(importItems.entity, "Vendor")))
+          .where(and(eq(importItems.importId, imp.id), eq(importItems.sourceKey, `new:${rule.category}:${rule.sourceId}`), eq(importItems.status, "created")))
       )[0]?.qboId
-    : undefined; // a created Vendor is no link of a user rule (that means an Employee): vendor rules save it (issue 19)
+    : undefined; // a created Vendor's rule stays a vendor rule (storedRuleAfterImport keeps nameOf)
   return { existing: existing as MappingRuleRow | undefined, created };
 }

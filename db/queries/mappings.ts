@@ -4,16 +4,25 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, mappingHistory, mappingRules, timeDescriptionSettings } from "@/db/schema";
-import { createOptionsSchema, parseStoredRule, sameStoredRule, type CreateOptions, type EntityKey, type MappingCategory, type StoredRule } from "@/lib/mapping/rules";
+import { createOptionsSchema, extrasOf, parseStoredRule, ruleDimensionsSchema, sameStoredRule, type CreateOptions, type EntityKey, type MappingCategory, type RuleDimensions, type RuleNameOf, type StoredRule } from "@/lib/mapping/rules";
 import { isUuid } from "./connections";
 import { ROUNDING_INCREMENTS, type CombineMode, type RoundingIncrement, type RoundingMode, type TimeSettings } from "@/db/types";
 
 /** A mapping_rules row, its create options parsed (lib/mapping/rules.ts StoredRule is its rule part). */
-export type MappingRuleRow = Omit<typeof mappingRules.$inferSelect, "createOptions"> & { createOptions: CreateOptions | null };
+export type MappingRuleRow = Omit<typeof mappingRules.$inferSelect, "createOptions" | "nameOf" | "dimensions"> & {
+  createOptions: CreateOptions | null;
+  /** Absent: an Employee (users) or not applicable. */
+  nameOf?: RuleNameOf;
+  /** Absent: no Class / Location rule. */
+  dimensions?: RuleDimensions;
+};
 
 function ruleOfRow(row: typeof mappingRules.$inferSelect): MappingRuleRow {
+  const { nameOf, dimensions, ...rest } = row;
   const options = createOptionsSchema.safeParse(row.createOptions);
-  return { ...row, createOptions: options.success ? options.data : null };
+  const parsedDimensions = ruleDimensionsSchema.safeParse(dimensions);
+  const extras = extrasOf({ kind: row.kind, nameOf: nameOf === "Vendor" ? "Vendor" : undefined, dimensions: parsedDimensions.success ? parsedDimensions.data : undefined });
+  return { ...rest, createOptions: options.success ? options.data : null, ...extras };
 }
 
 export type MappingRuleListRow = MappingRuleRow & { updatedByName: string | null };
@@ -99,7 +108,7 @@ export async function saveRule(db: Db, input: SaveRuleInput): Promise<SaveRuleRe
   const before = existing ? columnsOf(existing) : null;
   const after = columnsOf(input.rule);
   if (existing && sameStoredRule(before, after)) return { changed: false, rule: existing, before };
-  const values = { ...after, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at };
+  const values = { ...after, nameOf: after.nameOf ?? null, dimensions: after.dimensions ?? null, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at };
   const [saved] = existing
     ? await db.update(mappingRules).set(values).where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId))).returning()
     : await db.insert(mappingRules).values({ connectionId: input.connectionId, category: input.entity.category, sourceId: input.entity.sourceId, ...values }).returning();
@@ -119,7 +128,7 @@ export async function saveRule(db: Db, input: SaveRuleInput): Promise<SaveRuleRe
 }
 
 function columnsOf(rule: StoredRule): StoredRule {
-  return { kind: rule.kind, targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: rule.createOptions };
+  return { kind: rule.kind, targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: rule.createOptions, ...extrasOf(rule) };
 }
 
 export interface HistoryEntry {

@@ -28,6 +28,10 @@ export const mappingRules = pgTable(
     targetName: text("target_name"),
     /** create only: parent (sub-customer / sub-service), income account, rate — validated by lib/mapping. */
     createOptions: jsonb("create_options"),
+    /** Users' link / create only: "Vendor" when the target is a QBO Vendor (a contractor); null: an Employee. */
+    nameOf: text("name_of"),
+    /** Project and user rules: Class / Location choices `{ class?, location? }` (lib/mapping/rules.ts RuleDimensions). */
+    dimensions: jsonb("dimensions"),
     updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

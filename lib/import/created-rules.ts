@@ -6,14 +6,15 @@
 import type { Db } from "@/db/client";
 import type { ImportRow } from "@/db/queries/imports";
 import { findRule, listConnectionRules, saveRule, type MappingRuleRow } from "@/db/queries/mappings";
-import { sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
+import { extrasOf, sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
 import type { EntityItemPayload } from "./execute";
 
 /** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */
 export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRule {
   const targetQboId = rule.targetQboId ?? createdQboId ?? (rule.kind === "skip" ? null : existingTargetQboId);
-  if (rule.kind === "create" && targetQboId) return { kind: "link", targetQboId, targetName: rule.targetName ?? rule.sourceName, createOptions: null };
-  return { kind: rule.kind, targetQboId: targetQboId ?? null, targetName: rule.targetName ?? null, createOptions: rule.createOptions ?? null };
+  // A vendor rule stays a vendor rule, and Class / Location rules stay with it (extrasOf).
+  if (rule.kind === "create" && targetQboId) return { kind: "link", targetQboId, targetName: rule.targetName ?? rule.sourceName, createOptions: null, ...extrasOf(rule) };
+  return { kind: rule.kind, targetQboId: targetQboId ?? null, targetName: rule.targetName ?? null, createOptions: rule.createOptions ?? null, ...extrasOf(rule) };
 }
 
 /**
@@ -28,10 +29,12 @@ export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id"
     const existing = await findRule(tx, imp.connectionId, { category: payload.category, sourceId });
     if (existing && existing.kind === "link" && existing.targetQboId === qboId) continue;
     const sourceName = rule?.sourceName ?? existing?.sourceName ?? payload.name;
+    // The link keeps what the rule was (a Vendor stays a Vendor; its Class / Location rules stay).
+    const extras = extrasOf({ kind: "link", nameOf: rule?.nameOf ?? existing?.nameOf, dimensions: rule?.dimensions ?? existing?.dimensions });
     await saveRule(tx, {
       connectionId: imp.connectionId,
       entity: { category: payload.category, sourceId, sourceName },
-      rule: { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null },
+      rule: { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null, ...extras },
       changedByAdminId: imp.createdByAdminId,
       importId: imp.id,
       at,
@@ -55,7 +58,7 @@ export interface DraftRuleChange {
  */
 export function upToDateDraftRules(
   draftRules: readonly SnapshotRule[],
-  savedRows: readonly Pick<MappingRuleRow, "category" | "sourceId" | "sourceName" | "kind" | "targetQboId" | "targetName" | "createOptions" | "updatedAt">[],
+  savedRows: readonly Pick<MappingRuleRow, "category" | "sourceId" | "sourceName" | "kind" | "targetQboId" | "targetName" | "createOptions" | "updatedAt" | "nameOf" | "dimensions">[],
   draftChangedAt: Date,
 ): { rules: SnapshotRule[]; changes: DraftRuleChange[] } {
   const savedByKey = new Map(savedRows.map((r) => [`${r.category}:${r.sourceId}`, r]));
@@ -63,7 +66,7 @@ export function upToDateDraftRules(
   const rules = draftRules.map((rule) => {
     const row = savedByKey.get(`${rule.category}:${rule.sourceId}`);
     if (!row || row.updatedAt.getTime() <= draftChangedAt.getTime()) return rule;
-    const after: SnapshotRule = { category: row.category, sourceId: row.sourceId, sourceName: rule.sourceName, kind: row.kind, targetQboId: row.targetQboId, targetName: row.targetName, createOptions: row.createOptions };
+    const after: SnapshotRule = { category: row.category, sourceId: row.sourceId, sourceName: rule.sourceName, kind: row.kind, targetQboId: row.targetQboId, targetName: row.targetName, createOptions: row.createOptions, ...extrasOf(row) };
     if (sameStoredRule(rule, after)) return rule;
     changes.push({ category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, before: rule, after });
     return after;

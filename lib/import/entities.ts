@@ -105,10 +105,8 @@ export async function createEntities(ctx: EntityContext, items: ImportItemRow[])
       // The cached QBO lists no longer hold every entity: the next mapping reads them again.
       await clearEntityCache(tx, imp.connectionId);
       // The rule is now a link to the entity (saved at once, interrupted or not): the next import links instead of creating again.
-      // Not yet for a vendor: the rule model has no vendor link to save (a link rule of a user means an
-      // Employee), so the rules wave that adds vendor rules saves it; until then a later import's create
-      // meets the name taken (6240) and adopts this vendor by name.
-      if (entity !== "Vendor") await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId!, ctx.now());
+      // A vendor's rule becomes a Link to QB Vendor (the rule's nameOf is kept).
+      await saveRuleForCreatedEntity(tx as unknown as Db, imp, payload, qboId!, ctx.now());
     }, ctx.now());
   }
 }

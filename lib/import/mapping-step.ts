@@ -5,6 +5,7 @@ import { listConnectionRules } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { linkOnceCreated, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
+import { withVendorAndDimensionSuggestions } from "@/lib/mapping/suggest-vendors-dimensions";
 import type { SourceData } from "./source";
 
 export interface MapEntity {
@@ -58,14 +59,19 @@ export function mapStepEntities(source: SourceData, saved: readonly SnapshotRule
   const leaveTypes = occurring("leave_type", source.leaveTypes);
 
   const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r)]));
-  const suggestions = suggestRules({
-    users: users.map((u) => ({ id: u.id, fullName: u.fullName, email: u.email })),
-    projects,
-    typesOfWork: typesOfWork.map((t) => ({ id: t.id, name: t.name, rate: source.ratesVisible ? t.rate : null, billable: t.billable })),
-    leaveTypes,
-    existingRules: [...savedByKey.values()],
-    directory,
-  });
+  const userInputs = users.map((u) => ({ id: u.id, fullName: u.fullName, email: u.email }));
+  const existingRules = [...savedByKey.values()];
+  const suggestions = withVendorAndDimensionSuggestions(
+    suggestRules({
+      users: userInputs,
+      projects,
+      typesOfWork: typesOfWork.map((t) => ({ id: t.id, name: t.name, rate: source.ratesVisible ? t.rate : null, billable: t.billable })),
+      leaveTypes,
+      existingRules,
+      directory,
+    }),
+    { users: userInputs, projects, directory, existingRules },
+  );
   const suggestionByKey = new Map(suggestions.map((s) => [`${s.category}:${s.sourceId}`, s]));
 
   const entity = (category: MappingCategory, id: number, name: string, detail: string | null): MapEntity => {

@@ -6,7 +6,7 @@ import { storePreview, type ImportRow } from "@/db/queries/imports";
 import { listLedgerInRange, weeklyLedgerDates } from "@/db/queries/ledger";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
+import { MAPPING_CATEGORY_META, RULE_DIMENSION_META, RULE_DIMENSIONS, workerOf } from "@/lib/mapping/rules";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, replacedByTimeSettings, type DiffOperation } from "./diff";
 import { addDays, effectiveCombine, settingsLayout, wholeWeeks } from "./plan/time-settings";
@@ -23,7 +23,7 @@ import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { ActivityItemPayload, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import type { ActivityItemPayload, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
 
 export interface ImportSelection {
@@ -113,9 +113,33 @@ export function resolveTargets(rules: readonly SnapshotRule[], directory: QboDir
     } else if (rule.kind === "create") {
       target = { kind: "qbo", ref: newRef(rule.category, rule.sourceId), name: rule.targetName ?? "", unitPrice: (rule.createOptions?.unitPrice as number | undefined) ?? null };
     } else continue; // a link without a target is no rule: its time is reported unmapped
+    if (target.kind === "qbo" && rule.category === "user" && workerOf(rule) === "Vendor") target.nameOf = "Vendor";
     maps[rule.category].set(rule.sourceId, target);
   }
-  return { users: maps.user, projects: maps.project, typesOfWork: maps.type_of_work, leaveTypes: maps.leave_type };
+  return { users: maps.user, projects: maps.project, typesOfWork: maps.type_of_work, leaveTypes: maps.leave_type, ...resolveDimensionTargets(rules, directory) };
+}
+
+/**
+ * The Class / Location rules of project and user rules → ResolvedTargets.classes / departments, only
+ * for what the company tracks (the directory lists classes / departments only then). A rule's null
+ * is "leave it empty"; a rule without the key has none (a project's then falls through to its user's).
+ */
+export function resolveDimensionTargets(rules: readonly SnapshotRule[], directory: QboDirectory | null): Pick<ResolvedTargets, "classes" | "departments"> {
+  const out: { classes?: DimensionTargets; departments?: DimensionTargets } = {};
+  for (const dimension of RULE_DIMENSIONS) {
+    const meta = RULE_DIMENSION_META[dimension];
+    if (!directory?.[meta.directoryKey]) continue;
+    const projects = new Map<number, QboTargetRef | null>();
+    const users = new Map<number, QboTargetRef | null>();
+    for (const rule of rules) {
+      const choice = rule.dimensions?.[dimension];
+      if (choice === undefined) continue;
+      const map = rule.category === "project" ? projects : rule.category === "user" ? users : null;
+      map?.set(rule.sourceId, choice === null ? null : (qboRef(choice.qboId) as QboTargetRef));
+    }
+    out[meta.directoryKey] = { projects, users };
+  }
+  return out;
 }
 
 /** Names of the QBO entities an import's rules point to, for previews and detail pages. */
@@ -141,11 +165,13 @@ export function displayNames(rules: readonly SnapshotRule[], directory: QboDirec
     ...directory.employees.map((e) => [e.id, e.name] as const),
     ...directory.customers.map((c) => [`c${c.id}`, c.fullyQualifiedName] as const),
     ...directory.items.map((i) => [`i${i.id}`, i.fullyQualifiedName] as const),
+    ...directory.vendors.map((v) => [`v${v.id}`, v.name] as const),
   ]);
   const prefix = (category: MappingCategory) => (category === "user" ? "" : category === "project" ? "c" : "i");
   for (const rule of rules) {
     if (rule.kind === "skip") continue;
-    const known = rule.targetQboId ? full.get(`${prefix(rule.category)}${rule.targetQboId}`) : undefined;
+    const listOf = rule.category === "user" && workerOf(rule) === "Vendor" ? "v" : prefix(rule.category);
+    const known = rule.targetQboId ? full.get(`${listOf}${rule.targetQboId}`) : undefined;
     if (known && rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, known);
     const parentId = rule.kind === "create" ? (rule.createOptions?.parentQboId as string | undefined) : undefined;
     const parent = parentId ? full.get(`${prefix(rule.category)}${parentId}`) : undefined;
@@ -212,9 +238,8 @@ export interface PrepareDeps {
   /** Age at which an ended import's unknown outcomes are looked up (default RECONCILE_AFTER_MS). */
   reconcileAfterMs?: number;
   /**
-   * Targets the stored rules do not express yet (a user as a vendor, classes, departments): given the
-   * targets resolved from the rules, returns the ones to plan with. The rule kinds that produce them
-   * arrive later (they will resolve in resolveTargets); engine tests set them here.
+   * Tests only: given the targets resolved from the rules (resolveTargets: vendors, classes and
+   * departments included), returns the ones to plan with.
    */
   targets?: (fromRules: ResolvedTargets) => ResolvedTargets;
 }

@@ -15,11 +15,13 @@ export interface NamesByRole {
 const ROLE_OF_CATEGORY = { user: "employee", project: "customer", type_of_work: "item", leave_type: "item" } as const;
 
 /** Names of every ref the activities use (before and after), from the directory and the rules. */
-export function namesByRole(activities: Iterable<Pick<WrittenActivity, "employeeRef" | "customerRef" | "itemRef"> | null | undefined>, rules: readonly SnapshotRule[], directory: QboDirectory | null): NamesByRole {
+export function namesByRole(activities: Iterable<(Pick<WrittenActivity, "employeeRef" | "customerRef" | "itemRef"> & Partial<Pick<WrittenActivity, "nameOf">>) | null | undefined>, rules: readonly SnapshotRule[], directory: QboDirectory | null): NamesByRole {
   const out: NamesByRole = { employee: {}, customer: {}, item: {} };
   const employees = new Map((directory?.employees ?? []).map((e) => [e.id, e.name]));
   const customers = new Map((directory?.customers ?? []).map((c) => [c.id, c.fullyQualifiedName]));
   const items = new Map((directory?.items ?? []).map((i) => [i.id, i.fullyQualifiedName]));
+  // A contractor's activity names a Vendor in the worker's place (NameOf "Vendor").
+  const vendors = new Map((directory?.vendors ?? []).map((v) => [v.id, v.name]));
   for (const rule of rules) {
     if (rule.kind === "skip") continue;
     const role = ROLE_OF_CATEGORY[rule.category];
@@ -34,7 +36,7 @@ export function namesByRole(activities: Iterable<Pick<WrittenActivity, "employee
   };
   for (const a of activities) {
     if (!a) continue;
-    put("employee", a.employeeRef, employees);
+    put("employee", a.employeeRef, a.nameOf === "Vendor" ? vendors : employees);
     put("customer", a.customerRef, customers);
     put("item", a.itemRef, items);
   }

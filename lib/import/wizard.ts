@@ -7,8 +7,9 @@ import { lockDraftRow, nextRevision, writeDraftMapping, writeDraftSelection } fr
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { keepCreatedEntity, mappingCategorySchema, snapshotFromRule, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
-import { targetNameOf } from "@/lib/mapping/targets";
-import { parseRuleFromForm, validateMapping, type FieldError } from "@/lib/mapping/validate";
+import { RULE_DIMENSION_META, RULE_DIMENSIONS, DIMENSION_EMPTY_VALUE } from "@/lib/mapping/rules";
+import { targetNameOf, withDirectoryNames } from "@/lib/mapping/targets";
+import { parseRuleFromForm, ruleFormKind, validateMapping, VENDOR_FORM_KIND, type FieldError } from "@/lib/mapping/validate";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { FormInput } from "@/lib/forms";
 import type { QboClient } from "@/lib/qbo/client";
@@ -161,13 +162,16 @@ export function rulesFromForm(
     const sourceName = names.get(id);
     if (sourceName === undefined) continue; // not an entity of this import: ignored, never trusted
     // A link's name comes from QBO's list, not from the form.
-    const parsed = parseRuleFromForm({ ...fields, targetName: (fields.targetQboId && targetNameOf(cat, directory, fields.targetQboId)) || "" });
+    const vendor = fields.kind === VENDOR_FORM_KIND.link;
+    const parsed = parseRuleFromForm({ ...fields, targetName: (fields.targetQboId && targetNameOf(cat, directory, fields.targetQboId, vendor ? "Vendor" : null)) || "" });
     if (!parsed.ok) {
       for (const e of parsed.errors) errors.push({ category: cat, sourceId, field: e.field, message: e.message });
       continue;
     }
     const before = savedByKey.get(id);
-    rules.push({ category: cat, sourceId, sourceName, rule: before ? keepCreatedEntity(parsed.rule, before) : parsed.rule });
+    // Class / Location names from QuickBooks; the saved rule's choices stay for what is not tracked (not shown).
+    const named = withDirectoryNames(cat, parsed.rule, directory, before);
+    rules.push({ category: cat, sourceId, sourceName, rule: before ? keepCreatedEntity(named, before) : named });
   }
   if (errors.length === 0) {
     const checked = validateMapping({ rules, directory });
@@ -191,7 +195,11 @@ export async function saveMapping(db: Db, actor: Actor, importId: string, rules:
 /** The map step's form fields of one rule (what the Map form posts for it): rulesFromForm's inverse. */
 export function ruleFormFields({ category, sourceId, rule }: RuleForEntity): Record<string, string> {
   const field = (name: string) => `r:${category}:${sourceId}:${name}`;
-  const fields: Record<string, string> = { [field("kind")]: rule.kind };
+  const fields: Record<string, string> = { [field("kind")]: ruleFormKind(rule) };
+  for (const dimension of RULE_DIMENSIONS) {
+    const choice = rule.dimensions?.[dimension];
+    if (choice !== undefined) fields[field(RULE_DIMENSION_META[dimension].formField)] = choice === null ? DIMENSION_EMPTY_VALUE : choice.qboId;
+  }
   if (rule.kind === "link") fields[field("targetQboId")] = rule.targetQboId;
   if (rule.kind === "create") {
     fields[field("name")] = rule.name;

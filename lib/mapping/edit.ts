@@ -10,7 +10,7 @@ import type { QboDirectory } from "./directory";
 import type { RoundingIncrement } from "@/lib/import/types";
 import { nameLookupFromDirectory, namesForState } from "./history";
 import { isItemCategory, keepCreatedEntity, ruleFromStored, storedFromRule, type MappingCategory, type MappingRule, type RuleForEntity, type StoredRule } from "./rules";
-import { targetNameOf } from "./targets";
+import { targetNameOf, withDirectoryNames } from "./targets";
 import { parseRuleFromForm, validateMapping, type RuleField } from "./validate";
 
 export type { FormInput } from "@/lib/forms";
@@ -126,7 +126,8 @@ export async function applyRuleEdit(
     return { ok: false, reason: "directory_unavailable", rule: existing };
   }
 
-  const rule = shapeForCategory(existing.category, parsed.rule, directory);
+  // Vendor names and Class / Location names as QuickBooks has them; untracked dimensions keep the saved rule's.
+  const rule = withDirectoryNames(existing.category, shapeForCategory(existing.category, parsed.rule, directory), directory, existing);
   const lookup = nameLookupFromDirectory(directory);
   const result = await updateRule(db, {
     connectionId: connection.id,
@@ -142,7 +143,7 @@ export async function applyRuleEdit(
 
 /** Only what the category uses; a link carries the entry's name as QuickBooks has it, not the form's. */
 function shapeForCategory(category: MappingCategory, rule: MappingRule, directory: QboDirectory): MappingRule {
-  if (rule.kind === "link") return { ...rule, targetName: targetNameOf(category, directory, rule.targetQboId) ?? rule.targetName };
+  if (rule.kind === "link") return { ...rule, targetName: targetNameOf(category, directory, rule.targetQboId, rule.nameOf) ?? rule.targetName };
   if (rule.kind === "create" && !isItemCategory(category)) {
     const { incomeAccountId: _income, unitPrice: _price, ...rest } = rule;
     return rest;

@@ -1,7 +1,7 @@
 // Stored mapping rules (lib/mapping/rules.ts StoredRule) in plain words for Settings and its
 // history view (product spec §4: who, when, before → after). Pure: no database.
 import type { QboDirectory } from "./directory";
-import { isItemCategory, MAPPING_CATEGORY_META, ruleKindLabel, type MappingCategory, type StoredRule } from "./rules";
+import { isItemCategory, MAPPING_CATEGORY_META, RULE_DIMENSION_META, RULE_DIMENSIONS, ruleKindLabel, workerOf, type MappingCategory, type StoredRule } from "./rules";
 
 /** Names the directory knows for ids a rule refers to (a parent, an income account). */
 export interface NameLookup {
@@ -45,7 +45,17 @@ export function isNestedState(state: StoredRule): boolean {
 
 /** "Link to QB Sub-customer", "Create new QB Employee", "Do not import". */
 export function ruleKindText(category: MappingCategory, state: StoredRule): string {
-  return ruleKindLabel(category, state.kind, isNestedState(state));
+  return ruleKindLabel(category, state.kind, isNestedState(state), state.nameOf);
+}
+
+/** Class / Location rules in words: `class "East"`, `no location`. */
+export function dimensionDetails(state: StoredRule): string[] {
+  return RULE_DIMENSIONS.flatMap((dimension) => {
+    const choice = state.dimensions?.[dimension];
+    const noun = RULE_DIMENSION_META[dimension].label.toLowerCase();
+    if (choice === undefined) return [];
+    return [choice === null ? `no ${noun}` : `${noun} "${choice.name || choice.qboId}"`];
+  });
 }
 
 export interface RuleDescription {
@@ -65,8 +75,9 @@ function formatRate(value: number | undefined): string | null {
 export function describeRuleState(category: MappingCategory, state: StoredRule, lookup: NameLookup): RuleDescription {
   const kind = ruleKindText(category, state);
   if (state.kind === "skip") return { kind, target: null, details: [] };
+  const noun = category === "user" && workerOf(state) === "Vendor" ? "vendor" : MAPPING_CATEGORY_META[category].qboNoun.toLowerCase();
   if (state.kind === "link") {
-    return { kind, target: state.targetName && state.targetName !== "" ? state.targetName : `a QuickBooks ${MAPPING_CATEGORY_META[category].qboNoun.toLowerCase()}`, details: [] };
+    return { kind, target: state.targetName && state.targetName !== "" ? state.targetName : `a QuickBooks ${noun}`, details: dimensionDetails(state) };
   }
   const options = state.createOptions ?? {};
   const details: string[] = [];
@@ -83,6 +94,7 @@ export function describeRuleState(category: MappingCategory, state: StoredRule, 
     if (rate !== null) details.push(`rate ${rate}`);
   }
   if (state.targetQboId) details.push("already created in QuickBooks");
+  details.push(...dimensionDetails(state));
   return { kind, target: state.targetName ?? null, details };
 }
 

@@ -5,6 +5,9 @@
 // - StoredRule: the same rule as stored (mapping_rules columns, mapping_history before/after, and
 //   with its EntityKey an import's SnapshotRule); storedFromRule / ruleFromStored convert between them.
 // A new rule kind or rule field is added here: its schema, its stored form in the converter pair.
+// Issue 19 added two fields this way (ruleExtras / targetExtras): `nameOf: "Vendor"` on users' link
+// and create rules (Link to / Create new QB Vendor), and `dimensions` (Class / Location rules) on
+// project and user rules.
 // The category and kind strings are the database enums in db/schema/mappings.ts; keep them equal
 // (tests/mapping/rules.test.ts checks it).
 import { z } from "zod";
@@ -112,22 +115,71 @@ export function isItemCategory(category: MappingCategory): boolean {
  * The words the UI shows for a rule (user guide: "Create new [QB Entity]", "Link to [Existing QB
  * Entity]", "Do not import"). `nested` picks the sub-customer / sub-service wording.
  */
-export function ruleKindLabel(category: MappingCategory, kind: MappingRuleKind, nested = false): string {
+export function ruleKindLabel(category: MappingCategory, kind: MappingRuleKind, nested = false, nameOf?: RuleNameOf): string {
   if (kind === "skip") return "Do not import";
   const meta = MAPPING_CATEGORY_META[category];
-  const noun = nested && meta.qboSubNoun !== null ? meta.qboSubNoun : meta.qboNoun;
+  const noun = nameOf === "Vendor" && category === "user" ? "Vendor" : nested && meta.qboSubNoun !== null ? meta.qboSubNoun : meta.qboNoun;
   return kind === "create" ? `Create new QB ${noun}` : `Link to QB ${noun}`;
 }
 
 const qboIdSchema = z.string().trim().min(1, "Choose a QuickBooks entry");
 
-export const skipRuleSchema = z.object({ kind: z.literal("skip") });
+// ── Issue 19: what a rule adds beyond its kind (one place: these schemas, and the converter pair) ──
+
+/** Users only: "Vendor" makes a link / create rule a QuickBooks Vendor (a contractor) instead of an Employee. */
+export const ruleNameOfSchema = z.literal("Vendor");
+export type RuleNameOf = z.infer<typeof ruleNameOfSchema>;
+
+/** The QuickBooks Class / Department (Location) a project's or user's time is written with; null = leave it empty. */
+export const dimensionChoiceSchema = z.object({ qboId: z.string().min(1), name: z.string() }).nullable();
+export type DimensionChoice = z.infer<typeof dimensionChoiceSchema>;
+
+/**
+ * Class and Location rules, carried by project and user rules (stored as mapping_rules.dimensions).
+ * A missing key is no rule (a project's falls through to its user's); null is an explicit "leave it
+ * empty". Only read when the company tracks classes / locations.
+ */
+export const ruleDimensionsSchema = z.object({ class: dimensionChoiceSchema.optional(), location: dimensionChoiceSchema.optional() });
+export type RuleDimensions = z.infer<typeof ruleDimensionsSchema>;
+export const RULE_DIMENSIONS = ["class", "location"] as const;
+export type RuleDimension = (typeof RULE_DIMENSIONS)[number];
+
+/** The categories whose rules carry Class / Location rules (a project's wins over its user's). */
+export const DIMENSION_CATEGORIES: readonly MappingCategory[] = ["project", "user"];
+
+export interface RuleDimensionMeta {
+  dimension: RuleDimension;
+  /** The UI's word ("Class", "Location"). */
+  label: string;
+  /** The QuickBooks list: Class, Department (QuickBooks calls locations Departments in the API). */
+  qboEntity: "Class" | "Department";
+  /** The directory's list, present only when the company tracks it. */
+  directoryKey: "classes" | "departments";
+  /** The form field of the choice (Settings' rule form, the Map step's `r:<category>:<id>:<field>`). */
+  formField: "classQboId" | "locationQboId";
+}
+
+export const RULE_DIMENSION_META: Readonly<Record<RuleDimension, RuleDimensionMeta>> = {
+  class: { dimension: "class", label: "Class", qboEntity: "Class", directoryKey: "classes", formField: "classQboId" },
+  location: { dimension: "location", label: "Location", qboEntity: "Department", directoryKey: "departments", formField: "locationQboId" },
+};
+
+/** A dimension choice's form value for "leave it empty" (an empty value is no rule). */
+export const DIMENSION_EMPTY_VALUE = "none";
+
+/** Fields every rule kind may carry (issue 19). */
+const ruleExtras = { dimensions: ruleDimensionsSchema.optional() };
+/** …and what link / create rules of users may carry. */
+const targetExtras = { ...ruleExtras, nameOf: ruleNameOfSchema.optional() };
+
+export const skipRuleSchema = z.object({ kind: z.literal("skip"), ...ruleExtras });
 
 export const linkRuleSchema = z.object({
   kind: z.literal("link"),
   targetQboId: qboIdSchema,
   /** Display name or full name at the time of choosing, for lists and history. */
   targetName: z.string(),
+  ...targetExtras,
 });
 
 export const createRuleSchema = z.object({
@@ -142,6 +194,7 @@ export const createRuleSchema = z.object({
   unitPrice: z.number().nonnegative("Rate must be a number of 0 or more").optional(),
   /** Set once the entity exists in QBO, so later imports use it instead of creating it again. */
   targetQboId: z.string().nullable().optional(),
+  ...targetExtras,
 });
 
 export const mappingRuleSchema = z.discriminatedUnion("kind", [skipRuleSchema, linkRuleSchema, createRuleSchema]);
@@ -183,6 +236,10 @@ export const storedRuleSchema = z.object({
    * change, so the history still reads in words after QuickBooks renames or removes them.
    */
   names: z.object({ parent: z.string().optional(), incomeAccount: z.string().optional() }).optional(),
+  /** Users' link / create only: "Vendor" (mapping_rules.name_of); absent: an Employee. */
+  nameOf: ruleNameOfSchema.optional().catch(undefined),
+  /** Class / Location rules (mapping_rules.dimensions); absent: none. */
+  dimensions: ruleDimensionsSchema.optional().catch(undefined),
 });
 export type StoredRule = z.infer<typeof storedRuleSchema>;
 
@@ -198,6 +255,10 @@ export function parseStoredRule(value: unknown): StoredRule | null {
 
 /** The stored form of a typed rule (one half of the converter pair). */
 export function storedFromRule(rule: MappingRule): StoredRule {
+  return { ...storedCoreFromRule(rule), ...extrasOf(rule) };
+}
+
+function storedCoreFromRule(rule: MappingRule): StoredRule {
   if (rule.kind === "skip") return { kind: "skip", targetQboId: null, targetName: null, createOptions: null };
   if (rule.kind === "link") return { kind: "link", targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: null };
   const createOptions: CreateOptions = {};
@@ -207,8 +268,21 @@ export function storedFromRule(rule: MappingRule): StoredRule {
   return { kind: "create", targetQboId: rule.targetQboId ?? null, targetName: rule.name, createOptions };
 }
 
+/** The issue-19 fields of a rule, stored or typed, present only when set (a skip has no nameOf). */
+export function extrasOf(rule: { kind: MappingRuleKind; nameOf?: RuleNameOf | null; dimensions?: RuleDimensions | null }): { nameOf?: RuleNameOf; dimensions?: RuleDimensions } {
+  const out: { nameOf?: RuleNameOf; dimensions?: RuleDimensions } = {};
+  if (rule.kind !== "skip" && rule.nameOf === "Vendor") out.nameOf = "Vendor";
+  const dimensions = rule.dimensions ? Object.fromEntries(RULE_DIMENSIONS.filter((d) => rule.dimensions![d] !== undefined).map((d) => [d, rule.dimensions![d]])) : {};
+  if (Object.keys(dimensions).length > 0) out.dimensions = dimensions as RuleDimensions;
+  return out;
+}
+
 /** The typed rule of a stored one (the other half); a create without a name creates `fallbackName`. */
-export function ruleFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions">, fallbackName: string): MappingRule {
+export function ruleFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions"> & Pick<Partial<StoredRule>, "nameOf" | "dimensions">, fallbackName: string): MappingRule {
+  return { ...ruleCoreFromStored(stored, fallbackName), ...extrasOf(stored) } as MappingRule;
+}
+
+function ruleCoreFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions">, fallbackName: string): MappingRule {
   if (stored.kind === "skip") return { kind: "skip" };
   if (stored.kind === "link") return { kind: "link", targetQboId: stored.targetQboId ?? "", targetName: stored.targetName ?? "" };
   const options = stored.createOptions ?? {};
@@ -220,6 +294,11 @@ export function ruleFromStored(stored: Pick<StoredRule, "kind" | "targetQboId" |
     unitPrice: options.unitPrice,
     targetQboId: stored.targetQboId ?? null,
   };
+}
+
+/** What a user's rule makes in QuickBooks: an Employee, or a Vendor (Link to / Create new QB Vendor). */
+export function workerOf(rule: object): "Employee" | "Vendor" {
+  return "nameOf" in rule && rule.nameOf === "Vendor" ? "Vendor" : "Employee";
 }
 
 /** The pair with the entity key: a rule as an import's snapshot holds it… */
@@ -235,7 +314,11 @@ export function ruleFromSnapshot(snapshot: SnapshotRule): RuleForEntity {
 /** Equal in what the rule does (the `names` labels and the order of option keys do not count). */
 export function sameStoredRule(a: StoredRule | null, b: StoredRule | null): boolean {
   if (a === null || b === null) return a === b;
-  const key = (s: StoredRule) => JSON.stringify([s.kind, s.targetQboId, s.targetName, Object.entries(s.createOptions ?? {}).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))]);
+  const sorted = (o: object | null | undefined) => Object.entries(o ?? {}).filter(([, v]) => v !== undefined).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  const key = (s: StoredRule) => {
+    const extras = extrasOf(s);
+    return JSON.stringify([s.kind, s.targetQboId, s.targetName, sorted(s.createOptions), extras.nameOf ?? null, sorted(extras.dimensions)]);
+  };
   return key(a) === key(b);
 }
 
@@ -246,8 +329,10 @@ export function linkOnceCreated<T extends StoredRule>(stored: T): T {
 }
 
 /** An unchanged create (same name, same parent) still points at what an import already created. */
-export function keepCreatedEntity(rule: MappingRule, before: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions">): MappingRule {
+export function keepCreatedEntity(rule: MappingRule, before: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions"> & Pick<Partial<StoredRule>, "nameOf">): MappingRule {
   if (rule.kind !== "create" || rule.targetQboId || before.kind !== "create" || !before.targetQboId) return rule;
+  // An employee the rule created is no vendor, and the other way round.
+  if (workerOf(rule) !== workerOf(before)) return rule;
   const beforeParent = before.createOptions?.parentQboId ?? null;
   const sameName = (before.targetName ?? "").trim().toLowerCase() === rule.name.trim().toLowerCase();
   return sameName && beforeParent === (rule.parentQboId ?? null) ? { ...rule, targetQboId: before.targetQboId } : rule;

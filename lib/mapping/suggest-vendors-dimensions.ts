@@ -1,12 +1,11 @@
 // Suggestions beyond employees, customers and items (issue 19): a user whose name (or e-mail) matches
 // a QBO vendor and no employee is suggested as that vendor (a contractor), and projects are suggested
-// to the Class / Department (Location) of the same name. Pure and deterministic, like suggest.ts; they
-// are separate lists because a link rule of a user means an Employee until vendor rule kinds exist:
-// the rule wave turns these into "Link to QB Vendor" / class and location rules.
+// to the Class / Department (Location) of the same name. Pure and deterministic, like suggest.ts;
+// withVendorAndDimensionSuggestions folds them into suggestRules' suggestions (the Map step's).
 import { compareQboIds, type QboDimensionEntry, type QboDirectory, type QboVendorEntry } from "./directory";
-import type { RuleForEntity } from "./rules";
+import { RULE_DIMENSION_META, RULE_DIMENSIONS, workerOf, type RuleDimensions, type RuleForEntity } from "./rules";
 import { NameIndex, NameMatcher } from "./similarity";
-import { STRONG_MATCH_MIN_SCORE, type ActitimeProjectForMapping, type ActitimeUserForMapping } from "./suggest";
+import { STRONG_MATCH_MIN_SCORE, type ActitimeProjectForMapping, type ActitimeUserForMapping, type Suggestion } from "./suggest";
 
 export interface LinkSuggestion {
   sourceId: number;
@@ -52,8 +51,10 @@ export function suggestVendors(users: readonly ActitimeUserForMapping[], directo
   const vendors = [...directory.vendors.filter((v) => v.active !== false)].sort((a, b) => compareQboIds(a.id, b.id));
   const vendorsByName = new NameIndex<QboVendorEntry>(matcher);
   for (const v of vendors) vendorsByName.add(v, matcher.key(v.name));
-  // A vendor a saved rule links is taken (a user link of a vendor's Id, as the rule wave will store it).
-  const taken = new Set(existingRules.flatMap((r) => (r.category === "user" && r.rule.kind === "link" ? [r.rule.targetQboId] : [])));
+  // A vendor a saved rule links (or a vendor rule created) is taken; employee Ids are another list.
+  const taken = new Set(
+    existingRules.flatMap((r) => (r.category === "user" && r.rule.kind !== "skip" && workerOf(r.rule) === "Vendor" && r.rule.targetQboId ? [r.rule.targetQboId] : [])),
+  );
 
   const pairs: { user: ActitimeUserForMapping; hit: Hit<QboVendorEntry> }[] = [];
   for (const user of [...users].sort((a, b) => a.id - b.id)) {
@@ -99,4 +100,39 @@ export function suggestDimensions(projects: readonly ActitimeProjectForMapping[]
     if (best) out.push({ sourceId: project.id, sourceName: project.name, targetQboId: best.entry.id, targetName: best.entry.fullyQualifiedName, score: best.score, reason: reasonOf(best) });
   }
   return out;
+}
+
+/**
+ * suggestRules' suggestions with vendors, classes and locations: a user suggestVendors matches is
+ * suggested as Link to QB Vendor (instead of creating an employee or Do not import), and a project
+ * matching a tracked Class / Department gets that Class / Location rule beside its customer rule.
+ */
+export function withVendorAndDimensionSuggestions(
+  suggestions: readonly Suggestion[],
+  input: { users: readonly ActitimeUserForMapping[]; projects: readonly ActitimeProjectForMapping[]; directory: QboDirectory; existingRules?: readonly RuleForEntity[] },
+): Suggestion[] {
+  const suggested = new Set(suggestions.map((s) => `${s.category}:${s.sourceId}`));
+  const vendorByUser = new Map(suggestVendors(input.users.filter((u) => suggested.has(`user:${u.id}`)), input.directory, input.existingRules).map((v) => [v.sourceId, v]));
+  const dimensionsByProject = new Map<number, RuleDimensions>();
+  const reasonsByProject = new Map<number, string[]>();
+  for (const dimension of RULE_DIMENSIONS) {
+    const meta = RULE_DIMENSION_META[dimension];
+    for (const hit of suggestDimensions(input.projects, input.directory[meta.directoryKey])) {
+      dimensionsByProject.set(hit.sourceId, { ...dimensionsByProject.get(hit.sourceId), [dimension]: { qboId: hit.targetQboId, name: hit.targetName } });
+      reasonsByProject.set(hit.sourceId, [...(reasonsByProject.get(hit.sourceId) ?? []), `${meta.label.toLowerCase()} "${hit.targetName}": ${hit.reason}`]);
+    }
+  }
+  return suggestions.map((s) => {
+    if (s.category === "user") {
+      const vendor = vendorByUser.get(s.sourceId);
+      if (!vendor) return s;
+      return { ...s, rule: { kind: "link", targetQboId: vendor.targetQboId, targetName: vendor.targetName, nameOf: "Vendor" }, reason: vendor.reason, score: vendor.score };
+    }
+    if (s.category === "project") {
+      const dimensions = dimensionsByProject.get(s.sourceId);
+      if (!dimensions) return s;
+      return { ...s, rule: { ...s.rule, dimensions }, reason: [s.reason, ...(reasonsByProject.get(s.sourceId) ?? [])].join("; ") };
+    }
+    return s;
+  });
 }

@@ -176,7 +176,8 @@ function suggestUsers(
   for (const { category, sourceName, rule } of existingRules) {
     // A create that has run holds its employee just like a link (rules.ts: targetQboId).
     const employeeId = rule.kind === "link" ? rule.targetQboId : rule.kind === "create" ? rule.targetQboId : null;
-    if (category === "user" && employeeId) holderOf.set(employeeId, `already linked to ${sourceName}`);
+    // A vendor rule holds a vendor, not an employee (QBO numbers Ids per list).
+    if (category === "user" && employeeId && !("nameOf" in rule && rule.nameOf === "Vendor")) holderOf.set(employeeId, `already linked to ${sourceName}`);
   }
   const userById = new Map(users.map((user) => [user.id, user]));
   const pairs = [...candidatesByUser].flatMap(([userId, hits]) => hits.map((hit) => ({ userId, hit })));

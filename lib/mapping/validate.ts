@@ -12,18 +12,24 @@ import {
   type QboCustomerEntry,
   type QboDirectory,
   type QboItemEntry,
+  type QboVendorEntry,
 } from "./directory";
 import { qboItemFullNameKey, qboNameKey, validateQboName } from "./names";
 import {
+  DIMENSION_CATEGORIES,
+  DIMENSION_EMPTY_VALUE,
   isItemCategory,
   MAPPING_CATEGORY_META,
+  RULE_DIMENSION_META,
+  RULE_DIMENSIONS,
+  workerOf,
   type CreateRule,
   type MappingCategory,
   type MappingRule,
   type RuleForEntity,
 } from "./rules";
 
-export type RuleField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice";
+export type RuleField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "class" | "location";
 
 export interface FieldError {
   category: MappingCategory;
@@ -50,6 +56,7 @@ type DisplayList = "customer" | "employee" | "vendor";
 interface Lookups {
   directory: QboDirectory;
   employeesById: Map<string, QboDirectory["employees"][number]>;
+  vendorsById: Map<string, QboVendorEntry>;
   customersById: Map<string, QboCustomerEntry>;
   itemsById: Map<string, QboItemEntry>;
   incomeAccountIds: Set<string>;
@@ -70,19 +77,28 @@ export function validateMapping(input: ValidateMappingInput): ValidateMappingRes
   const planned: PlannedNames = { display: new Map(), item: new Map() };
   const errors: (FieldError & { order: number })[] = [];
   const usersByEmployee = new Map<string, { entry: RuleForEntity; order: number }[]>();
+  const usersByVendor = new Map<string, { entry: RuleForEntity; order: number }[]>();
 
   input.rules.forEach((entry, order) => {
     const report = (field: RuleField, message: string) =>
       errors.push({ category: entry.category, sourceId: entry.sourceId, field, message, order });
     const { rule } = entry;
+    checkDimensions(entry, lookups, report);
     if (rule.kind === "skip") return;
+    if (rule.nameOf === "Vendor" && entry.category !== "user") {
+      report("kind", `Only actiTIME users can be QuickBooks vendors; choose a rule for this ${MAPPING_CATEGORY_META[entry.category].sourceNoun}`);
+      return;
+    }
     // A create whose entity already exists behaves like a link to it (rules.ts: targetQboId).
     const linkedId = rule.kind === "link" ? rule.targetQboId.trim() : (rule.targetQboId?.trim() ?? "");
     if (rule.kind === "link" || linkedId !== "") {
       const fallbackName = rule.kind === "link" ? rule.targetName : rule.name;
-      checkLinkTarget(entry.category, linkedId, fallbackName, lookups, report);
+      const vendor = entry.category === "user" && workerOf(rule) === "Vendor";
+      if (vendor) checkVendorTarget(linkedId, fallbackName, lookups, report);
+      else checkLinkTarget(entry.category, linkedId, fallbackName, lookups, report);
       if (entry.category === "user" && linkedId !== "") {
-        usersByEmployee.set(linkedId, [...(usersByEmployee.get(linkedId) ?? []), { entry, order }]);
+        const holders = vendor ? usersByVendor : usersByEmployee;
+        holders.set(linkedId, [...(holders.get(linkedId) ?? []), { entry, order }]);
       }
       return;
     }
@@ -100,6 +116,22 @@ export function validateMapping(input: ValidateMappingInput): ValidateMappingRes
         sourceId: entry.sourceId,
         field: "target",
         message: `Each QuickBooks employee can be linked to one actiTIME user only: "${employeeName}" is also chosen for ${others.join(", ")}`,
+        order,
+      });
+    }
+  }
+
+  // Users → Vendors is one-to-one too: one contractor per vendor.
+  for (const [vendorId, holders] of usersByVendor) {
+    if (holders.length < 2) continue;
+    const vendorName = lookups.vendorsById.get(vendorId)?.name ?? "this vendor";
+    for (const { entry, order } of holders) {
+      const others = holders.filter((holder) => holder.entry !== entry).map((holder) => `"${holder.entry.sourceName}"`);
+      errors.push({
+        category: entry.category,
+        sourceId: entry.sourceId,
+        field: "target",
+        message: `Each QuickBooks vendor can be linked to one actiTIME user only: "${vendorName}" is also chosen for ${others.join(", ")}`,
         order,
       });
     }
@@ -149,6 +181,44 @@ function checkLinkTarget(
   }
 }
 
+/** A user's Link to QB Vendor: the vendor exists and is active. */
+function checkVendorTarget(targetId: string, targetName: string, lookups: Lookups, report: Report): void {
+  if (targetId === "") {
+    report("target", "Choose the QuickBooks vendor to link to");
+    return;
+  }
+  const vendor = lookups.vendorsById.get(targetId);
+  if (vendor === undefined) {
+    const named = targetName.trim() === "" ? "" : ` "${targetName}"`;
+    report("target", `The QuickBooks vendor${named} is no longer in QuickBooks. Refresh the list and choose again`);
+    return;
+  }
+  if (vendor.active === false) report("target", `The QuickBooks vendor "${vendor.name}" is inactive. Make it active in QuickBooks or choose another`);
+}
+
+/**
+ * Class / Location rules of a project or user: the chosen entry exists and is active. Not checked when
+ * the company does not track them (the rules are then hidden and ignored, never in the way).
+ */
+function checkDimensions(entry: RuleForEntity, lookups: Lookups, report: Report): void {
+  const dimensions = entry.rule.dimensions;
+  if (!dimensions) return;
+  for (const dimension of RULE_DIMENSIONS) {
+    const choice = dimensions[dimension];
+    const meta = RULE_DIMENSION_META[dimension];
+    const list = lookups.directory[meta.directoryKey];
+    if (!choice || !list) continue;
+    const noun = meta.label.toLowerCase();
+    if (!DIMENSION_CATEGORIES.includes(entry.category)) {
+      report(dimension, `A ${noun} is chosen per project or user only`);
+      continue;
+    }
+    const found = list.find((e) => e.id === choice.qboId);
+    if (found === undefined) report(dimension, `The QuickBooks ${noun} "${choice.name}" is no longer in QuickBooks. Refresh the list and choose again`);
+    else if (!found.active) report(dimension, `The QuickBooks ${noun} "${found.fullyQualifiedName}" is inactive. Make it active in QuickBooks or choose another`);
+  }
+}
+
 function checkCreate(
   entry: RuleForEntity,
   rule: CreateRule,
@@ -158,7 +228,8 @@ function checkCreate(
 ): void {
   const { category } = entry;
   const meta = MAPPING_CATEGORY_META[category];
-  if (category === "user" && lookups.directory.payrollEnabled) {
+  // Payroll keeps employees to QuickBooks; a contractor's vendor can still be created here.
+  if (category === "user" && lookups.directory.payrollEnabled && workerOf(rule) !== "Vendor") {
     report("kind", PAYROLL_CREATE_EMPLOYEE_MESSAGE);
     return;
   }
@@ -231,8 +302,10 @@ function checkDisplayNameFree(
   const key = qboNameKey(name);
   const holder = lookups.displayHolders.get(key)?.[0];
   if (holder !== undefined) {
-    const sameList = holder.list === MAPPING_CATEGORY_META[entry.category].qboEntity.toLowerCase();
-    const orLink = sameList ? `, or choose Link to QB ${MAPPING_CATEGORY_META[entry.category].qboNoun}` : "";
+    const vendor = entry.category === "user" && workerOf(entry.rule) === "Vendor";
+    const ownList = vendor ? "vendor" : MAPPING_CATEGORY_META[entry.category].qboEntity.toLowerCase();
+    const sameList = holder.list === ownList;
+    const orLink = sameList ? `, or choose Link to QB ${vendor ? "Vendor" : MAPPING_CATEGORY_META[entry.category].qboNoun}` : "";
     report(
       "name",
       `QuickBooks already has ${holder.list === "employee" ? "an" : "a"} ${holder.list} named "${holder.name}". Customer, employee and vendor names must be unique: choose another name${orLink}`,
@@ -303,6 +376,7 @@ function buildLookups(directory: QboDirectory): Lookups {
   return {
     directory,
     employeesById: new Map(directory.employees.map((employee) => [employee.id, employee])),
+    vendorsById: new Map(directory.vendors.map((vendor) => [vendor.id, vendor])),
     customersById: new Map(directory.customers.map((customer) => [customer.id, customer])),
     itemsById: new Map(directory.items.map((item) => [item.id, item])),
     incomeAccountIds: new Set(directory.incomeAccounts.map((account) => account.id)),
@@ -360,6 +434,33 @@ const formRuleSchema = z.discriminatedUnion(
   { error: "Choose Create new, Link to or Do not import" },
 );
 
+/**
+ * The Rule select's values for a user's vendor rules ("Link to QB Vendor", "Create new QB Vendor"):
+ * a link / create with nameOf "Vendor".
+ */
+export const VENDOR_FORM_KIND = { link: "vendor_link", create: "vendor_create" } as const;
+
+/** The Rule select's value of a rule (ruleFormKind(rule) posted back parses to the same kind and nameOf). */
+export function ruleFormKind(rule: Pick<MappingRule, "kind"> & { nameOf?: string | null }): string {
+  return rule.kind !== "skip" && rule.nameOf === "Vendor" ? VENDOR_FORM_KIND[rule.kind] : rule.kind;
+}
+
+/**
+ * Class / Location choices posted as `classQboId` / `locationQboId`: empty or absent = no rule,
+ * DIMENSION_EMPTY_VALUE = "leave it empty", else a QBO Id (its name is filled from the directory by
+ * the caller, see withDirectoryNames in targets.ts).
+ */
+function dimensionsFromForm(values: Record<string, unknown>): MappingRule["dimensions"] {
+  const out: NonNullable<MappingRule["dimensions"]> = {};
+  for (const dimension of RULE_DIMENSIONS) {
+    const raw = values[RULE_DIMENSION_META[dimension].formField];
+    const value = typeof raw === "string" ? raw.trim() : "";
+    if (value === "") continue;
+    out[dimension] = value === DIMENSION_EMPTY_VALUE ? null : { qboId: value, name: "" };
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 const FIELD_BY_FORM_KEY: Readonly<Record<string, RuleField>> = {
   kind: "kind",
   name: "name",
@@ -372,9 +473,15 @@ const FIELD_BY_FORM_KEY: Readonly<Record<string, RuleField>> = {
 
 /** A rule from form input (a plain object or FormData), or what is wrong with it, per field. */
 export function parseRuleFromForm(input: unknown): ParseRuleResult {
-  const values = typeof FormData !== "undefined" && input instanceof FormData ? Object.fromEntries(input) : input;
-  const parsed = formRuleSchema.safeParse(values);
-  if (parsed.success) return { ok: true, rule: parsed.data };
+  const raw = (typeof FormData !== "undefined" && input instanceof FormData ? Object.fromEntries(input) : input) as unknown;
+  const values = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const vendorKind = values.kind === VENDOR_FORM_KIND.link ? "link" : values.kind === VENDOR_FORM_KIND.create ? "create" : null;
+  const parsed = formRuleSchema.safeParse(vendorKind ? { ...values, kind: vendorKind } : raw);
+  if (parsed.success) {
+    const dimensions = dimensionsFromForm(values);
+    const rule: MappingRule = { ...parsed.data, ...(vendorKind ? { nameOf: "Vendor" as const } : {}), ...(dimensions ? { dimensions } : {}) };
+    return { ok: true, rule };
+  }
   const errors = parsed.error.issues.map((issue) => ({
     field: FIELD_BY_FORM_KEY[String(issue.path[0] ?? "kind")] ?? "kind",
     message: issue.message,

@@ -1,12 +1,14 @@
 // End to end against the emulators: a contractor's time written to an existing QBO Vendor and to a
-// Vendor the import creates, with ClassRef and DepartmentRef, targets set directly (no rule UI yet).
+// Vendor the import creates, with ClassRef and DepartmentRef: the first test through vendor and
+// Class / Location rules (the Map step's confirmMapping), the second with targets set directly.
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { importItems, ledger } from "@/db/schema";
 import { qboRef } from "@/lib/import/plan";
 import { qboActivityMatches } from "@/lib/import/qbo-activity";
 import type { ActivitySources, QboTargetRef, ResolvedTargets, Target, WrittenActivity } from "@/lib/import/types";
-import type { RuleForEntity } from "@/lib/mapping/rules";
+import { listSavedRules } from "@/lib/import/mapping-step";
+import type { RuleForEntity, SnapshotRule } from "@/lib/mapping/rules";
 import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { createWorld, SANDBOX_REALM, type World } from "@/tests/helpers/world";
 
@@ -28,40 +30,44 @@ describe("contractors as vendors, with class and location", () => {
     worlds.push(w);
     w.qbo.updateSettings(SANDBOX_REALM, { classTracking: true, trackDepartments: true });
     const jane = idOf(w, "Vendor", "Jane Contractor");
+    const value = (ref: QboTargetRef) => ref.slice("qbo:".length);
     const [consulting, mobile, boston, remote] = [idOf(w, "Class", "Consulting"), idOf(w, "Class", "Mobile"), idOf(w, "Department", "Boston"), idOf(w, "Department", "Remote")].map((id) => qboRef(id)) as [QboTargetRef, QboTargetRef, QboTargetRef, QboTargetRef];
 
-    // Two users with time in March: one links to Jane Contractor, one gets a new vendor.
-    // Once created, the new contractor's rule links to that vendor (what a saved "Link to QB Vendor" rule will do).
+    // Two users with time in March: one is linked to Jane Contractor (Link to QB Vendor, location Boston),
+    // the other gets a new vendor (Create new QB Vendor, class Mobile); projects get their classes and
+    // the first one a location, all as rules through the Map step's use case (confirmMapping), no targets hook.
     let contractor = 0;
     let newContractor = 0;
-    let createdVendorId: string | null = null;
+    let firstProject = 0;
+    let projectClass: QboTargetRef = mobile;
+    const choice = (ref: QboTargetRef) => ({ qboId: ref.slice("qbo:".length), name: "" });
     const override = (rules: RuleForEntity[]) => {
       const users = rules.filter((r) => r.category === "user").sort((a, b) => a.sourceId - b.sourceId);
       contractor = users[0]!.sourceId;
       newContractor = users[1]!.sourceId;
-      const rule = createdVendorId
-        ? { kind: "link" as const, targetQboId: createdVendorId, targetName: NEW_VENDOR }
-        : { kind: "create" as const, name: NEW_VENDOR, parentQboId: null, targetQboId: null };
-      return rules.map((r) => (r.category === "user" && r.sourceId === newContractor ? { ...r, rule } : r));
+      firstProject = Math.min(...rules.filter((r) => r.category === "project").map((r) => r.sourceId));
+      return rules.map((r): RuleForEntity => {
+        if (r.category === "user" && r.sourceId === contractor) {
+          return { ...r, rule: { kind: "link", targetQboId: jane, targetName: "Jane Contractor", nameOf: "Vendor", dimensions: { location: choice(boston) } } };
+        }
+        if (r.category === "user" && r.sourceId === newContractor) {
+          // Once created, the saved rule is a Link to QB Vendor (kept as it is); first, Create new QB Vendor.
+          const saved = r.rule.kind === "link" && r.rule.nameOf === "Vendor";
+          return { ...r, rule: saved ? r.rule : { kind: "create", name: NEW_VENDOR, parentQboId: null, targetQboId: null, nameOf: "Vendor", dimensions: { class: choice(mobile) } } };
+        }
+        if (r.category === "project") {
+          const first = r.sourceId === firstProject;
+          return { ...r, rule: { ...r.rule, dimensions: first ? { class: choice(projectClass), location: choice(remote) } : { class: choice(consulting) } } };
+        }
+        return r;
+      });
     };
-    let firstProject = 0;
-    let projectClass: QboTargetRef = mobile;
-    const targets = (fromRules: ResolvedTargets): ResolvedTargets => {
-      const users = new Map<number, Target>(fromRules.users);
-      users.set(contractor, { kind: "qbo", ref: qboRef(jane), name: "Jane Contractor", nameOf: "Vendor" });
-      const created = users.get(newContractor);
-      if (created?.kind === "qbo") users.set(newContractor, { ...created, nameOf: "Vendor" });
-      const projectIds = [...fromRules.projects.keys()].sort((a, b) => a - b);
-      firstProject = projectIds[0]!;
-      return {
-        ...fromRules,
-        users,
-        classes: { projects: new Map(projectIds.map((p) => [p, p === firstProject ? projectClass : consulting])), users: new Map([[newContractor, mobile]]) },
-        departments: { projects: new Map([[firstProject, remote]]), users: new Map([[contractor, boston]]) },
-      };
-    };
-
+    const targets = undefined;
     const first = await w.preview(MARCH, { override, targets });
+    // The import's mapping snapshot records the vendor and class / location rules it used.
+    const snapshot = ((await w.importRow(first.importId)).mappingSnapshot as { rules: SnapshotRule[] }).rules;
+    expect(snapshot.find((r) => r.category === "user" && r.sourceId === contractor)).toMatchObject({ kind: "link", targetQboId: jane, nameOf: "Vendor", dimensions: { location: { qboId: value(boston), name: "Boston" } } });
+    expect(snapshot.find((r) => r.category === "user" && r.sourceId === newContractor)).toMatchObject({ kind: "create", nameOf: "Vendor", dimensions: { class: { qboId: value(mobile), name: "Development:Mobile" } } });
     expect(first.summary.entitiesToCreate.filter((e) => e.entity === "Vendor")).toEqual([expect.objectContaining({ category: "user", name: NEW_VENDOR })]);
     expect((await w.run(first.importId)).status).toBe("completed");
     expect((await w.importRow(first.importId)).failedCount).toBe(0);
@@ -76,7 +82,6 @@ describe("contractors as vendors, with class and location", () => {
     const rows = await w.db.select().from(ledger).where(eq(ledger.connectionId, w.connection.id));
     const byId = new Map((w.qbo.list(SANDBOX_REALM, "TimeActivity") as unknown as QboTimeActivity[]).map((a) => [a.Id, a]));
     expect(byId.size).toBe(rows.length);
-    const value = (ref: QboTargetRef) => ref.slice("qbo:".length);
     let vendorActivities = 0;
     for (const row of rows) {
       const ta = byId.get(row.qboId)!;
@@ -101,8 +106,11 @@ describe("contractors as vendors, with class and location", () => {
     expect(vendorActivities).toBeGreaterThan(0);
     expect(rows.some((r) => (r.written as WrittenActivity).classRef === mobile && (r.sources as ActivitySources).projectIds.length === 0)).toBe(rows.some((r) => (r.sources as ActivitySources).userIds[0] === newContractor && (r.sources as ActivitySources).leaveTypeIds.length > 0));
 
-    // The same targets again: nothing to write.
-    createdVendorId = String(created!["Id"]);
+    // The created vendor's rule is saved as Link to QB Vendor (never as an employee link), its class kept.
+    const saved = (await listSavedRules(w.db, w.connection.id)).find((r) => r.category === "user" && r.sourceId === newContractor);
+    expect(saved).toMatchObject({ kind: "link", targetQboId: String(created!["Id"]), nameOf: "Vendor", dimensions: { class: { qboId: value(mobile) } } });
+
+    // The same rules again: nothing to write.
     const again = await w.preview(MARCH, { override, targets });
     expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
     await w.run(again.importId);

@@ -51,7 +51,9 @@ describe("suggestVendors", () => {
     expect(suggestVendors([user(8, "Jane Contractor"), user(7, "Jane Contractor")], directory).map((s) => s.sourceId)).toEqual([7]);
     const rules: RuleForEntity[] = [
       { category: "user", sourceId: 7, sourceName: "Jane Contractor", rule: { kind: "skip" } },
-      { category: "user", sourceId: 9, sourceName: "Other", rule: { kind: "link", targetQboId: "32", targetName: "Old Timer" } },
+      { category: "user", sourceId: 9, sourceName: "Other", rule: { kind: "link", targetQboId: "32", targetName: "Old Timer", nameOf: "Vendor" } },
+      // An employee link of the same Id holds an employee (another QBO list), not this vendor.
+      { category: "user", sourceId: 11, sourceName: "Someone Else", rule: { kind: "link", targetQboId: "30", targetName: "An employee" } },
     ];
     expect(suggestVendors([user(7, "Jane Contractor"), user(8, "Jane Contractor"), user(10, "Old Timer")], directory, rules).map((s) => [s.sourceId, s.targetQboId])).toEqual([[8, "30"]]);
   });

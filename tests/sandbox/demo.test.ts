@@ -477,3 +477,15 @@ describe("sandbox controls accept only same-origin POSTs (issue 13 §7)", () => 
     expect((await post({})).status).toBe(200);
   });
 });
+
+describe("control: qbo-add-vendor (issue 19)", () => {
+  it("adds a Vendor to the company, refuses a blank or taken name", async () => {
+    const added = await control("qbo-add-vendor", { realmId: REALM, displayName: "Dana Whitfield" });
+    expect(added.status).toBe(200);
+    const id = (added.json.data as { id: string }).id;
+    expect(getDemoQbo().get(REALM, "Vendor", id)).toMatchObject({ DisplayName: "Dana Whitfield" });
+    expect((await control("qbo-add-vendor", { realmId: REALM, displayName: "  " })).status).toBe(400);
+    // DisplayNames are one namespace (QBO 6240): the same name again is refused.
+    expect((await control("qbo-add-vendor", { realmId: REALM, displayName: "Dana Whitfield" })).status).not.toBe(200);
+  });
+});

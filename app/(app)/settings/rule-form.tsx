@@ -10,14 +10,30 @@ export interface SelectOption {
   label: string;
 }
 
-export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice";
+export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "class" | "location";
+
+/** A Class / Location choice of a project or user rule (shown only when the company tracks it). */
+export interface DimensionField {
+  dimension: "class" | "location";
+  /** "Class", "Location". */
+  label: string;
+  /** The posted field (classQboId, locationQboId). */
+  field: string;
+  options: SelectOption[];
+  /** "" = no rule, the empty value = leave it empty, else a QBO Id. */
+  initial: string;
+  emptyValue: string;
+  /** What "no rule" means here ("Use the user's class, if any" for projects). */
+  noRuleLabel: string;
+}
 
 export interface RuleFormProps {
   connectionId: string;
   ruleId: string;
   /** The actiTIME entity's name, for labels read by screen readers. */
   sourceName: string;
-  kinds: { value: "create" | "link" | "skip"; label: string }[];
+  /** create / link / skip, and for users vendor_link / vendor_create (Link to / Create new QB Vendor). */
+  kinds: { value: string; label: string }[];
   initial: { kind: string; name: string; targetQboId: string; parentQboId: string; incomeAccountId: string; unitPrice: string };
   /** QuickBooks entries to link to (active only, full names). */
   targets: SelectOption[];
@@ -27,6 +43,10 @@ export interface RuleFormProps {
   parentNoun: string;
   /** Income accounts; null when the category creates no service items. */
   incomeAccounts: SelectOption[] | null;
+  /** Users only: active vendors for Link to QB Vendor; null for other categories. */
+  vendorTargets?: SelectOption[] | null;
+  /** Class / Location rules the company tracks (projects and users); empty when none. */
+  dimensions?: DimensionField[];
   nameHint: string;
   /** True when the option lists were cut to the first entries; the admin can search. */
   listsTruncated: boolean;
@@ -72,6 +92,24 @@ export function RuleForm(props: RuleFormProps) {
           {errorText("kind")}
         </div>
 
+        {kind === "vendor_link" ? (
+          <div>
+            <label htmlFor={id("vendor")} className="block text-sm font-medium text-slate-700">
+              QuickBooks vendor
+            </label>
+            <select id={id("vendor")} name="targetQboId" defaultValue={props.initial.targetQboId} className={inputClass} {...errorProps("target")}>
+              <option value="">Choose…</option>
+              {(props.vendorTargets ?? []).map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+            {errorText("target")}
+            {(props.vendorTargets ?? []).length === 0 ? <p className="mt-1 text-sm text-slate-600">No active vendors match. Search again, or create it in QuickBooks and press Refresh.</p> : null}
+          </div>
+        ) : null}
+
         {kind === "link" ? (
           <div>
             <label htmlFor={id("target")} className="block text-sm font-medium text-slate-700">
@@ -94,7 +132,7 @@ export function RuleForm(props: RuleFormProps) {
           </div>
         ) : null}
 
-        {kind === "create" ? (
+        {kind === "create" || kind === "vendor_create" ? (
           <div>
             <label htmlFor={id("name")} className="block text-sm font-medium text-slate-700">
               Name in QuickBooks
@@ -170,6 +208,24 @@ export function RuleForm(props: RuleFormProps) {
             </div>
           </>
         ) : null}
+
+        {(props.dimensions ?? []).map((d) => (
+          <div key={d.dimension}>
+            <label htmlFor={id(d.dimension)} className="block text-sm font-medium text-slate-700">
+              QuickBooks {d.label}
+            </label>
+            <select id={id(d.dimension)} name={d.field} defaultValue={d.initial} className={inputClass} {...errorProps(d.dimension)}>
+              <option value="">{d.noRuleLabel}</option>
+              <option value={d.emptyValue}>Leave it empty</option>
+              {d.options.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+            {errorText(d.dimension)}
+          </div>
+        ))}
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit">Save rule</Button>

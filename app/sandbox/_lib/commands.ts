@@ -55,6 +55,8 @@ export const schemas = {
   "qbo-delete-time-activity": z.strictObject({ realmId, id: qboId }),
   /** QuickBooks answers every API request after this many milliseconds (0 = at once): a slow company, for watching an import run. */
   "qbo-latency": z.strictObject({ ms: z.int({ error: "must be a whole number of milliseconds" }).min(0, "must be 0 or more").max(10_000, "must be at most 10000") }),
+  /** A contractor's Vendor added in QuickBooks (issue 19: users matching a vendor are suggested as it). */
+  "qbo-add-vendor": z.strictObject({ realmId, displayName: z.string().trim().min(1, "give the vendor's name").max(500, "at most 500 characters") }),
   "qbo-settings": z
     .strictObject({
       realmId,
@@ -269,6 +271,11 @@ const handlers: { [C in CommandName]: Handler<C> } = {
   "qbo-latency": (input) => {
     getDemoQbo().setLatency(input.ms);
     return { message: input.ms === 0 ? "QuickBooks answers at once" : `QuickBooks answers every request after ${input.ms} ms`, changed: [] };
+  },
+  "qbo-add-vendor": (input) => {
+    requireRealm(input.realmId);
+    const id = getDemoQbo().addVendor(input.realmId, input.displayName);
+    return { message: `Added vendor "${input.displayName}" (Id ${id})`, data: { id }, changed: ["qbo"] };
   },
   "qbo-settings": (input) => {
     const company = requireRealm(input.realmId);

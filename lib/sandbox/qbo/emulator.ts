@@ -147,6 +147,8 @@ export interface QboEmulator {
   deleteTimeActivity(realmId: string, id: string): void;
   /** Inserts TimeActivities directly (seeding large companies for benchmarks); returns their Ids. */
   insertTimeActivities(realmId: string, bodies: JsonObject[]): string[];
+  /** A Vendor added inside QuickBooks by its admin (sandbox control); returns its Id. */
+  addVendor(realmId: string, displayName: string): string;
   setPayroll(realmId: string, on: boolean): void;
   setTimeTracking(realmId: string, on: boolean): void;
   setBookCloseDate(realmId: string, date: string | null): void;
@@ -671,6 +673,11 @@ class Emulator implements QboEmulator {
     const company = this.company(realmId);
     const ctx = this.writeContext(true);
     return bodies.map((body) => String(company.create("TimeActivity", body, ctx)["Id"]));
+  }
+
+  /** A Vendor made inside QuickBooks (a contractor added by the company's admin); returns its Id. */
+  addVendor(realmId: string, displayName: string): string {
+    return String(this.company(realmId).create("Vendor", { DisplayName: displayName }, this.writeContext(true))["Id"]);
   }
 
   setPayroll(realmId: string, on: boolean): void {

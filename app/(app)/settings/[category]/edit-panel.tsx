@@ -3,9 +3,10 @@ import { Button } from "@/app/_components/ui";
 import type { MappingRuleListRow } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { qboNameMaxChars, sanitizeQboName } from "@/lib/mapping/names";
-import { MAPPING_CATEGORY_META, MAPPING_RULE_KINDS, ruleKindLabel, type MappingCategory } from "@/lib/mapping/rules";
-import { ruleTargets, type TargetOption as SelectOption } from "@/lib/mapping/targets";
-import { RuleForm, type RuleFormField } from "../rule-form";
+import { DIMENSION_CATEGORIES, DIMENSION_EMPTY_VALUE, MAPPING_CATEGORY_META, MAPPING_RULE_KINDS, RULE_DIMENSION_META, RULE_DIMENSIONS, ruleKindLabel, type MappingCategory } from "@/lib/mapping/rules";
+import { dimensionTargets, ruleTargets, vendorTargets, type TargetOption as SelectOption } from "@/lib/mapping/targets";
+import { ruleFormKind, VENDOR_FORM_KIND } from "@/lib/mapping/validate";
+import { RuleForm, type DimensionField, type RuleFormField } from "../rule-form";
 
 /** Long option lists are cut here; the `q` search narrows them. */
 const OPTION_LIMIT = 500;
@@ -33,9 +34,10 @@ export function EditPanel({
   const options = state.createOptions ?? {};
   const text = (value: string | number | undefined) => (value === undefined ? "" : String(value));
   const initial = {
-    kind: param("kind") ?? state.kind,
+    kind: param("kind") ?? ruleFormKind(state),
     name: param("name") ?? (state.kind === "create" ? (state.targetName ?? "") : sanitizeQboName(rule.sourceName, meta.nameKind)),
     targetQboId: param("targetQboId") ?? (state.kind === "link" ? (state.targetQboId ?? "") : ""),
+    // (a vendor link's target is a vendor's Id; the form shows it in the vendor list)
     parentQboId: param("parentQboId") ?? text(options.parentQboId),
     incomeAccountId: param("incomeAccountId") ?? text(options.incomeAccountId),
     unitPrice: param("unitPrice") ?? text(options.unitPrice),
@@ -45,10 +47,37 @@ export function EditPanel({
   const targets = limited(filterOptions(lists.links, q), initial.targetQboId);
   const parents = lists.parents === null ? null : limited(filterOptions(lists.parents, q), initial.parentQboId);
   const incomeAccounts = lists.incomeAccounts;
-  const kinds = MAPPING_RULE_KINDS.filter((kind) => !(kind === "create" && category === "user" && payrollOn && state.kind !== "create")).map((kind) => ({
+  const kinds: { value: string; label: string }[] = MAPPING_RULE_KINDS.filter((kind) => !(kind === "create" && category === "user" && payrollOn && !(state.kind === "create" && state.nameOf !== "Vendor"))).map((kind) => ({
     value: kind,
     label: ruleKindLabel(category, kind),
   }));
+  // Contractors (issue 19): users may be QuickBooks vendors; Create new QB Vendor stays offered under Payroll.
+  if (category === "user") {
+    kinds.splice(kinds.length - 1, 0, { value: VENDOR_FORM_KIND.link, label: ruleKindLabel(category, "link", false, "Vendor") }, { value: VENDOR_FORM_KIND.create, label: ruleKindLabel(category, "create", false, "Vendor") });
+  }
+  const vendors = category === "user" ? limited(filterOptions(vendorTargets(directory), q), initial.targetQboId) : null;
+  const tracked = dimensionTargets(directory);
+  const dimensions: DimensionField[] = DIMENSION_CATEGORIES.includes(category)
+    ? RULE_DIMENSIONS.flatMap((dimension) => {
+        const options = tracked[dimension];
+        if (!options) return []; // not tracked by the company: hidden entirely
+        const meta = RULE_DIMENSION_META[dimension];
+        const choice = rule.dimensions?.[dimension];
+        const saved = choice === undefined ? "" : choice === null ? DIMENSION_EMPTY_VALUE : choice.qboId;
+        const noun = meta.label.toLowerCase();
+        return [
+          {
+            dimension,
+            label: meta.label,
+            field: meta.formField,
+            options: limited({ all: options, shown: options }, saved).options,
+            initial: param(meta.formField) ?? saved,
+            emptyValue: DIMENSION_EMPTY_VALUE,
+            noRuleLabel: category === "project" ? `No rule: use the user's ${noun}, if any` : `No ${noun} rule`,
+          },
+        ];
+      })
+    : [];
   const searchId = `rule-${rule.id}-search`;
   const nameHint = `Up to ${qboNameMaxChars(meta.nameKind)} characters; no colon (:), tab or line break; not already used in QuickBooks.`;
 
@@ -91,6 +120,8 @@ export function EditPanel({
         parents={parents?.options ?? null}
         parentNoun={meta.parentNoun ?? "entry"}
         incomeAccounts={incomeAccounts}
+        vendorTargets={vendors?.options ?? null}
+        dimensions={dimensions}
         nameHint={nameHint}
         listsTruncated={targets.truncated || (parents?.truncated ?? false)}
         error={formError}

@@ -28,7 +28,7 @@ const ERRORS: Record<string, string> = {
   refresh_failed: "QuickBooks did not answer, so the lists were not refreshed. Please try again in a moment.",
 };
 
-const RULE_FIELDS: readonly RuleFormField[] = ["kind", "name", "target", "parent", "incomeAccount", "unitPrice"];
+const RULE_FIELDS: readonly RuleFormField[] = ["kind", "name", "target", "parent", "incomeAccount", "unitPrice", "class", "location"];
 
 /** Settings → one category: its rules (Edit opens inline with ?edit=), or its history (?view=history). */
 export default async function CategorySettingsPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
@@ -119,7 +119,7 @@ export default async function CategorySettingsPage({ params, searchParams }: { p
         ) : null}
         {param("refreshed") ? <Alert tone="success">QuickBooks lists refreshed.</Alert> : null}
         {category === "user" && payrollOn ? (
-          <Alert tone="info">QuickBooks Payroll is on, so new employees must be created in QuickBooks. Link each user to an employee, or choose Do not import.</Alert>
+          <Alert tone="info">QuickBooks Payroll is on, so new employees must be created in QuickBooks. Link each user to an employee, make a contractor a QuickBooks vendor, or choose Do not import.</Alert>
         ) : null}
         {rules.length > 0 && !loaded ? (
           <Alert tone="warning">QuickBooks lists could not be read, so rules can&apos;t be edited right now. Press Refresh QuickBooks lists to try again.</Alert>

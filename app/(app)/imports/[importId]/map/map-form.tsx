@@ -2,7 +2,18 @@
 
 import { useMemo, useState } from "react";
 import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
-import type { RuleTargets } from "@/lib/mapping/targets";
+import type { RuleTargets, TargetOption } from "@/lib/mapping/targets";
+
+/** A Class / Location the company tracks: its rule per project and user (issue 19). */
+export interface MapDimension {
+  dimension: "class" | "location";
+  label: string;
+  /** The posted field (`r:<category>:<id>:<field>`). */
+  field: "classQboId" | "locationQboId";
+  options: TargetOption[];
+  /** The value of "Leave it empty" ("" is no rule). */
+  emptyValue: string;
+}
 
 export interface MapRow {
   key: string;
@@ -25,20 +36,40 @@ interface Props {
   /** The income account a new service item gets unless the admin picks another (QuickBooks' first). */
   defaultIncomeAccountId: string | null;
   payrollEnabled: boolean;
+  /** Active vendors, for users' Link to QB Vendor. */
+  vendorTargets?: TargetOption[];
+  /** Tracked Class / Location lists; empty when the company tracks neither (then nothing shows). */
+  dimensions?: MapDimension[];
   labels: Record<string, { label: string; noun: string; subNoun: string | null }>;
   action: (form: FormData) => void | Promise<void>;
 }
 
 interface RowState {
-  kind: "create" | "link" | "skip";
+  kind: "create" | "link" | "skip" | "vendor_link" | "vendor_create";
   targetQboId: string;
   name: string;
   parentQboId: string;
   incomeAccountId: string;
   unitPrice: string;
+  /** Class / Location choices by form field: "" no rule, the empty value, or a QBO Id. */
+  dimensions: Record<string, string>;
 }
 
+const DIMENSION_FIELDS = { class: "classQboId", location: "locationQboId" } as const;
+const EMPTY_DIMENSION = "none";
+
 function stateOf(rule: MappingRule, fallbackName: string, defaultIncome: string): RowState {
+  const base = coreStateOf(rule, fallbackName, defaultIncome);
+  const dimensions: Record<string, string> = {};
+  for (const [dimension, field] of Object.entries(DIMENSION_FIELDS)) {
+    const choice = rule.dimensions?.[dimension as keyof typeof DIMENSION_FIELDS];
+    dimensions[field] = choice === undefined ? "" : choice === null ? EMPTY_DIMENSION : choice.qboId;
+  }
+  const vendor = rule.kind !== "skip" && rule.nameOf === "Vendor";
+  return { ...base, kind: vendor ? (base.kind === "link" ? "vendor_link" : "vendor_create") : base.kind, dimensions };
+}
+
+function coreStateOf(rule: MappingRule, fallbackName: string, defaultIncome: string): Omit<RowState, "dimensions"> {
   if (rule.kind === "link") return { kind: "link", targetQboId: rule.targetQboId, name: fallbackName, parentQboId: "", incomeAccountId: defaultIncome, unitPrice: "" };
   if (rule.kind === "create")
     return {
@@ -54,16 +85,19 @@ function stateOf(rule: MappingRule, fallbackName: string, defaultIncome: string)
 
 /** Fields a rule kind shows: an error on any other field is shown under the rule select instead. */
 function shownFields(kind: RowState["kind"], category: MappingCategory): string[] {
-  if (kind === "link") return ["target"];
+  const dimensions = category === "user" || category === "project" ? ["class", "location"] : [];
+  if (kind === "vendor_link") return ["target", ...dimensions];
+  if (kind === "vendor_create") return ["name", ...dimensions];
+  if (kind === "link") return ["target", ...dimensions];
   if (kind === "skip") return [];
   const item = category === "type_of_work" || category === "leave_type";
-  return ["name", ...(category === "user" ? [] : ["parent"]), ...(item ? ["incomeAccount", "unitPrice"] : [])];
+  return ["name", ...(category === "user" ? [] : ["parent"]), ...(item ? ["incomeAccount", "unitPrice"] : []), ...dimensions];
 }
 
 const CATEGORIES: MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
 const fieldClass = "block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
-export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled, labels, action }: Props) {
+export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled, vendorTargets = [], dimensions = [], labels, action }: Props) {
   const defaultIncome = defaultIncomeAccountId ?? "";
   const [state, setState] = useState<Record<string, RowState>>(() => Object.fromEntries(rows.map((r) => [r.key, stateOf(r.initial, r.name, defaultIncome)])));
   const [search, setSearch] = useState("");
@@ -101,7 +135,7 @@ export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled,
             </h2>
             <ul className="divide-y divide-slate-100">
               {list.map((row) => (
-                <RuleRow key={row.key} row={row} state={state[row.key]!} hidden={!visible.has(row.key)} onChange={(p) => update(row.key, p)} options={options} payrollEnabled={payrollEnabled} noun={meta.noun} subNoun={meta.subNoun} />
+                <RuleRow key={row.key} row={row} state={state[row.key]!} hidden={!visible.has(row.key)} onChange={(p) => update(row.key, p)} options={options} payrollEnabled={payrollEnabled} noun={meta.noun} subNoun={meta.subNoun} vendorTargets={vendorTargets} dimensions={row.category === "user" || row.category === "project" ? dimensions : []} />
               ))}
             </ul>
           </section>
@@ -116,7 +150,9 @@ export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled,
   );
 }
 
-function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, subNoun }: {
+function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, subNoun, vendorTargets, dimensions }: {
+  vendorTargets: TargetOption[];
+  dimensions: MapDimension[];
   row: MapRow;
   state: RowState;
   hidden: boolean;
@@ -155,6 +191,8 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
         <select id={`${id}-kind`} name={name("kind")} value={state.kind} onChange={(e) => onChange({ kind: e.target.value as RowState["kind"] })} className={fieldClass} aria-invalid={error("kind") ? true : undefined} aria-describedby={error("kind") ? `${id}-kind-error` : undefined}>
           {canCreate || state.kind === "create" ? <option value="create">Create new QB {noun}</option> : null}
           <option value="link">Link to QB {noun}</option>
+          {row.category === "user" ? <option value="vendor_link">Link to QB Vendor</option> : null}
+          {row.category === "user" ? <option value="vendor_create">Create new QB Vendor</option> : null}
           <option value="skip">Do not import</option>
         </select>
         {fieldError("kind")}
@@ -177,6 +215,25 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
               ))}
             </select>
             {fieldError("target")}
+          </div>
+        ) : null}
+        {state.kind === "vendor_link" ? (
+          <div className="sm:col-span-2">
+            <label htmlFor={`${id}-vendor`} className="text-xs font-medium text-slate-600">QuickBooks vendor</label>
+            <select id={`${id}-vendor`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
+              <option value="">Choose…</option>
+              {vendorTargets.map((t) => (
+                <option key={t.value} value={t.value}>{t.label}</option>
+              ))}
+            </select>
+            {fieldError("target")}
+          </div>
+        ) : null}
+        {state.kind === "vendor_create" ? (
+          <div className="sm:col-span-2">
+            <label htmlFor={`${id}-name`} className="text-xs font-medium text-slate-600">New vendor name</label>
+            <input id={`${id}-name`} name={name("name")} value={state.name} onChange={(e) => onChange({ name: e.target.value })} className={fieldClass} aria-invalid={error("name") ? true : undefined} aria-describedby={error("name") ? `${id}-name-error` : undefined} />
+            {fieldError("name")}
           </div>
         ) : null}
         {state.kind === "create" ? (
@@ -220,6 +277,21 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
           </>
         ) : null}
         {state.kind === "skip" ? <p className="self-center text-sm text-slate-500">Time of this {row.category === "user" ? "user" : row.category.replace(/_/g, " ")} is not imported.</p> : null}
+        {state.kind !== "skip"
+          ? dimensions.map((d) => (
+              <div key={d.dimension}>
+                <label htmlFor={`${id}-${d.dimension}`} className="text-xs font-medium text-slate-600">QuickBooks {d.label.toLowerCase()}</label>
+                <select id={`${id}-${d.dimension}`} name={name(d.field)} value={state.dimensions[d.field] ?? ""} onChange={(e) => onChange({ dimensions: { ...state.dimensions, [d.field]: e.target.value } })} className={fieldClass} aria-invalid={error(d.dimension) ? true : undefined} aria-describedby={error(d.dimension) ? `${id}-${d.dimension}-error` : undefined}>
+                  <option value="">{row.category === "project" ? `No rule: the user's ${d.label.toLowerCase()}, if any` : `No ${d.label.toLowerCase()} rule`}</option>
+                  <option value={d.emptyValue}>Leave it empty</option>
+                  {d.options.map((t) => (
+                    <option key={t.value} value={t.value}>{t.label}</option>
+                  ))}
+                </select>
+                {fieldError(d.dimension)}
+              </div>
+            ))
+          : null}
       </div>
     </li>
   );

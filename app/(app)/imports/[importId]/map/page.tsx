@@ -7,13 +7,14 @@ import { describeDraftChange, savedRuleRows, upToDateDraftRules } from "@/lib/im
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
 import type { MapDraft } from "@/lib/import/wizard";
 import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META, type MappingCategory } from "@/lib/mapping/rules";
-import { ruleTargets, type RuleTargets } from "@/lib/mapping/targets";
+import { DIMENSION_EMPTY_VALUE, RULE_DIMENSION_META, RULE_DIMENSIONS } from "@/lib/mapping/rules";
+import { dimensionTargets, ruleTargets, vendorTargets, type RuleTargets } from "@/lib/mapping/targets";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { redirect } from "next/navigation";
 import { loadDraft } from "../../_lib/context";
 import { WizardSteps } from "../../_components/steps";
 import { confirmMappingAction, refreshDirectoryAction } from "../actions";
-import { MapForm, type MapRow } from "./map-form";
+import { MapForm, type MapDimension, type MapRow } from "./map-form";
 
 export const metadata: Metadata = { title: "New Import · Map" };
 
@@ -59,6 +60,13 @@ export default async function MapStep({ params, searchParams }: { params: Promis
     };
   });
   const options = Object.fromEntries(MAPPING_CATEGORIES.map((category) => [category, ruleTargets(category, directory)])) as Record<MappingCategory, RuleTargets>;
+  // Class / Location only when the company tracks them (hidden entirely otherwise).
+  const tracked = dimensionTargets(directory);
+  const dimensions: MapDimension[] = RULE_DIMENSIONS.flatMap((dimension) => {
+    const list = tracked[dimension];
+    const meta = RULE_DIMENSION_META[dimension];
+    return list ? [{ dimension, label: meta.label, field: meta.formField, options: list, emptyValue: DIMENSION_EMPTY_VALUE }] : [];
+  });
   const confirm = confirmMappingAction.bind(null, importId);
   const refresh = refreshDirectoryAction.bind(null, importId);
   return (
@@ -82,7 +90,7 @@ export default async function MapStep({ params, searchParams }: { params: Promis
             <ul className="list-disc pl-5">{upToDate.changes.map((c) => <li key={`${c.category}:${c.sourceId}`}>{describeDraftChange(c)}</li>)}</ul>
           </Alert>
         ) : null}
-        {directory.payrollEnabled ? <Alert tone="info">QuickBooks Payroll is on in {connection.companyName}: employees must already exist in QuickBooks, so users can only be linked or not imported.</Alert> : null}
+        {directory.payrollEnabled ? <Alert tone="info">QuickBooks Payroll is on in {connection.companyName}: employees must already exist in QuickBooks, so users can be linked to an employee, be QuickBooks vendors, or not be imported.</Alert> : null}
       </div>
       {rows.length === 0 ? (
         <Alert tone="info" title="No time in this selection">actiTIME has no time for the chosen dates and selection. Go back to Select data to choose another range.</Alert>
@@ -92,6 +100,8 @@ export default async function MapStep({ params, searchParams }: { params: Promis
           options={options}
           defaultIncomeAccountId={directory.incomeAccounts[0]?.id ?? null}
           payrollEnabled={directory.payrollEnabled}
+          vendorTargets={vendorTargets(directory)}
+          dimensions={dimensions}
           labels={Object.fromEntries(Object.values(MAPPING_CATEGORY_META).map((m) => [m.category, { label: m.label, noun: m.qboNoun, subNoun: m.qboSubNoun }]))}
           action={confirm}
         />
