@@ -24,7 +24,7 @@ import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { ActivityItemPayload, DatedTarget, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import type { ActivityItemPayload, DatedTarget, DesiredActivity, LeaveRecord, TaskInfo, TimeTrackRecord, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
 
 const ITEM_INSERT_CHUNK_ROWS = 500;
 
@@ -146,7 +146,7 @@ export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirec
  * follow the new rule for Alice"): per dated target, the records of the range on or after its date
  * until the next one.
  */
-export function datedRuleEffects(snapshot: DatedSnapshot, source: Pick<SourceData, "timeTrack" | "leave" | "tasks">, scope: Pick<ImportScope, "dateFrom" | "dateTo">): DatedRuleEffect[] {
+export function datedRuleEffects(snapshot: DatedSnapshot, source: { timeTrack: readonly TimeTrackRecord[]; leave: readonly LeaveRecord[]; tasks: readonly TaskInfo[] }, scope: Pick<ImportScope, "dateFrom" | "dateTo">): DatedRuleEffect[] {
   const later = new Map<string, string[]>();
   const names = new Map<string, string>();
   for (const rule of [...(snapshot.periods ?? []), ...(snapshot.rules ?? [])]) {
