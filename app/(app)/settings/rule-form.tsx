@@ -4,13 +4,14 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui";
 import { updateRuleAction } from "./actions";
+import { ApplyFromField } from "./apply-from";
 
 export interface SelectOption {
   value: string;
   label: string;
 }
 
-export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice";
+export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "applyFrom";
 
 export interface RuleFormProps {
   connectionId: string;
@@ -32,6 +33,8 @@ export interface RuleFormProps {
   listsTruncated: boolean;
   error: { field: RuleFormField; message: string } | null;
   cancelHref: string;
+  /** "Apply from" as posted before a refused save (issue 19 §2). */
+  applyFrom?: { choice?: string; date?: string };
 }
 
 const inputClass =
@@ -170,6 +173,7 @@ export function RuleForm(props: RuleFormProps) {
             </div>
           </>
         ) : null}
+        <ApplyFromField idPrefix={`rule-${props.ruleId}`} initial={props.applyFrom} error={fieldError("applyFrom")} />
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit">Save rule</Button>

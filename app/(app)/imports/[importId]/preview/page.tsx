@@ -4,7 +4,7 @@ import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
-import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { datedRuleSentence, refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { deliberateCreates } from "@/lib/import/created-rules";
 import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
@@ -68,6 +68,15 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
                 <li key={`${d.category}:${d.sourceName}`}>
                   {d.sourceName} already goes to <strong>{d.currentName}</strong> in QuickBooks. This import creates a second one, <strong>{d.newName}</strong>, and moves {d.sourceName}&apos;s time in this range to it. To keep {d.currentName}, go back to Map and choose Link to.
                 </li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
+        {summary.datedRules && summary.datedRules.length > 0 ? (
+          <Alert tone="info" title="Rules that apply from a date">
+            <ul className="list-disc pl-5">
+              {summary.datedRules.map((d) => (
+                <li key={`${d.category}:${d.sourceId}:${d.from}`}>{datedRuleSentence(d)}; earlier records keep the rule they had.</li>
               ))}
             </ul>
           </Alert>
