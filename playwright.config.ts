@@ -8,9 +8,18 @@
 // test-results/report/ (never opened automatically).
 //
 // Env: E2E_PORT (default 3420), E2E_CHROMIUM (default /usr/bin/chromium), E2E_BUDGET_MS (the whole run,
-// default 15 minutes), E2E_HEADED=1.
+// default 25 minutes), E2E_HEADED=1.
 import { defineConfig } from "@playwright/test";
-import { base as baseURL, e2ePort as port } from "./tests/e2e/port";
+import { base as baseURL, datedPort, e2ePort as port, vendorsPort } from "./tests/e2e/port";
+
+const serverOptions = {
+  // Building (when .next is missing) and starting on a loaded machine.
+  timeout: 15 * 60_000,
+  reuseExistingServer: false,
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 5_000 },
+};
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -21,7 +30,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   // The old runner's overall budget; each scenario sets its own limit (test.setTimeout).
-  globalTimeout: Number(process.env.E2E_BUDGET_MS ?? 15 * 60_000),
+  globalTimeout: Number(process.env.E2E_BUDGET_MS ?? 25 * 60_000),
   timeout: 60_000,
   reporter: [["list"], ["html", { outputFolder: "test-results/report", open: "never" }]],
   use: {
@@ -40,14 +49,15 @@ export default defineConfig({
     },
   },
   expect: { timeout: 20_000 },
-  webServer: {
-    command: `node tests/e2e/server.mjs ${port}`,
-    url: `${baseURL}/api/health`,
-    // Building (when .next is missing) and starting on a loaded machine.
-    timeout: 15 * 60_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-  },
+  webServer: [
+    { command: `node tests/e2e/server.mjs ${port}`, url: `${baseURL}/api/health`, ...serverOptions },
+    { command: `node tests/e2e/server.mjs ${vendorsPort} --wait-build`, url: `http://127.0.0.1:${vendorsPort}/api/health`, ...serverOptions },
+    { command: `node tests/e2e/server.mjs ${datedPort} --wait-build`, url: `http://127.0.0.1:${datedPort}/api/health`, ...serverOptions },
+  ],
+  // Each project is a fresh company on a server of its own (tests/e2e/port.ts).
+  projects: [
+    { name: "product", testMatch: "product.spec.ts" },
+    { name: "vendors-classes", testMatch: "vendors-classes.spec.ts", use: { baseURL: `http://127.0.0.1:${vendorsPort}` } },
+    { name: "dated-rules", testMatch: "dated-rules.spec.ts", use: { baseURL: `http://127.0.0.1:${datedPort}` } },
+  ],
 });

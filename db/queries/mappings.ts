@@ -1,10 +1,10 @@
 // Mapping rules, their history and the Time Description Settings of one connection (product spec
 // §4). Every function is scoped by connectionId; callers pass a connection they have already
 // checked against the session's account (db/queries/connections.ts getConnection).
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { admins, mappingHistory, mappingRules, timeDescriptionSettings } from "@/db/schema";
-import { createOptionsSchema, extrasOf, parseStoredRule, ruleDimensionsSchema, sameStoredRule, type CreateOptions, type EntityKey, type MappingCategory, type RuleDimensions, type RuleNameOf, type StoredRule } from "@/lib/mapping/rules";
+import { admins, mappingHistory, mappingRulePeriods, mappingRules, timeDescriptionSettings } from "@/db/schema";
+import { createOptionsSchema, extrasOf, parseStoredRule, periodsAfterApply, ruleDimensionsSchema, sameStoredRule, samePeriods, sortPeriods, type CreateOptions, type EntityKey, type MappingCategory, type RuleDimensions, type RuleNameOf, type RulePeriod, type StoredRule } from "@/lib/mapping/rules";
 import { isUuid } from "./connections";
 import { ROUNDING_INCREMENTS, type CombineMode, type RoundingIncrement, type RoundingMode, type TimeSettings } from "@/db/types";
 
@@ -127,8 +127,78 @@ export async function saveRule(db: Db, input: SaveRuleInput): Promise<SaveRuleRe
   return { changed: true, rule: ruleOfRow(saved!), before };
 }
 
-function columnsOf(rule: StoredRule): StoredRule {
+function columnsOf(rule: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions" | "nameOf" | "dimensions">): StoredRule {
   return { kind: rule.kind, targetQboId: rule.targetQboId, targetName: rule.targetName, createOptions: rule.createOptions, ...extrasOf(rule) };
+}
+
+// ── Rules that apply from a date (issue 19 §2) ───────────────────────────────────────────────
+
+function storedOfPeriodRow(row: typeof mappingRulePeriods.$inferSelect): StoredRule {
+  const options = createOptionsSchema.safeParse(row.createOptions);
+  const dimensions = ruleDimensionsSchema.safeParse(row.dimensions);
+  const extras = extrasOf({ kind: row.kind, nameOf: row.nameOf === "Vendor" ? "Vendor" : undefined, dimensions: dimensions.success ? dimensions.data : undefined });
+  return { kind: row.kind, targetQboId: row.targetQboId, targetName: row.targetName, createOptions: options.success ? options.data : null, ...extras };
+}
+
+/**
+ * Every period of the given rules (of the connection), the rule's own row included (its valid_from
+ * is the last period's start), by rule id, in date order.
+ */
+export async function listRulePeriods(db: Db, connectionId: string, rules: readonly Pick<MappingRuleRow, "id" | "validFrom" | "kind" | "targetQboId" | "targetName" | "createOptions">[]): Promise<Map<string, RulePeriod[]>> {
+  const byRule = new Map<string, RulePeriod[]>(rules.map((r) => [r.id, [{ validFrom: r.validFrom ?? null, rule: columnsOf(r) }]]));
+  const dated = rules.filter((r) => r.validFrom !== null).map((r) => r.id);
+  if (dated.length === 0) return byRule;
+  const rows = await db
+    .select()
+    .from(mappingRulePeriods)
+    .where(and(eq(mappingRulePeriods.connectionId, connectionId), inArray(mappingRulePeriods.ruleId, dated)));
+  for (const row of rows) byRule.get(row.ruleId)?.push({ validFrom: row.validFrom, rule: storedOfPeriodRow(row) });
+  for (const [id, periods] of byRule) byRule.set(id, sortPeriods(periods));
+  return byRule;
+}
+
+/**
+ * saveRule with "Apply from": `validFrom` null = all dates (today's behaviour: the rule alone, its
+ * earlier periods deleted); a date = the rule from that date on, earlier dates keeping the rules in
+ * force for them (lib/mapping/rules.ts periodsAfterApply). The rule's row holds the last period, the
+ * earlier ones are mapping_rule_periods rows. One mapping_history row records the change (before and
+ * after carry their validFrom). Nothing changes → nothing is written. Run inside the caller's transaction.
+ */
+export async function saveRuleFrom(db: Db, input: SaveRuleInput & { validFrom: string | null }): Promise<SaveRuleResult & { periods: RulePeriod[] }> {
+  const existing = await findRule(db, input.connectionId, input.entity);
+  const after = columnsOf(input.rule);
+  if (!existing) {
+    const saved = await saveRule(db, input);
+    return { ...saved, periods: [{ validFrom: null, rule: after }] };
+  }
+  const current = (await listRulePeriods(db, input.connectionId, [existing])).get(existing.id)!;
+  const next = periodsAfterApply(current, after, input.validFrom);
+  const before = { ...columnsOf(existing), validFrom: existing.validFrom };
+  if (samePeriods(current, next)) return { changed: false, rule: existing, before, periods: current };
+  const last = next[next.length - 1]!;
+  const [saved] = await db
+    .update(mappingRules)
+    .set({ ...last.rule, validFrom: last.validFrom, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at })
+    .where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId)))
+    .returning();
+  await db.delete(mappingRulePeriods).where(and(eq(mappingRulePeriods.ruleId, existing.id), eq(mappingRulePeriods.connectionId, input.connectionId)));
+  const earlier = next.slice(0, -1);
+  if (earlier.length > 0) {
+    await db.insert(mappingRulePeriods).values(earlier.map((p) => ({ connectionId: input.connectionId, ruleId: existing.id, validFrom: p.validFrom, ...p.rule })));
+  }
+  await db.insert(mappingHistory).values({
+    connectionId: input.connectionId,
+    ruleId: existing.id,
+    category: input.entity.category,
+    sourceId: input.entity.sourceId,
+    sourceName: input.entity.sourceName,
+    changedByAdminId: input.changedByAdminId,
+    importId: input.importId ?? null,
+    before,
+    after: { ...after, ...(input.rule.names ? { names: input.rule.names } : {}), validFrom: input.validFrom },
+    changedAt: input.at,
+  });
+  return { changed: true, rule: ruleOfRow(saved!), before, periods: next };
 }
 
 export interface HistoryEntry {

@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { admins } from "./accounts";
 import { qboConnections } from "./connections";
 import { MAPPING_CATEGORIES } from "../types";
@@ -32,11 +32,45 @@ export const mappingRules = pgTable(
     nameOf: text("name_of"),
     /** Project and user rules: Class / Location choices `{ class?, location? }` (lib/mapping/rules.ts RuleDimensions). */
     dimensions: jsonb("dimensions"),
+    /**
+     * The first date this rule applies to (an actiTIME calendar date); null = all dates. Earlier dates
+     * follow the rule's earlier periods (mapping_rule_periods). Issue 19 §2.
+     */
+    validFrom: date("valid_from", { mode: "string" }),
     updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("mapping_rules_connection_category_source_unique").on(t.connectionId, t.category, t.sourceId)],
+);
+
+/**
+ * The earlier periods of a rule ("Apply from" a date in Settings): what the rule was for dates before
+ * its valid_from. The rule in force on a date d is the period (or the rule itself) with the greatest
+ * valid_from ≤ d, a null valid_from being the start of time. "All dates" deletes a rule's periods.
+ */
+export const mappingRulePeriods = pgTable(
+  "mapping_rule_periods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    ruleId: uuid("rule_id")
+      .notNull()
+      .references(() => mappingRules.id, { onDelete: "cascade" }),
+    /** Null = from the start of time. */
+    validFrom: date("valid_from", { mode: "string" }),
+    kind: mappingRuleKind("kind").notNull(),
+    targetQboId: text("target_qbo_id"),
+    targetName: text("target_name"),
+    createOptions: jsonb("create_options"),
+    /** As on mapping_rules: "Vendor" for a contractor's user rule; Class / Location choices. */
+    nameOf: text("name_of"),
+    dimensions: jsonb("dimensions"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique("mapping_rule_periods_rule_valid_from_unique").on(t.ruleId, t.validFrom).nullsNotDistinct(), index("mapping_rule_periods_connection_idx").on(t.connectionId)],
 );
 
 /** Every change to a rule: who, when, before → after. Rows are never updated. */

@@ -1,9 +1,9 @@
 // The wizard's Map step: which actiTIME entities occur in the selected data, the rule each has,
 // and a suggestion for those without one (spec §5 step 2).
 import type { Db } from "@/db/client";
-import { listConnectionRules } from "@/db/queries/mappings";
+import { listConnectionRules, listRulePeriods } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { linkOnceCreated, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
+import { linkOnceCreated, periodsOverlapping, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
 import { withVendorAndDimensionSuggestions } from "@/lib/mapping/suggest-vendors-dimensions";
 import type { SourceData } from "./source";
@@ -27,6 +27,34 @@ const MINUTES_PER_HOUR = 60;
 /** The connection's rules as the Map step offers them (a create whose entity exists reads as the link it is). */
 export async function listSavedRules(db: Db, connectionId: string): Promise<SnapshotRule[]> {
   return (await listConnectionRules(db, connectionId)).map((row) => snapshotRuleSchema.parse(linkOnceCreated(row)));
+}
+
+/**
+ * Rules that apply from a date (issue 19 §2): the snapshot of an import's rules for its range. Each
+ * rule (the Map step's: the entity's current rule) keeps the saved rule's validFrom, and `periods`
+ * holds the entity's earlier periods in force on some date of [dateFrom, dateTo]. A rule the Map step
+ * changes changes the current period only: earlier periods stay (Settings' "all dates" replaces them).
+ */
+export async function datedSnapshot(
+  db: Db,
+  connectionId: string,
+  rules: readonly SnapshotRule[],
+  range: { dateFrom: string; dateTo: string },
+): Promise<{ rules: SnapshotRule[]; periods: SnapshotRule[] }> {
+  const rows = (await listConnectionRules(db, connectionId)).filter((row) => row.validFrom !== null);
+  if (rows.length === 0) return { rules: rules.map(({ validFrom: _validFrom, ...rule }) => rule), periods: [] };
+  const rowByKey = new Map(rows.map((row) => [`${row.category}:${row.sourceId}`, row]));
+  const periodsByRule = await listRulePeriods(db, connectionId, rows);
+  const periods: SnapshotRule[] = [];
+  const dated = rules.map(({ validFrom: _validFrom, ...rule }) => {
+    const row = rowByKey.get(`${rule.category}:${rule.sourceId}`);
+    if (!row) return rule;
+    const earlier = (periodsByRule.get(row.id) ?? []).slice(0, -1);
+    const all = [...earlier.map((p) => ({ validFrom: p.validFrom, snapshot: { category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...p.rule, validFrom: p.validFrom } as SnapshotRule })), { validFrom: row.validFrom, snapshot: null }];
+    for (const period of periodsOverlapping(all, range.dateFrom, range.dateTo)) if (period.snapshot) periods.push(snapshotRuleSchema.parse(period.snapshot));
+    return { ...rule, validFrom: row.validFrom };
+  });
+  return { rules: dated, periods };
 }
 
 /** Entities that occur in the source data, with their usage, saved rules and suggestions. */

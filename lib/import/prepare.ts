@@ -6,7 +6,7 @@ import { storePreview, type ImportRow } from "@/db/queries/imports";
 import { listLedgerInRange, weeklyLedgerDates } from "@/db/queries/ledger";
 import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { MAPPING_CATEGORY_META, RULE_DIMENSION_META, RULE_DIMENSIONS, workerOf } from "@/lib/mapping/rules";
+import { MAPPING_CATEGORY_META, RULE_DIMENSION_META, RULE_DIMENSIONS, sortPeriods, workerOf } from "@/lib/mapping/rules";
 import type { QboClient } from "@/lib/qbo/client";
 import { diffImport, replacedByTimeSettings, type DiffOperation } from "./diff";
 import { addDays, effectiveCombine, settingsLayout, wholeWeeks } from "./plan/time-settings";
@@ -23,7 +23,7 @@ import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { ActivityItemPayload, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import type { ActivityItemPayload, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
 
 
 export interface ImportSelection {
@@ -61,6 +61,8 @@ export interface PreviewSummary {
   namesByRole?: NamesByRole;
   /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
   qboChanges?: PreviewQboChanges;
+  /** Rules that apply from a date inside the range, and how many records follow each (issue 19 §2). */
+  datedRules?: DatedRuleEffect[];
   /** Time settings (issue 19 §3): how this preview combined and rounded, tracked hours before rounding. */
   time?: {
     combine: PlanResult["combine"];
@@ -140,6 +142,108 @@ export function resolveDimensionTargets(rules: readonly SnapshotRule[], director
     out[meta.directoryKey] = { projects, users };
   }
   return out;
+}
+
+/**
+ * Rules that apply from a date (issue 19 §2). An import's mapping snapshot holds, besides `rules`
+ * (one per entity: the Map step's, carrying its `validFrom`), the earlier `periods` of those rules
+ * that are in force on some date of the import's range.
+ */
+export interface DatedSnapshot {
+  rules?: SnapshotRule[];
+  periods?: SnapshotRule[];
+}
+
+/**
+ * resolveTargets with periods: per entity, its earliest period in the snapshot gives the undated
+ * target, every later one a dated target from its validFrom. An earlier period's create that made
+ * nothing yet resolves as no rule (only the entity's current rule creates: one `new:` ref each).
+ */
+export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirectory | null): ResolvedTargets {
+  const rules = snapshot.rules ?? [];
+  const periods = (snapshot.periods ?? []).map((p): SnapshotRule => (p.kind === "create" && !p.targetQboId ? { ...p, kind: "link", targetQboId: null, createOptions: null } : p));
+  if (periods.length === 0 && rules.every((r) => !r.validFrom)) return resolveTargets(rules, directory);
+  const byEntity = new Map<string, SnapshotRule[]>();
+  for (const rule of [...periods, ...rules]) {
+    const key = `${rule.category}:${rule.sourceId}`;
+    byEntity.set(key, [...(byEntity.get(key) ?? []), rule]);
+  }
+  const undated: SnapshotRule[] = [];
+  const later: SnapshotRule[] = [];
+  for (const list of byEntity.values()) {
+    const [first, ...rest] = sortPeriods(list);
+    undated.push(first!);
+    later.push(...rest);
+  }
+  const base = resolveTargets(undated, directory);
+  const field = { user: "users", project: "projects", type_of_work: "typesOfWork", leave_type: "leaveTypes" } as const;
+  const dated: Record<(typeof field)[MappingCategory], Map<number, DatedTarget[]>> = { users: new Map(), projects: new Map(), typesOfWork: new Map(), leaveTypes: new Map() };
+  for (const rule of sortPeriods(later)) {
+    const target = resolveTargets([rule], directory)[field[rule.category]].get(rule.sourceId);
+    const list = dated[field[rule.category]].get(rule.sourceId) ?? [];
+    list.push({ from: rule.validFrom!, target });
+    dated[field[rule.category]].set(rule.sourceId, list);
+  }
+  const some = <T,>(map: Map<number, T>) => (map.size > 0 ? map : undefined);
+  return { ...base, dated: { users: some(dated.users), projects: some(dated.projects), typesOfWork: some(dated.typesOfWork), leaveTypes: some(dated.leaveTypes) } };
+}
+
+/**
+ * What a dated rule changes in this import's records, for the Preview ("12 records from 2026-11-15
+ * follow the new rule for Alice"): per dated target, the records of the range on or after its date
+ * until the next one.
+ */
+export function datedRuleEffects(snapshot: DatedSnapshot, source: { timeTrack: readonly TimeTrackRecord[]; leave: readonly LeaveRecord[]; tasks: readonly TaskInfo[] }, scope: Pick<ImportScope, "dateFrom" | "dateTo">): DatedRuleEffect[] {
+  const later = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  for (const rule of [...(snapshot.periods ?? []), ...(snapshot.rules ?? [])]) {
+    const key = `${rule.category}:${rule.sourceId}`;
+    names.set(key, rule.sourceName);
+    if (rule.validFrom && rule.validFrom > scope.dateFrom && rule.validFrom <= scope.dateTo) later.set(key, [...(later.get(key) ?? []), rule.validFrom]);
+  }
+  if (later.size === 0) return [];
+  const counts = new Map<string, number>();
+  const tally = (key: string, date: string) => {
+    const starts = later.get(key);
+    if (!starts || date < scope.dateFrom || date > scope.dateTo) return;
+    const from = starts.filter((s) => s <= date).sort().pop();
+    if (from) counts.set(`${key}|${from}`, (counts.get(`${key}|${from}`) ?? 0) + 1);
+  };
+  const taskById = new Map(source.tasks.map((t) => [t.id, t]));
+  for (const r of source.timeTrack) {
+    tally(`user:${r.userId}`, r.date);
+    const task = taskById.get(r.taskId);
+    if (task) {
+      tally(`project:${task.projectId}`, r.date);
+      tally(`type_of_work:${task.typeOfWorkId}`, r.date);
+    }
+  }
+  for (const r of source.leave) {
+    tally(`user:${r.userId}`, r.date);
+    tally(`leave_type:${r.leaveTypeId}`, r.date);
+  }
+  return [...later].flatMap(([key, starts]) =>
+    [...new Set(starts)].sort().map((from) => {
+      const [category, sourceId] = key.split(":") as [MappingCategory, string];
+      return { category, sourceId: Number(sourceId), name: names.get(key) ?? "", from, records: counts.get(`${key}|${from}`) ?? 0 };
+    }),
+  );
+}
+
+export interface DatedRuleEffect {
+  category: MappingCategory;
+  sourceId: number;
+  name: string;
+  /** The first date the rule's new period applies to (inside the import's range). */
+  from: string;
+  /** Records of the range from that date (until the entity's next period) that follow it. */
+  records: number;
+}
+
+/** The Preview's sentence for one dated rule. */
+export function datedRuleSentence(effect: DatedRuleEffect): string {
+  const noun = MAPPING_CATEGORY_META[effect.category].sourceNoun;
+  return `${effect.records} ${effect.records === 1 ? "record" : "records"} from ${effect.from} follow the new rule for ${noun} ${effect.name}`;
 }
 
 /** Names of the QBO entities an import's rules point to, for previews and detail pages. */
@@ -251,9 +355,12 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const chosen = scopeOf(imp);
   const scope = await timeScope(db, imp.connectionId, chosen, settings);
   const widened = scope.dateFrom !== chosen.dateFrom || scope.dateTo !== chosen.dateTo;
-  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const snapshot = (imp.mappingSnapshot ?? {}) as DatedSnapshot;
+  const rules = snapshot.rules ?? [];
+  // Earlier periods first, so the current rules' names win for shared refs.
+  const namedRules = [...(snapshot.periods ?? []), ...rules];
   const source = (widened ? undefined : deps.source) ?? (await readSource(deps.actitime, scope));
-  const fromRules = resolveTargets(rules, deps.directory);
+  const fromRules = resolveDatedTargets(snapshot, deps.directory);
   const targets = deps.targets ? deps.targets(fromRules) : fromRules;
   const planInput = { ...source, targets, description: settings, scope, approvedOnly: scope.approvedOnly };
   let plan = planImport(planInput);
@@ -341,7 +448,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   });
 
   const settingsChange = replacedByTimeSettings(diff.operations, settingsLayout(settings));
-  const names = displayNames(rules, deps.directory);
+  const names = displayNames(namedRules, deps.directory);
   const nameOf = (ref: TargetRef | null, fallback: string) => (ref ? (names.get(ref) ?? fallback) : fallback);
   const summary: PreviewSummary = {
     previewedAt: now().toISOString(),
@@ -364,7 +471,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
     },
     ratesVisible: source.ratesVisible,
     names: Object.fromEntries(names),
-    namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], rules, deps.directory),
+    namesByRole: namesByRole([...plan.activities, ...ledgerRows.map((r) => r.written)], namedRules, deps.directory),
     qboChanges: qboSide.summary,
     time: {
       combine: plan.combine,
@@ -375,6 +482,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
       billedKept: settingsChange.billed,
     },
   };
+  const datedRules = datedRuleEffects(snapshot, source, scope);
+  if (datedRules.length > 0) summary.datedRules = datedRules;
 
   const executable = entityItems.length + activityItems.filter((i) => i.status === "pending").length;
   // Everything above read actiTIME and QBO without a transaction; the write re-checks that the import

@@ -101,6 +101,24 @@ export interface DimensionTargets {
   users?: ReadonlyMap<number, QboTargetRef | null>;
 }
 
+/**
+ * Rules that apply from a date (issue 19 §2): an entity's target from `from` (YYYY-MM-DD, inclusive)
+ * until the next entry's `from`; `target` undefined = no rule from that date (unmapped). Dates before
+ * the first entry use the entity's entry in the undated maps of ResolvedTargets.
+ */
+export interface DatedTarget {
+  from: string;
+  target: Target | undefined;
+}
+
+/** Per category, the entities whose rule changes inside the import's range: their dated targets, by `from`. */
+export interface DatedTargets {
+  users?: ReadonlyMap<number, readonly DatedTarget[]>;
+  projects?: ReadonlyMap<number, readonly DatedTarget[]>;
+  typesOfWork?: ReadonlyMap<number, readonly DatedTarget[]>;
+  leaveTypes?: ReadonlyMap<number, readonly DatedTarget[]>;
+}
+
 /** A missing entry means "no rule": the entity is reported as unmapped and its time is not imported. */
 export interface ResolvedTargets {
   users: ReadonlyMap<number, Target>;
@@ -111,6 +129,8 @@ export interface ResolvedTargets {
   classes?: DimensionTargets;
   /** DepartmentRef per activity; give it only when the company tracks locations (TrackDepartments). */
   departments?: DimensionTargets;
+  /** Targets that change on a date (the plan takes, for every record, the one in force on its date). */
+  dated?: DatedTargets;
 }
 
 // Time settings (combining, rounding) are stored per connection: declared with the schema (db/types.ts).

@@ -15,7 +15,7 @@ import type { FormInput } from "@/lib/forms";
 import type { QboClient } from "@/lib/qbo/client";
 import { refreshFactsForPreview } from "./company-check";
 import type { Actor } from "./lifecycle";
-import { listSavedRules, mapStepEntities } from "./mapping-step";
+import { datedSnapshot, listSavedRules, mapStepEntities } from "./mapping-step";
 import { preparePreview, scopeOf, type ImportSelection, type PrepareDeps, type PreviewSummary } from "./prepare";
 import { readSource } from "./source";
 import type { TimeDescriptionSettings } from "./types";
@@ -129,6 +129,8 @@ export async function saveSelection(db: Db, actor: Actor, importId: string, raw:
 
 export interface MapDraft {
   rules: SnapshotRule[];
+  /** Earlier periods of dated rules in force inside the import's range (lib/import/mapping-step.ts datedSnapshot). */
+  periods?: SnapshotRule[];
   errors?: FieldError[];
 }
 
@@ -184,7 +186,8 @@ export function rulesFromForm(
 export async function saveMapping(db: Db, actor: Actor, importId: string, rules: RuleForEntity[], errors: FieldError[]): Promise<boolean> {
   const imp = await getOwnDraft(db, actor, importId);
   if (imp.step === "select" || !imp.dateFrom) throw new WizardError("Choose the data to import first.");
-  const draft: MapDraft = { rules: rules.map(snapshotFromRule), errors: errors.length > 0 ? errors : undefined };
+  const dated = await datedSnapshot(db, imp.connectionId, rules.map(snapshotFromRule), { dateFrom: imp.dateFrom, dateTo: imp.dateTo ?? imp.dateFrom });
+  const draft: MapDraft = { rules: dated.rules, ...(dated.periods.length > 0 ? { periods: dated.periods } : {}), errors: errors.length > 0 ? errors : undefined };
   await db.transaction(async (tx) => {
     await lockDraft(tx, imp.id);
     await writeDraftMapping(tx, imp.id, draft, errors.length > 0 ? "map" : "preview");

@@ -4,12 +4,12 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getConnection, type QboConnection } from "@/db/queries/connections";
-import { lockConnectionRules, saveRule, saveTimeDescriptionSettings, getRule, type MappingRuleRow } from "@/db/queries/mappings";
+import { lockConnectionRules, saveRuleFrom, saveTimeDescriptionSettings, getRule, type MappingRuleRow } from "@/db/queries/mappings";
 import { checkbox, formValues, type FormInput } from "@/lib/forms";
 import type { QboDirectory } from "./directory";
 import type { RoundingIncrement } from "@/lib/import/types";
 import { nameLookupFromDirectory, namesForState } from "./history";
-import { isItemCategory, keepCreatedEntity, ruleFromStored, storedFromRule, type MappingCategory, type MappingRule, type RuleForEntity, type StoredRule } from "./rules";
+import { isCalendarDate, isItemCategory, keepCreatedEntity, ruleFromStored, storedFromRule, type MappingCategory, type MappingRule, type RuleForEntity, type StoredRule } from "./rules";
 import { targetNameOf, withDirectoryNames } from "./targets";
 import { parseRuleFromForm, validateMapping, type RuleField } from "./validate";
 
@@ -21,8 +21,11 @@ export interface SessionScope {
   adminId: string;
 }
 
+/** The rule's fields, and "Apply from" (issue 19 §2). */
+export type RuleEditField = RuleField | "applyFrom";
+
 export interface RuleEditProblem {
-  field: RuleField;
+  field: RuleEditField;
   message: string;
 }
 
@@ -39,6 +42,8 @@ export interface UpdateRuleInput {
   check?: (context: { rule: MappingRule; existing: MappingRuleRow; others: MappingRuleRow[] }) => RuleEditProblem[];
   /** Names of the parent / income account, kept in the history row beside their ids. */
   names?: StoredRule["names"];
+  /** "Apply from": the first date the rule applies to; null or absent = all dates (every period replaced). */
+  validFrom?: string | null;
   at?: Date;
 }
 
@@ -63,12 +68,13 @@ export async function updateRule(db: Db, input: UpdateRuleInput): Promise<Update
       if (problems.length > 0) return { ok: false as const, reason: "invalid" as const, problems };
     }
     const after = storedFromRule(rule);
-    const saved = await saveRule(tx, {
+    const saved = await saveRuleFrom(tx, {
       connectionId: input.connectionId,
       entity: existing,
       rule: input.names ? { ...after, names: input.names } : after,
       changedByAdminId: input.adminId,
       at: input.at ?? new Date(),
+      validFrom: input.validFrom ?? null,
     });
     return { ok: true as const, changed: saved.changed, rule: saved.rule, before: saved.before!, after };
   });
@@ -82,7 +88,19 @@ export type RuleEditResult =
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "disconnected"; rule: MappingRuleRow }
   | { ok: false; reason: "directory_unavailable"; rule: MappingRuleRow }
-  | { ok: false; reason: "invalid"; rule: MappingRuleRow; field: RuleField; message: string; problems: RuleEditProblem[] };
+  | { ok: false; reason: "invalid"; rule: MappingRuleRow; field: RuleEditField; message: string; problems: RuleEditProblem[] };
+
+/** The form's "Apply from": `applyFrom` = "all" (or absent: all dates, today's behaviour) or "date" with `applyFromDate`. */
+export const APPLY_FROM_DATE_MESSAGE = "Enter the date the rule applies from as a real date (YYYY-MM-DD), or choose all dates";
+
+export function parseApplyFrom(values: Record<string, unknown>): { ok: true; validFrom: string | null } | { ok: false; problem: RuleEditProblem } {
+  const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+  const choice = values.applyFrom === undefined ? "all" : text(values.applyFrom);
+  if (choice === "all" || choice === "") return { ok: true, validFrom: null };
+  const date = choice === "date" ? text(values.applyFromDate) : choice;
+  if (!isCalendarDate(date)) return { ok: false, problem: { field: "applyFrom", message: APPLY_FROM_DATE_MESSAGE } };
+  return { ok: true, validFrom: date };
+}
 
 /**
  * Validates and saves an edit of one rule: the posted connection must belong to the session's
@@ -117,6 +135,8 @@ export async function applyRuleEdit(
 
   const parsed = parseRuleFromForm(values);
   if (!parsed.ok) return invalid(parsed.errors);
+  const applyFrom = parseApplyFrom(values);
+  if (!applyFrom.ok) return invalid([applyFrom.problem]);
 
   let directory: QboDirectory;
   try {
@@ -135,6 +155,7 @@ export async function applyRuleEdit(
     adminId: session.adminId,
     rule,
     names: namesForState(existing.category, storedFromRule(rule), lookup),
+    validFrom: applyFrom.validFrom,
     check: ({ rule: edited, existing: current, others }) => problemsOf(edited, current, others, directory),
   });
   if (!result.ok) return result.reason === "not_found" ? { ok: false, reason: "not_found" } : invalid(result.problems);

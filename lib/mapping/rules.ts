@@ -240,6 +240,11 @@ export const storedRuleSchema = z.object({
   nameOf: ruleNameOfSchema.optional().catch(undefined),
   /** Class / Location rules (mapping_rules.dimensions); absent: none. */
   dimensions: ruleDimensionsSchema.optional().catch(undefined),
+  /**
+   * Rules that apply from a date (issue 19 §2): the first actiTIME date the rule is in force; null or
+   * absent = all dates (from the start of time). sameStoredRule does not compare it.
+   */
+  validFrom: z.string().nullable().optional(),
 });
 export type StoredRule = z.infer<typeof storedRuleSchema>;
 
@@ -336,4 +341,76 @@ export function keepCreatedEntity(rule: MappingRule, before: Pick<StoredRule, "k
   const beforeParent = before.createOptions?.parentQboId ?? null;
   const sameName = (before.targetName ?? "").trim().toLowerCase() === rule.name.trim().toLowerCase();
   return sameName && beforeParent === (rule.parentQboId ?? null) ? { ...rule, targetQboId: before.targetQboId } : rule;
+}
+
+// ── Rules that apply from a date (issue 19 §2) ───────────────────────────────────────────────
+
+/** A real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** One period of a rule: the rule from `validFrom` (null = the start of time) until the next period. */
+export interface RulePeriod<R = StoredRule> {
+  validFrom: string | null;
+  rule: R;
+}
+
+/** Periods in order (the null one first, then by date). */
+export function sortPeriods<P extends { validFrom?: string | null }>(periods: readonly P[]): P[] {
+  return [...periods].sort((a, b) => compareFrom(a.validFrom ?? null, b.validFrom ?? null));
+}
+
+function compareFrom(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return a < b ? -1 : 1;
+}
+
+/** The period in force on `date`: the greatest validFrom ≤ date (null counts as the start of time); undefined before the first. */
+export function periodOn<P extends { validFrom?: string | null }>(sorted: readonly P[], date: string): P | undefined {
+  let found: P | undefined;
+  for (const period of sorted) {
+    const from = period.validFrom ?? null;
+    if (from === null || from <= date) found = period;
+    else break;
+  }
+  return found;
+}
+
+/** The periods in force on some date of [dateFrom, dateTo] (inclusive), in order. */
+export function periodsOverlapping<P extends { validFrom?: string | null }>(periods: readonly P[], dateFrom: string, dateTo: string): P[] {
+  const sorted = sortPeriods(periods);
+  return sorted.filter((period, index) => {
+    const from = period.validFrom ?? null;
+    const next = sorted[index + 1]?.validFrom ?? null;
+    const startsBy = from === null || from <= dateTo;
+    const endsAfter = next === null || next > dateFrom;
+    return startsBy && endsAfter;
+  });
+}
+
+/**
+ * The periods after "Apply from `validFrom`" with `rule` (null = all dates: the rule alone, for every
+ * date). Periods from that date on are replaced; a rule equal to the one already in force the day
+ * before adds no period (that period simply continues).
+ */
+export function periodsAfterApply(current: readonly RulePeriod[], rule: StoredRule, validFrom: string | null): RulePeriod[] {
+  if (validFrom === null) return [{ validFrom: null, rule }];
+  const kept = sortPeriods(current).filter((p) => p.validFrom === null || p.validFrom < validFrom);
+  const last = kept[kept.length - 1];
+  if (last && sameStoredRule(last.rule, rule)) return kept;
+  return [...kept, { validFrom, rule }];
+}
+
+/** Equal period lists (same starts, rules that do the same). */
+export function samePeriods(a: readonly RulePeriod[], b: readonly RulePeriod[]): boolean {
+  const x = sortPeriods(a);
+  const y = sortPeriods(b);
+  return x.length === y.length && x.every((p, i) => p.validFrom === y[i]!.validFrom && sameStoredRule(p.rule, y[i]!.rule));
 }

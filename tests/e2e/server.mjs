@@ -16,7 +16,14 @@ const port = Number(process.argv[2]);
 if (!Number.isInteger(port) || port <= 0) throw new Error("usage: node tests/e2e/server.mjs <port>");
 const base = `http://127.0.0.1:${port}`;
 
-if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+// `--wait-build`: another server of the same run builds; wait for its build instead of building twice.
+if (process.argv.includes("--wait-build")) {
+  const until = Date.now() + 15 * 60_000;
+  while (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    if (Date.now() > until) throw new Error("no production build appeared in 15 minutes");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+} else if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
   console.error("No production build found: running next build…");
   const build = spawnSync("npx", ["next", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (build.status !== 0) process.exit(1);

@@ -71,3 +71,26 @@ describe("RuleForm", () => {
     expect(html).toContain('name="unitPrice"');
   });
 });
+
+describe("RuleForm — Apply from (issue 19 §2)", () => {
+  it("offers All dates (checked by default) and From a date with a labelled date field", () => {
+    const html = renderToStaticMarkup(createElement(RuleForm, { ...base, initial }));
+    expect(html).toContain("<legend");
+    expect(html).toContain('<input type="radio" name="applyFrom" checked="" value="all"/>');
+    expect(html).toContain('<input type="radio" name="applyFrom" value="date"/>');
+    expect(html).toContain('name="applyFromDate"');
+    expect(html).toContain("First date the rule applies to");
+  });
+
+  it("a refused date comes back typed, From a date chosen, its message tied to the field", () => {
+    const html = renderToStaticMarkup(
+      createElement(RuleForm, { ...base, initial, applyFrom: { choice: "date", date: "2026-02-30" }, error: { field: "applyFrom" as const, message: "Enter a real date" } }),
+    );
+    expect(html).toContain('<input type="radio" name="applyFrom" checked="" value="date"/>');
+    expect(html).toContain('value="2026-02-30"');
+    const errorId = /id="([^"]+-applyFrom-error)"/.exec(html)?.[1];
+    expect(errorId).toBeDefined();
+    expect(html).toContain(`aria-describedby="${errorId}"`);
+    expect(html).toContain('aria-invalid="true"');
+  });
+});

@@ -14,7 +14,7 @@ import { saveSchedule } from "@/lib/schedule/settings";
 import { saveCompanyWebhook } from "@/lib/notify/webhook-settings";
 
 /** Form fields sent back after a refused edit so the form shows what was typed. */
-const DRAFT_FIELDS = ["kind", "name", "targetQboId", "parentQboId", "incomeAccountId", "unitPrice", "classQboId", "locationQboId", "q"] as const;
+const DRAFT_FIELDS = ["kind", "name", "targetQboId", "parentQboId", "incomeAccountId", "unitPrice", "classQboId", "locationQboId", "q", "applyFrom", "applyFromDate"] as const;
 const MAX_DRAFT_CHARS = 600;
 
 function withParams(path: string, params: Record<string, string | undefined>): string {

@@ -40,7 +40,11 @@ export function HistoryList({ entries, lookup, showEntity }: { entries: HistoryE
                   <dt className="text-slate-500">Before</dt>
                   <dd className="text-slate-700">{entry.before ? describeRuleStateText(entry.category, entry.before, lookup) : "No rule yet"}</dd>
                   <dt className="text-slate-500">After</dt>
-                  <dd className="text-slate-900">{describeRuleStateText(entry.category, entry.after, lookup)}</dd>
+                  <dd className="text-slate-900">
+                    {describeRuleStateText(entry.category, entry.after, lookup)}
+                    {typeof entry.after?.validFrom === "string" ? <span className="block text-xs text-slate-600">Applies from {entry.after.validFrom}</span> : null}
+                    {entry.after?.validFrom === null ? <span className="block text-xs text-slate-600">Applies to all dates</span> : null}
+                  </dd>
                 </dl>
               </td>
             </tr>

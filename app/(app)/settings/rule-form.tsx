@@ -4,13 +4,14 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/app/_components/ui";
 import { updateRuleAction } from "./actions";
+import { ApplyFromField } from "./apply-from";
 
 export interface SelectOption {
   value: string;
   label: string;
 }
 
-export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "class" | "location";
+export type RuleFormField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "class" | "location" | "applyFrom";
 
 /** A Class / Location choice of a project or user rule (shown only when the company tracks it). */
 export interface DimensionField {
@@ -52,6 +53,8 @@ export interface RuleFormProps {
   listsTruncated: boolean;
   error: { field: RuleFormField; message: string } | null;
   cancelHref: string;
+  /** "Apply from" as posted before a refused save (issue 19 §2). */
+  applyFrom?: { choice?: string; date?: string };
 }
 
 const inputClass =
@@ -226,6 +229,8 @@ export function RuleForm(props: RuleFormProps) {
             {errorText(d.dimension)}
           </div>
         ))}
+
+        <ApplyFromField idPrefix={`rule-${props.ruleId}`} initial={props.applyFrom} error={fieldError("applyFrom")} />
       </div>
       <div className="flex flex-wrap items-center gap-2">
         <Button type="submit">Save rule</Button>

@@ -1,5 +1,6 @@
 import type {
   ActivitySources,
+  DatedTarget,
   BillableStatus,
   DesiredActivity,
   ImportScope,
@@ -359,37 +360,80 @@ export function planImport(input: PlanInput): PlanResult {
     return target;
   };
 
+  // Rules that apply from a date: an entity with dated targets resolves per period (the index of the
+  // period in force on the record's date, -1 = the undated target), cached per entity and period.
+  const dated = targets.dated;
+  const datedUsers = dated?.users;
+  const datedProjects = dated?.projects;
+  const datedTypesOfWork = dated?.typesOfWork;
+  const datedLeaveTypes = dated?.leaveTypes;
+  const targetIn = (undated: ReadonlyMap<number, Target>, periods: readonly DatedTarget[] | undefined, id: number, index: number): Target | undefined =>
+    index < 0 ? undated.get(id) : periods![index]!.target;
+
   // Resolutions are cached per entity: 100k records touch a few hundred users and tasks.
   const userCache = new Map<number, ResolvedUser | Blocked>();
-  const resolveUser = (userId: number): ResolvedUser | Blocked => {
+  const datedUserCache = new Map<string, ResolvedUser | Blocked>();
+  const resolveUser = (userId: number, date: string): ResolvedUser | Blocked => {
+    const periods = datedUsers?.get(userId);
+    if (periods !== undefined) {
+      const index = periodIndex(periods, date);
+      const cacheKey = `${userId}|${index}`;
+      let found = datedUserCache.get(cacheKey);
+      if (!found) {
+        found = resolveUserTarget(userId, targetIn(targets.users, periods, userId, index));
+        datedUserCache.set(cacheKey, found);
+      }
+      return found;
+    }
     const cached = userCache.get(userId);
     if (cached) return cached;
+    const resolved = resolveUserTarget(userId, targets.users.get(userId));
+    userCache.set(userId, resolved);
+    return resolved;
+  };
+  const resolveUserTarget = (userId: number, userTarget: Target | undefined): ResolvedUser | Blocked => {
     const unmapped: UnmappedEntity[] = [];
-    const target = checkTarget(targets.users.get(userId), "user", userId, users.get(userId)?.fullName ?? null, unmapped);
+    const target = checkTarget(userTarget, "user", userId, users.get(userId)?.fullName ?? null, unmapped);
     const resolved: ResolvedUser | Blocked =
       typeof target === "string"
         ? { ok: false, reason: target, unmapped }
         : target.nameOf === "Vendor"
           ? { ok: true, employeeRef: target.ref, nameOf: "Vendor", combinedHead: combinedKeyHead(target.ref, "Vendor"), weeklyHead: weeklyKeyHead(target.ref, "Vendor") }
           : { ok: true, employeeRef: target.ref, combinedHead: combinedKeyHead(target.ref), weeklyHead: weeklyKeyHead(target.ref) };
-    userCache.set(userId, resolved);
     return resolved;
   };
 
   const taskCache = new Map<number, ResolvedWork | Blocked>();
-  const resolveTask = (taskId: number): ResolvedWork | Blocked => {
+  const datedTaskCache = new Map<string, ResolvedWork | Blocked>();
+  const resolveTask = (taskId: number, date: string): ResolvedWork | Blocked => {
+    if (datedProjects !== undefined || datedTypesOfWork !== undefined) {
+      const task = tasks.get(taskId);
+      const projectPeriods = task && datedProjects?.get(task.projectId);
+      const typeOfWorkPeriods = task && datedTypesOfWork?.get(task.typeOfWorkId);
+      if (projectPeriods || typeOfWorkPeriods) {
+        const projectIndex = periodIndex(projectPeriods, date);
+        const typeOfWorkIndex = periodIndex(typeOfWorkPeriods, date);
+        const cacheKey = `${taskId}|${projectIndex}|${typeOfWorkIndex}`;
+        let found = datedTaskCache.get(cacheKey);
+        if (!found) {
+          found = resolveTaskUncached(taskId, projectIndex, typeOfWorkIndex);
+          datedTaskCache.set(cacheKey, found);
+        }
+        return found;
+      }
+    }
     const cached = taskCache.get(taskId);
     if (cached) return cached;
-    const resolved = resolveTaskUncached(taskId);
+    const resolved = resolveTaskUncached(taskId, -1, -1);
     taskCache.set(taskId, resolved);
     return resolved;
   };
-  const resolveTaskUncached = (taskId: number): ResolvedWork | Blocked => {
+  const resolveTaskUncached = (taskId: number, projectIndex: number, typeOfWorkIndex: number): ResolvedWork | Blocked => {
     const task = tasks.get(taskId);
     if (!task) return { ok: false, reason: "unknown_task", unmapped: [] };
     const unmapped: UnmappedEntity[] = [];
     const project = checkTarget(
-      targets.projects.get(task.projectId),
+      targetIn(targets.projects, datedProjects?.get(task.projectId), task.projectId, projectIndex),
       "project",
       task.projectId,
       projects.get(task.projectId)?.name ?? null,
@@ -397,7 +441,7 @@ export function planImport(input: PlanInput): PlanResult {
     );
     const typeOfWork = typesOfWork.get(task.typeOfWorkId);
     const item = typeOfWork
-      ? checkTarget(targets.typesOfWork.get(typeOfWork.id), "type_of_work", typeOfWork.id, typeOfWork.name, unmapped)
+      ? checkTarget(targetIn(targets.typesOfWork, datedTypesOfWork?.get(typeOfWork.id), typeOfWork.id, typeOfWorkIndex), "type_of_work", typeOfWork.id, typeOfWork.name, unmapped)
       : "unknown_type_of_work";
     // Reason precedence follows the record's path: project, then type of work.
     if (typeof project === "string") return { ok: false, reason: project, unmapped };
@@ -420,13 +464,16 @@ export function planImport(input: PlanInput): PlanResult {
     };
   };
 
-  const leaveCache = new Map<number, ResolvedWork | Blocked>();
-  const resolveLeaveType = (leaveTypeId: number): ResolvedWork | Blocked => {
-    const cached = leaveCache.get(leaveTypeId);
+  const leaveCache = new Map<number | string, ResolvedWork | Blocked>();
+  const resolveLeaveType = (leaveTypeId: number, date: string): ResolvedWork | Blocked => {
+    const periods = datedLeaveTypes?.get(leaveTypeId);
+    const index = periods === undefined ? -1 : periodIndex(periods, date);
+    const cacheKey = index < 0 ? leaveTypeId : `${leaveTypeId}|${index}`;
+    const cached = leaveCache.get(cacheKey);
     if (cached) return cached;
     const unmapped: UnmappedEntity[] = [];
     const leaveType = leaveTypes.get(leaveTypeId);
-    const item = checkTarget(targets.leaveTypes.get(leaveTypeId), "leave_type", leaveTypeId, leaveType?.name ?? null, unmapped);
+    const item = checkTarget(targetIn(targets.leaveTypes, periods, leaveTypeId, index), "leave_type", leaveTypeId, leaveType?.name ?? null, unmapped);
     // Leave: no customer, therefore NotBillable and no rate (spec §6).
     const resolved: ResolvedWork | Blocked =
       typeof item === "string"
@@ -442,7 +489,7 @@ export function planImport(input: PlanInput): PlanResult {
             projectId: null,
             typeOfWorkId: null,
           };
-    leaveCache.set(leaveTypeId, resolved);
+    leaveCache.set(cacheKey, resolved);
     return resolved;
   };
 
@@ -585,15 +632,15 @@ export function planImport(input: PlanInput): PlanResult {
     const frozenBy = billed?.records.get(recordId);
     if (frozenBy !== undefined) {
       const approved = !input.approvedOnly || record.approved === true;
-      freeze(frozenBy, record.minutes, record.date, approved, resolveUser(record.userId), resolveTask(record.taskId), record.userId);
+      freeze(frozenBy, record.minutes, record.date, approved, resolveUser(record.userId, record.date), resolveTask(record.taskId, record.date), record.userId);
       continue;
     }
     if (input.approvedOnly && record.approved !== true) {
       skip("not_approved", 1, record.minutes);
       continue;
     }
-    const user = resolveUser(record.userId);
-    const work = resolveTask(record.taskId);
+    const user = resolveUser(record.userId, record.date);
+    const work = resolveTask(record.taskId, record.date);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
     const dimensions = dimensionsOf(record.userId, work.projectId);
     const key = keyFor(separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
@@ -604,11 +651,11 @@ export function planImport(input: PlanInput): PlanResult {
     const recordId = leaveRecordId(record.userId, record.date, record.leaveTypeId);
     const frozenBy = billed?.records.get(recordId);
     if (frozenBy !== undefined) {
-      freeze(frozenBy, record.minutes, record.date, true, resolveUser(record.userId), resolveLeaveType(record.leaveTypeId), record.userId);
+      freeze(frozenBy, record.minutes, record.date, true, resolveUser(record.userId, record.date), resolveLeaveType(record.leaveTypeId, record.date), record.userId);
       continue;
     }
-    const user = resolveUser(record.userId);
-    const work = resolveLeaveType(record.leaveTypeId);
+    const user = resolveUser(record.userId, record.date);
+    const work = resolveLeaveType(record.leaveTypeId, record.date);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
     const dimensions = dimensionsOf(record.userId, null);
     const key = keyFor(separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
@@ -677,7 +724,7 @@ export function planImport(input: PlanInput): PlanResult {
     trackedMinutes += acc.totalMinutes;
     if (work.billableStatus === "Billable" && work.hourlyRate === null) billableWithoutRate += 1;
     if (isNewRef(acc.employeeRef) || isNewRef(work.customerRef) || isNewRef(work.itemRef)) {
-      collectEntitiesToCreate(toCreate, targets, sources);
+      collectEntitiesToCreate(toCreate, targets, sources, activity);
     }
   }
 
@@ -724,30 +771,46 @@ function collectEntitiesToCreate(
   toCreate: Map<string, EntityToCreate>,
   targets: ResolvedTargets,
   sources: ActivitySources,
+  activity: Pick<DesiredActivity, "employeeRef" | "customerRef" | "itemRef">,
 ): void {
   // One activity may reach the same new entity through several sources; count it once.
   const seen = new Set<EntityToCreate>();
-  const visit = (category: MappingCategory, map: ReadonlyMap<number, Target>, ids: readonly number[]) => {
+  const visit = (category: MappingCategory, map: ReadonlyMap<number, Target>, ids: readonly number[], dated: ReadonlyMap<number, readonly DatedTarget[]> | undefined) => {
     for (const id of ids) {
-      const target = map.get(id);
-      if (!target || target.kind !== "qbo" || !isNewRef(target.ref)) continue;
-      const groupKey = `${category}|${target.ref}`;
-      let entity = toCreate.get(groupKey);
-      if (!entity) {
-        entity = { ref: target.ref, category, name: target.name, sourceIds: [], activityCount: 0, ...(target.nameOf === "Vendor" ? { qboEntity: "Vendor" as const } : {}) };
-        toCreate.set(groupKey, entity);
-      }
-      pushUnique(entity.sourceIds, id);
-      if (!seen.has(entity)) {
-        seen.add(entity);
-        entity.activityCount += 1;
+      const periods = dated?.get(id);
+      // An entity with dated targets: only the targets this activity uses (the ones in force on its date).
+      const candidates = periods === undefined ? [map.get(id)] : [map.get(id), ...periods.map((p) => p.target)].filter((t) => t?.kind === "qbo" && (t.ref === activity.employeeRef || t.ref === activity.customerRef || t.ref === activity.itemRef));
+      for (const target of candidates) {
+        if (!target || target.kind !== "qbo" || !isNewRef(target.ref)) continue;
+        const groupKey = `${category}|${target.ref}`;
+        let entity = toCreate.get(groupKey);
+        if (!entity) {
+          entity = { ref: target.ref, category, name: target.name, sourceIds: [], activityCount: 0, ...(target.nameOf === "Vendor" ? { qboEntity: "Vendor" as const } : {}) };
+          toCreate.set(groupKey, entity);
+        }
+        pushUnique(entity.sourceIds, id);
+        if (!seen.has(entity)) {
+          seen.add(entity);
+          entity.activityCount += 1;
+        }
       }
     }
   };
-  visit("user", targets.users, sources.userIds);
-  visit("project", targets.projects, sources.projectIds);
-  visit("type_of_work", targets.typesOfWork, sources.typeOfWorkIds);
-  visit("leave_type", targets.leaveTypes, sources.leaveTypeIds);
+  visit("user", targets.users, sources.userIds, targets.dated?.users);
+  visit("project", targets.projects, sources.projectIds, targets.dated?.projects);
+  visit("type_of_work", targets.typesOfWork, sources.typeOfWorkIds, targets.dated?.typesOfWork);
+  visit("leave_type", targets.leaveTypes, sources.leaveTypeIds, targets.dated?.leaveTypes);
+}
+
+/** The index of the dated target in force on `date` (the last `from` ≤ date), -1 before the first (or without any). */
+function periodIndex(periods: readonly DatedTarget[] | undefined, date: string): number {
+  let index = -1;
+  if (periods === undefined) return index;
+  for (let i = 0; i < periods.length; i++) {
+    if (periods[i]!.from <= date) index = i;
+    else break;
+  }
+  return index;
 }
 
 function compareStrings(a: string, b: string): number {

@@ -126,6 +126,7 @@ export function EditPanel({
         listsTruncated={targets.truncated || (parents?.truncated ?? false)}
         error={formError}
         cancelHref={`/settings/${slug}#rule-${rule.id}`}
+        applyFrom={{ choice: param("applyFrom"), date: param("applyFromDate") }}
       />
     </div>
   );

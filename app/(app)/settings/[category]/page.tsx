@@ -28,7 +28,7 @@ const ERRORS: Record<string, string> = {
   refresh_failed: "QuickBooks did not answer, so the lists were not refreshed. Please try again in a moment.",
 };
 
-const RULE_FIELDS: readonly RuleFormField[] = ["kind", "name", "target", "parent", "incomeAccount", "unitPrice", "class", "location"];
+const RULE_FIELDS: readonly RuleFormField[] = ["kind", "name", "target", "parent", "incomeAccount", "unitPrice", "class", "location", "applyFrom"];
 
 /** Settings → one category: its rules (Edit opens inline with ?edit=), or its history (?view=history). */
 export default async function CategorySettingsPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {

@@ -38,6 +38,7 @@ export function RuleRows({
         <td className="px-4 py-3">
           {description.target !== null ? <span className="text-slate-900">{description.target}</span> : <span className="text-slate-500">Not imported</span>}
           {description.details.length > 0 ? <span className="block text-xs text-slate-500">{description.details.join(" · ")}</span> : null}
+          {rule.validFrom ? <span className="block text-xs text-slate-600">From {rule.validFrom}; earlier dates keep earlier rules (see History)</span> : null}
         </td>
         <td className="whitespace-nowrap px-4 py-3 text-slate-700">
           <time dateTime={rule.updatedAt.toISOString()}>{formatWhen(rule.updatedAt)}</time>

@@ -5,7 +5,7 @@ import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
-import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { datedRuleSentence, refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { deliberateCreates } from "@/lib/import/created-rules";
 import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
@@ -81,6 +81,15 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
         {summary.time?.range ? (
           <Alert tone="info">
             Activities are combined per week, so this import covers whole weeks: {summary.time.range.dateFrom} – {summary.time.range.dateTo}.
+          </Alert>
+        ) : null}
+        {summary.datedRules && summary.datedRules.length > 0 ? (
+          <Alert tone="info" title="Rules that apply from a date">
+            <ul className="list-disc pl-5">
+              {summary.datedRules.map((d) => (
+                <li key={`${d.category}:${d.sourceId}:${d.from}`}>{datedRuleSentence(d)}; earlier records keep the rule they had.</li>
+              ))}
+            </ul>
           </Alert>
         ) : null}
         {summary.unmapped.length > 0 ? (

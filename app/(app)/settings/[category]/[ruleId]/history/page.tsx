@@ -3,12 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
-import { getRule, listHistory } from "@/db/queries/mappings";
+import { getRule, listHistory, listRulePeriods } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { nameLookupFromDirectory } from "@/lib/mapping/history";
 import { categoryOfSlug, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { getCachedDirectory } from "@/lib/mapping/settings-view";
 import { HistoryList } from "../../../history-list";
+import { RulePeriods } from "../../../rule-periods";
 import { Header } from "../../header";
 
 type Params = Promise<{ category: string; ruleId: string }>;
@@ -39,7 +40,8 @@ export default async function RuleHistoryPage({ params }: { params: Params }) {
   const db = await getDb();
   const rule = await getRule(db, current.id, ruleId);
   if (!rule || rule.category !== category) notFound();
-  const [entries, cached] = await Promise.all([listHistory(db, current.id, { ruleId: rule.id }), getCachedDirectory(db, current.id)]);
+  const [entries, cached, periods] = await Promise.all([listHistory(db, current.id, { ruleId: rule.id }), getCachedDirectory(db, current.id), listRulePeriods(db, current.id, [rule])]);
+  const lookup = nameLookupFromDirectory(cached?.directory ?? null);
   return (
     <>
       <Header category={category} view="history" />
@@ -51,7 +53,8 @@ export default async function RuleHistoryPage({ params }: { params: Params }) {
           All {meta.label} changes
         </Link>
       </div>
-      <HistoryList entries={entries} lookup={nameLookupFromDirectory(cached?.directory ?? null)} showEntity={false} />
+      <RulePeriods category={category} periods={periods.get(rule.id) ?? []} lookup={lookup} />
+      <HistoryList entries={entries} lookup={lookup} showEntity={false} />
     </>
   );
 }

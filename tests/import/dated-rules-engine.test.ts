@@ -1,0 +1,116 @@
+// Rules that apply from a date, end to end against the emulators (issue 19 §2): import March, change a
+// project's rule in Settings from 15 March, re-import March → only the activities from 15 March move
+// to the new customer; then "all dates" → every activity moves.
+import { afterEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { ledger } from "@/db/schema";
+import { findRule } from "@/db/queries/mappings";
+import type { DatedSnapshot } from "@/lib/import/prepare";
+import { readSource } from "@/lib/import/source";
+import type { WrittenActivity } from "@/lib/import/types";
+import { applyRuleEdit } from "@/lib/mapping/edit";
+import { fetchQboDirectory } from "@/lib/qbo/directory";
+import { createWorld, SANDBOX_REALM, type World } from "@/tests/helpers/world";
+
+const MARCH = { dateFrom: "2025-03-01", dateTo: "2025-03-31" };
+const BOUNDARY = "2025-03-15";
+const worlds: World[] = [];
+afterEach(async () => {
+  while (worlds.length) await worlds.pop()!.dispose();
+});
+
+async function ledgerRows(w: World) {
+  const rows = await w.db.select().from(ledger).where(eq(ledger.connectionId, w.connection.id));
+  return rows.map((r) => ({ qboId: r.qboId, key: r.sourceKey, txnDate: r.txnDate, written: r.written as WrittenActivity, projectIds: (r.sources as { projectIds: number[] }).projectIds }));
+}
+
+describe("a project's rule from 15 March", () => {
+  it("re-importing March moves only the activities from that date; all dates then moves the rest", async () => {
+    const w = await createWorld();
+    worlds.push(w);
+    await w.run((await w.preview(MARCH)).importId);
+
+    // A project with activities on both sides of the boundary, and a customer it is not linked to.
+    const first = await ledgerRows(w);
+    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
+      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+    )!;
+    expect(projectId).toBeDefined();
+    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    const oldRef = `qbo:${rule.targetQboId}`;
+    const customers = w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; Active?: boolean; Job?: boolean }[];
+    const newCustomer = customers.find((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job)!;
+    const newRef = `qbo:${newCustomer.Id}`;
+    const ofProject = (rows: Awaited<ReturnType<typeof ledgerRows>>) => rows.filter((r) => r.projectIds.includes(projectId));
+
+    const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
+    const loadDirectory = () => fetchQboDirectory(w.client, w.connection.payrollEnabled === true);
+    const edit = (values: Record<string, string>) => applyRuleEdit(w.db, session, { connectionId: w.connection.id, ruleId: rule.id, kind: "link", targetQboId: newCustomer.Id, ...values }, loadDirectory);
+    expect(await edit({ applyFrom: "date", applyFromDate: BOUNDARY })).toMatchObject({ ok: true, changed: true });
+
+    const dated = await w.preview(MARCH);
+    // The snapshot records both periods in force in March; the Preview says what moves.
+    const snapshot = (await w.importRow(dated.importId)).mappingSnapshot as DatedSnapshot;
+    expect(snapshot.rules!.find((r) => r.category === "project" && r.sourceId === projectId)).toMatchObject({ targetQboId: newCustomer.Id, validFrom: BOUNDARY });
+    expect(snapshot.periods).toEqual([expect.objectContaining({ category: "project", sourceId: projectId, targetQboId: rule.targetQboId, validFrom: null })]);
+    const effect = dated.summary.datedRules?.find((d) => d.category === "project" && d.sourceId === projectId);
+    const source = await readSource(w.actitimeClient, { ...MARCH, userIds: null, projectIds: null, leaveTypeIds: null });
+    const recordsFrom = source.timeTrack.filter((r) => r.date >= BOUNDARY && source.tasks.find((t) => t.id === r.taskId)?.projectId === projectId);
+    expect(effect).toMatchObject({ from: BOUNDARY, records: recordsFrom.length });
+    expect(dated.summary.counts.create).toBeGreaterThan(0);
+    await w.run(dated.importId);
+
+    const second = ofProject(await ledgerRows(w));
+    const before = ofProject(first).filter((r) => r.txnDate < BOUNDARY);
+    // Earlier activities unchanged: same QBO activities, same customer.
+    expect(second.filter((r) => r.txnDate < BOUNDARY).map((r) => [r.qboId, r.written.customerRef]).sort()).toEqual(before.map((r) => [r.qboId, oldRef]).sort());
+    // From the boundary on: the new customer.
+    const fromBoundary = second.filter((r) => r.txnDate >= BOUNDARY);
+    expect(fromBoundary.length).toBeGreaterThan(0);
+    expect(new Set(fromBoundary.map((r) => r.written.customerRef))).toEqual(new Set([newRef]));
+    const qboNow = w.qbo.list(SANDBOX_REALM, "TimeActivity") as { Id: string; CustomerRef?: { value: string } }[];
+    for (const row of fromBoundary) expect(qboNow.find((a) => a.Id === row.qboId)?.CustomerRef?.value).toBe(newCustomer.Id);
+
+    // A re-import with nothing changed writes nothing: the dated rule is stable.
+    const again = await w.preview(MARCH);
+    expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+
+    // All dates: the earlier activities move too.
+    expect(await edit({ applyFrom: "all" })).toMatchObject({ ok: true, changed: true });
+    const all = await w.preview(MARCH);
+    expect(((await w.importRow(all.importId)).mappingSnapshot as DatedSnapshot).periods).toBeUndefined();
+    expect(all.summary.datedRules).toBeUndefined();
+    await w.run(all.importId);
+    const third = ofProject(await ledgerRows(w));
+    expect(third.length).toBeGreaterThan(0);
+    expect(new Set(third.map((r) => r.written.customerRef))).toEqual(new Set([newRef]));
+    // The completed imports kept the rule as Settings left it.
+    const saved = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    expect(saved).toMatchObject({ targetQboId: newCustomer.Id, validFrom: null });
+  });
+
+  it("completing an import keeps the rule's periods, and a range after the date records no earlier period", async () => {
+    const w = await createWorld();
+    worlds.push(w);
+    await w.run((await w.preview(MARCH)).importId);
+    const [row] = await w.db.select().from(ledger).where(and(eq(ledger.connectionId, w.connection.id)));
+    const projectId = (row!.sources as { projectIds: number[] }).projectIds[0]!;
+    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    const customers = w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; Active?: boolean; Job?: boolean }[];
+    const other = customers.find((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job)!;
+    const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
+    const loadDirectory = () => fetchQboDirectory(w.client, false);
+    expect(await applyRuleEdit(w.db, session, { connectionId: w.connection.id, ruleId: rule.id, kind: "link", targetQboId: other.Id, applyFrom: "date", applyFromDate: BOUNDARY }, loadDirectory)).toMatchObject({ ok: true });
+
+    const april = await w.preview({ dateFrom: "2025-04-01", dateTo: "2025-04-30" });
+    const snapshot = (await w.importRow(april.importId)).mappingSnapshot as DatedSnapshot;
+    expect(snapshot.periods).toBeUndefined();
+    await w.run(april.importId);
+    const march = await w.preview(MARCH);
+    await w.run(march.importId);
+    // Completion saved the snapshot's rules without collapsing the periods.
+    expect(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId })).toMatchObject({ targetQboId: other.Id, validFrom: BOUNDARY });
+    const marchSnapshot = (await w.importRow(march.importId)).mappingSnapshot as DatedSnapshot;
+    expect(marchSnapshot.periods?.map((p) => [p.sourceId, p.targetQboId, p.validFrom])).toEqual([[projectId, rule.targetQboId, null]]);
+  });
+});
