@@ -213,3 +213,12 @@ export interface NeedsMappingEntry {
   name: string;
   hours: number;
 }
+
+/** What was learned about a realm's pacing (qbo_realm_pacing); lib/qbo/pace's LearnedReading has this shape. */
+export interface RealmReading {
+  batchCounting: "request" | "item";
+  /** Length of the window (ms) the reading was observed with. */
+  windowMs: number;
+  evidence: string;
+  learnedAt: number;
+}

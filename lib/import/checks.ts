@@ -11,9 +11,9 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } from "@/lib/mapping/validate";
 import { getCachedDirectory } from "@/lib/qbo/directory";
-import type { SnapshotRule } from "./execute";
 import { refNames, type PreviewSummary } from "./prepare";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
+import { snapshotRulesOf } from "./snapshot";
 
 export type CheckStatus = "passed" | "warning" | "blocking";
 export type CheckId = "closed_books" | "rule_targets" | "payroll_employees" | "time_tracking" | "token_health" | "billable_rates" | "refused_names";
@@ -175,7 +175,7 @@ interface ActivityBefore {
 
 /** The facts `evaluateChecks` needs, from the database (no QuickBooks call). */
 export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboConnection, now: Date): Promise<CheckFacts> {
-  const snapshot = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const snapshot = snapshotRulesOf(imp);
   const summary = (imp.summary ?? null) as PreviewSummary | null;
   const names = new Map([...refNames(snapshot), ...Object.entries(summary?.names ?? {})]);
   const cached = await getCachedDirectory(db, connection.id);

@@ -4,10 +4,11 @@ import type { Db } from "@/db/client";
 import { updateDraftSnapshot, type ImportRow } from "@/db/queries/imports";
 import { savedRuleRows, upToDateDraftRules, type DraftRuleChange } from "./created-rules";
 import { lockDraft, nextRevision, type MapDraft } from "./wizard";
+import { mappingSnapshotOf } from "./snapshot";
 
 /** The draft with its rules brought up to date (stored when anything changed), and what changed. */
 export async function bringDraftUpToDate(db: Db, imp: ImportRow): Promise<ImportRow & { ruleChanges?: DraftRuleChange[] }> {
-  const draft = (imp.mappingSnapshot ?? {}) as Partial<MapDraft>;
+  const draft = mappingSnapshotOf(imp);
   const { rules, changes } = upToDateDraftRules(draft.rules ?? [], await savedRuleRows(db, imp.connectionId), imp.updatedAt);
   if (changes.length === 0) return imp;
   const mappingSnapshot: MapDraft = { ...draft, rules };

@@ -24,6 +24,7 @@ import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { ActivityItemPayload, DesiredActivity, EntityItemPayload, ImportScope, SnapshotRule, MappingCategory, QboActivityState, ResolvedTargets, Target, TargetRef, TimeDescriptionSettings } from "./types";
+import { snapshotRulesOf } from "./snapshot";
 
 
 export interface ImportSelection {
@@ -226,7 +227,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const chosen = scopeOf(imp);
   const scope = await timeScope(db, imp.connectionId, chosen, settings);
   const widened = scope.dateFrom !== chosen.dateFrom || scope.dateTo !== chosen.dateTo;
-  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const rules = snapshotRulesOf(imp);
   const source = (widened ? undefined : deps.source) ?? (await readSource(deps.actitime, scope));
   const fromRules = resolveTargets(rules, deps.directory);
   const targets = deps.targets ? deps.targets(fromRules) : fromRules;
