@@ -222,3 +222,23 @@ export interface RealmReading {
   evidence: string;
   learnedAt: number;
 }
+
+/** How QuickBooks differs from what we wrote (the drift scan, lib/import/drift.ts). */
+export type QboChangeKind = "changed" | "deleted";
+export type QboChangeDecision = "pending" | "keep" | "restore";
+
+/** One ledger activity that QBO no longer holds as we wrote it. */
+export interface QboSideChange {
+  key: string;
+  qboId: string;
+  txnDate: string;
+  kind: QboChangeKind;
+  written: WrittenActivity;
+  /** QBO's version in our terms; null when deleted. */
+  current: WrittenActivity | null;
+  ledgerSyncToken: string;
+  qboSyncToken: string | null;
+  billed: boolean;
+  changedAt: string | null;
+  changedBy: string | null;
+}
