@@ -31,6 +31,7 @@ import { readActivitiesById } from "./qbo-activity";
 import { refNames } from "./prepare";
 import type { ActivityItemPayload, DesiredActivity, WrittenActivity } from "./types";
 import { snapshotRulesOf } from "./snapshot";
+import { summaryNamesOf } from "@/db/types";
 
 export const UNDO_BILLED_NOTE = "Billed in QuickBooks: left as it is.";
 
@@ -202,9 +203,9 @@ export async function startUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Ac
   const work = plan.steps.filter((s) => s.kind === "delete" || s.kind === "restore" || s.kind === "recreate").length;
   if (work === 0) throw new ImportRuleError("not_ready", "Nothing is left to undo: every activity is already as it was before this import (or billed).");
   const target = plan.target;
-  const targetSummary = (target.summary ?? {}) as { names?: Record<string, string>; namesByRole?: unknown };
+  const targetSummary = summaryNamesOf(target.summary);
   // Names of what the undo writes: its ledger refs are QuickBooks ids (`qbo:…`), also for entities the target created.
-  const names = new Map([...refNames(snapshotRulesOf(target)), ...Object.entries(targetSummary.names ?? {})]);
+  const names = new Map([...refNames(snapshotRulesOf(target)), ...Object.entries(targetSummary.names)]);
   for (const e of plan.entitiesCreated) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const summary: UndoSummary = {
     kind: "undo",

@@ -9,6 +9,7 @@ import { loadImport } from "../../_lib/context";
 import { formatHours } from "../../_components/steps";
 import { startUndoAction } from "./actions";
 import { snapshotRulesOf } from "@/lib/import/snapshot";
+import { summaryNamesOf } from "@/db/types";
 
 export const metadata: Metadata = { title: "Undo this import" };
 
@@ -30,7 +31,7 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
   const plan = imp.status === "draft" ? undefined : await planUndo(db, qboClientFor(db, connection), actor, importId);
   const title = `${imp.kind === "undo" ? "Undo of" : "Import"} ${imp.dateFrom} – ${imp.dateTo}`;
   const rules = snapshotRulesOf(imp);
-  const names = new Map([...refNames(rules), ...Object.entries(((imp.summary ?? {}) as { names?: Record<string, string> }).names ?? {})]);
+  const names = new Map([...refNames(rules), ...Object.entries(summaryNamesOf(imp.summary).names)]);
   for (const e of plan?.entitiesCreated ?? []) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const name = (ref: string | null | undefined, none: string) => (ref ? (names.get(ref) ?? ref.replace(/^qbo:/, "QuickBooks #")) : none);
   const hours = (w: WrittenActivity | null) => (w ? formatHours(w.hours + w.minutes / 60) : "—");
