@@ -303,3 +303,25 @@ export function summaryNamesOf(summary: unknown): { names: Record<string, string
   const parsed = summaryNamesSchema.safeParse(summary ?? {});
   return parsed.success ? { names: parsed.data.names ?? {}, namesByRole: parsed.data.namesByRole } : { names: {} };
 }
+
+/** `desired` of an entity item (a `create` rule's Employee, Customer or Item, a Vendor). */
+export interface EntityItemPayload {
+  category: MappingCategory;
+  ref: TargetRef;
+  name: string;
+  sourceIds: number[];
+  body: Record<string, unknown>;
+}
+
+const entityItemPayloadSchema: z.ZodType<EntityItemPayload> = z.looseObject({
+  category: z.enum(MAPPING_CATEGORIES),
+  ref: targetRefSchema,
+  name: z.string(),
+  sourceIds: z.array(z.number()),
+  body: z.record(z.string(), z.unknown()),
+});
+
+/** `desired` of an entity item row. */
+export function parseEntityItemPayload(value: unknown): EntityItemPayload {
+  return entityItemPayloadSchema.parse(value);
+}

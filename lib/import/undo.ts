@@ -141,7 +141,7 @@ export async function planUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Act
     const before = h.before;
     const now = current.get(key);
     const ta = now ? inQbo.get(now.qboId) : undefined;
-    const back = before ? ({ ...before.written, key, sources: before.sources } as DesiredActivity) : undefined;
+    const back: DesiredActivity | undefined = before ? { ...before.written, key, sources: before.sources } : undefined;
     let step: UndoStep;
     if (!before && !now) step = { key, kind: "nothing", now: null, back: null, qboId: null, note: "Already deleted." };
     else if (!before && now) {
@@ -183,7 +183,7 @@ function itemsOf(importId: string, steps: UndoStep[]) {
             operation: (s.back ? "update" : "delete") as "update" | "delete",
             status: "skipped_billed" as const,
             qboId: s.qboId,
-            desired: (s.back ? { activity: { ...s.back, key: s.key, sources: { userIds: [], projectIds: [], leaveTypeIds: [], taskIds: [], typeOfWorkIds: [], recordCount: 0 } } } : {}) as ActivityItemPayload,
+            desired: (s.back ? { activity: { ...s.back, key: s.key, sources: { userIds: [], projectIds: [], leaveTypeIds: [], taskIds: [], typeOfWorkIds: [], recordCount: 0 } } } : {}) satisfies ActivityItemPayload,
             errorMessage: s.note ?? UNDO_BILLED_NOTE,
           };
       }

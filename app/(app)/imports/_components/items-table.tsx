@@ -1,12 +1,11 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
-import type { EntityItemPayload } from "@/lib/import/types";
 import { Badge } from "@/app/_components/ui";
 import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
 import type { NamesByRole } from "@/lib/import/ref-names";
 import { CorrectionCells, roleNames } from "./correction-row";
-import { parseItemBefore, parseStoredActivityItem } from "@/db/types";
+import { parseEntityItemPayload, parseItemBefore, parseStoredActivityItem } from "@/db/types";
 
 export const ITEMS_PAGE_SIZE = 100;
 
@@ -57,7 +56,7 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
       <tbody className="divide-y divide-slate-100">
         {rows.map((item) => {
           if (item.entity !== "TimeActivity") {
-            const entity = item.desired as EntityItemPayload;
+            const entity = parseEntityItemPayload(item.desired);
             return (
               <Fragment key={item.id}>
                 <tr className={item.status === "failed" ? "bg-red-50/50" : undefined}>
