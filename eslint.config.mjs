@@ -12,25 +12,6 @@ const noInngest = {
   message: "lib/ must not import inngest/: take a sendEvent dependency (inngest/ passes it in).",
 };
 
-// TEMPORARY — pending: rules engineer; lead removes at merge. These files are being moved off drizzle
-// concurrently (mapping rules, settings, the mapping step); lib/qbo/directory.ts — pending: QBO
-// engineer (entity cache).
-const pendingDrizzleMove = [
-  "lib/mapping/**",
-  "lib/import/rules.ts",
-  "lib/import/wizard.ts",
-  "lib/import/mapping-step.ts",
-  "lib/import/created-rules.ts",
-  "app/(app)/settings/**",
-  "app/(app)/imports/[importId]/map/**",
-  "lib/qbo/directory.ts",
-  // TEMPORARY — not yet moved by the storage work of issue 16 (left for a follow-up): the undo
-  // planner's reads and its draft write, the token refresh lease, the pacing store.
-  "lib/import/undo.ts",
-  "lib/qbo/tokens.ts",
-  "lib/qbo/pace-store.ts",
-];
-
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -43,16 +24,10 @@ const config = [
   },
   {
     files: ["lib/**/*.{ts,tsx}"],
-    ignores: pendingDrizzleMove,
     rules: { "no-restricted-imports": ["error", { patterns: [noDrizzle, noInngest] }] },
   },
   {
-    files: pendingDrizzleMove.filter((p) => p.startsWith("lib/")).map((p) => (p.endsWith("**") ? `${p}/*.{ts,tsx}` : p)),
-    rules: { "no-restricted-imports": ["error", { patterns: [noInngest] }] },
-  },
-  {
     files: ["app/**/*.{ts,tsx}"],
-    ignores: pendingDrizzleMove,
     rules: { "no-restricted-imports": ["error", { patterns: [noDrizzle] }] },
   },
   {

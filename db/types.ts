@@ -213,3 +213,115 @@ export interface NeedsMappingEntry {
   name: string;
   hours: number;
 }
+
+/** What was learned about a realm's pacing (qbo_realm_pacing); lib/qbo/pace's LearnedReading has this shape. */
+export interface RealmReading {
+  batchCounting: "request" | "item";
+  /** Length of the window (ms) the reading was observed with. */
+  windowMs: number;
+  evidence: string;
+  learnedAt: number;
+}
+
+/** How QuickBooks differs from what we wrote (the drift scan, lib/import/drift.ts). */
+export type QboChangeKind = "changed" | "deleted";
+export type QboChangeDecision = "pending" | "keep" | "restore";
+
+/** One ledger activity that QBO no longer holds as we wrote it. */
+export interface QboSideChange {
+  key: string;
+  qboId: string;
+  txnDate: string;
+  kind: QboChangeKind;
+  written: WrittenActivity;
+  /** QBO's version in our terms; null when deleted. */
+  current: WrittenActivity | null;
+  ledgerSyncToken: string;
+  qboSyncToken: string | null;
+  billed: boolean;
+  changedAt: string | null;
+  changedBy: string | null;
+}
+
+/**
+ * A billed activity whose records no longer agree with it (lib/import/diff): shown in the preview and
+ * recorded on the import's item (`desired.billed`), never written.
+ */
+export interface BilledDifference {
+  /** actiTIME records that stay with the billed activity (found now). */
+  records: number;
+  beforeMinutes: number;
+  afterMinutes: number;
+  /** Null when the billed activity is not billable (no amount to speak of). */
+  beforeAmountCents: number | null;
+  afterAmountCents: number;
+  /** Some of its records now map to another employee, customer, item, billable status or rate. */
+  remapped: boolean;
+}
+
+export const billedDifferenceSchema: z.ZodType<BilledDifference> = z.looseObject({
+  records: z.number(),
+  beforeMinutes: z.number(),
+  afterMinutes: z.number(),
+  beforeAmountCents: z.number().nullable(),
+  afterAmountCents: z.number(),
+  remapped: z.boolean(),
+});
+
+/** `desired` of a TimeActivity item as stored: its payload and, on a skipped_billed item, the billed difference. */
+export interface StoredActivityItem extends ActivityItemPayload {
+  billed?: BilledDifference;
+}
+
+const storedActivityItemSchema: z.ZodType<StoredActivityItem> = z.intersection(
+  activityItemPayloadSchema,
+  z.looseObject({ billed: billedDifferenceSchema.optional() }),
+);
+
+/** `desired` of a TimeActivity item row, with its billed difference (null/absent → {}). */
+export function parseStoredActivityItem(value: unknown): StoredActivityItem {
+  return value == null ? {} : storedActivityItemSchema.parse(value);
+}
+
+/** `before` of a TimeActivity item: what the activity was (null when it did not exist). */
+export interface ItemBefore {
+  written?: WrittenActivity;
+  hours?: number;
+}
+
+const itemBeforeSchema: z.ZodType<ItemBefore> = z.looseObject({ written: writtenActivitySchema.optional(), hours: z.number().optional() });
+
+export function parseItemBefore(value: unknown): ItemBefore | null {
+  return value == null ? null : itemBeforeSchema.parse(value);
+}
+
+/** The names an import's summary keeps (refs → names at the time of the import). */
+const summaryNamesSchema = z.looseObject({ names: z.record(z.string(), z.string()).optional().catch(undefined), namesByRole: z.unknown().optional() });
+
+/** `names` (and `namesByRole`, as stored) of an import's summary; none when absent or unreadable. */
+export function summaryNamesOf(summary: unknown): { names: Record<string, string>; namesByRole?: unknown } {
+  const parsed = summaryNamesSchema.safeParse(summary ?? {});
+  return parsed.success ? { names: parsed.data.names ?? {}, namesByRole: parsed.data.namesByRole } : { names: {} };
+}
+
+/** `desired` of an entity item (a `create` rule's Employee, Customer or Item, a Vendor). */
+export interface EntityItemPayload {
+  category: MappingCategory;
+  ref: TargetRef;
+  name: string;
+  sourceIds: number[];
+  body: Record<string, unknown>;
+}
+
+const entityItemPayloadSchema: z.ZodType<EntityItemPayload> = z.looseObject({
+  category: z.enum(MAPPING_CATEGORIES),
+  ref: targetRefSchema,
+  name: z.string(),
+  sourceIds: z.array(z.number()),
+  body: z.record(z.string(), z.unknown()),
+});
+
+/** `desired` of an entity item row. */
+export function parseEntityItemPayload(value: unknown): EntityItemPayload {
+  return entityItemPayloadSchema.parse(value);
+}

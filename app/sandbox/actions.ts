@@ -3,29 +3,25 @@
 // the same input the JSON endpoint takes, runs the command, and redirects back with a message.
 import { revalidatePath } from "next/cache";
 import { notFound, redirect } from "next/navigation";
+import { z } from "zod";
+import { parseForm } from "@/lib/forms";
 import { isDemoEnabled } from "@/lib/sandbox/demo";
 import { runCommand, type CommandName } from "./_lib/commands";
 import { VIEW_PARAMS } from "./_lib/view";
 
-function field(form: FormData, name: string): string | undefined {
-  const value = form.get(name);
-  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-/** A number field: empty stays undefined (so validation says "required"), anything else is Number(). */
-function numberField(form: FormData, name: string): number | undefined {
-  const value = field(form, name);
-  return value === undefined ? undefined : Number(value);
-}
-
-function onOff(form: FormData, name: string): boolean | undefined {
-  const value = field(form, name);
-  return value === "on" ? true : value === "off" ? false : undefined;
-}
+/** A text field: trimmed; empty or absent → undefined. */
+const text = z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined), z.string().optional());
+/** A number field: empty stays undefined (so the command says "required"), anything else is Number(). */
+const num = text.transform((v) => (v === undefined ? undefined : Number(v)));
+/** "on" / "off" radio buttons; anything else leaves the setting as it is. */
+const onOff = text.transform((v) => (v === "on" ? true : v === "off" ? false : undefined));
+const viewSchema = z.object({ view: text, section: text });
 
 /** Back to the page with the view the form was posted from (only known view parameters). */
 function backTo(form: FormData, result: { ok: string } | { error: string }): never {
-  const previous = new URLSearchParams(field(form, "view") ?? "");
+  const parsed = parseForm(viewSchema, form);
+  const { view, section } = parsed.ok ? parsed.data : { view: undefined, section: undefined };
+  const previous = new URLSearchParams(view ?? "");
   const next = new URLSearchParams();
   for (const key of VIEW_PARAMS) {
     const value = previous.get(key);
@@ -34,75 +30,74 @@ function backTo(form: FormData, result: { ok: string } | { error: string }): nev
   if ("ok" in result) next.set("ok", result.ok);
   else next.set("error", result.error);
   revalidatePath("/sandbox");
-  redirect(`/sandbox?${next.toString()}#${field(form, "section") ?? "top"}`.replace(/#top$/, ""));
+  redirect(`/sandbox?${next.toString()}#${section ?? "top"}`.replace(/#top$/, ""));
 }
 
-function run(command: CommandName, input: Record<string, unknown>, form: FormData): never {
+/** Parses the form with `schema` into the command's input and runs it; bad input → the message, nothing run. */
+function run<S extends z.ZodType<Record<string, unknown>>>(command: CommandName, schema: S, form: FormData, lists: readonly string[] = []): never {
   if (!isDemoEnabled()) notFound();
-  const outcome = runCommand(command, input);
+  const parsed = parseForm(schema, form, lists);
+  if (!parsed.ok) return backTo(form, { error: parsed.message });
+  const outcome = runCommand(command, parsed.data);
   return backTo(form, outcome.ok ? { ok: outcome.message } : { error: outcome.error });
 }
 
-export async function markBilledAction(form: FormData): Promise<void> {
-  const ids = form.getAll("ids").filter((v): v is string => typeof v === "string");
-  run("qbo-mark-billed", { realmId: field(form, "realmId"), ids }, form);
+const markBilledSchema = z.object({ realmId: text, ids: z.array(z.string()) });
+const editTimeActivitySchema = z.object({ realmId: text, id: text, hours: num, minutes: num }).transform((f) => ({ ...f, hours: f.hours ?? 0, minutes: f.minutes ?? 0 }));
+const deleteTimeActivitySchema = z.object({ realmId: text, id: text });
+const qboSettingsSchema = z
+  .object({ realmId: text, payroll: onOff, timeTracking: onOff, classTracking: onOff, trackDepartments: onOff, bookCloseDate: z.string().optional() })
+  .transform(({ bookCloseDate, ...f }) => {
+    const input: Record<string, unknown> = { realmId: f.realmId };
+    for (const key of ["payroll", "timeTracking", "classTracking", "trackDepartments"] as const) if (f[key] !== undefined) input[key] = f[key];
+    // The closed-books form always sends the field; empty means "books not closed".
+    if (bookCloseDate !== undefined) input["bookCloseDate"] = bookCloseDate.trim() || null;
+    return input;
+  });
+const saveTimeTrackSchema = z
+  .object({ userId: num, date: text, taskId: num, hours: num, minutes: num, comment: text })
+  .transform(({ hours = 0, minutes = 0, comment, ...f }) => ({
+    ...f,
+    minutes: Number.isInteger(hours) && Number.isInteger(minutes) && minutes >= 0 && minutes < 60 ? hours * 60 + minutes : Number.NaN,
+    comment: comment ?? null,
+  }));
+const timeTrackKeySchema = z.object({ userId: num, date: text, taskId: num });
+const moveTaskSchema = z.object({ taskId: num, projectId: num });
+const taskTypeOfWorkSchema = z.object({ taskId: num, typeOfWorkId: num });
+const resetSchema = z.object({ target: text.transform((v) => v ?? "both") });
+
+export async function markBilledAction(form: FormData): Promise<never> {
+  run("qbo-mark-billed", markBilledSchema, form, ["ids"]);
 }
 
-export async function editTimeActivityAction(form: FormData): Promise<void> {
-  run(
-    "qbo-edit-time-activity",
-    { realmId: field(form, "realmId"), id: field(form, "id"), hours: numberField(form, "hours") ?? 0, minutes: numberField(form, "minutes") ?? 0 },
-    form,
-  );
+export async function editTimeActivityAction(form: FormData): Promise<never> {
+  run("qbo-edit-time-activity", editTimeActivitySchema, form);
 }
 
-export async function deleteTimeActivityAction(form: FormData): Promise<void> {
-  run("qbo-delete-time-activity", { realmId: field(form, "realmId"), id: field(form, "id") }, form);
+export async function deleteTimeActivityAction(form: FormData): Promise<never> {
+  run("qbo-delete-time-activity", deleteTimeActivitySchema, form);
 }
 
-export async function qboSettingsAction(form: FormData): Promise<void> {
-  const input: Record<string, unknown> = { realmId: field(form, "realmId") };
-  const payroll = onOff(form, "payroll");
-  const timeTracking = onOff(form, "timeTracking");
-  if (payroll !== undefined) input["payroll"] = payroll;
-  if (timeTracking !== undefined) input["timeTracking"] = timeTracking;
-  for (const key of ["classTracking", "trackDepartments"] as const) {
-    const on = onOff(form, key);
-    if (on !== undefined) input[key] = on;
-  }
-  // The closed-books form always sends the field; empty means "books not closed".
-  if (form.has("bookCloseDate")) input["bookCloseDate"] = field(form, "bookCloseDate") ?? null;
-  run("qbo-settings", input, form);
+export async function qboSettingsAction(form: FormData): Promise<never> {
+  run("qbo-settings", qboSettingsSchema, form);
 }
 
-export async function saveTimeTrackAction(form: FormData): Promise<void> {
-  const hours = numberField(form, "hours") ?? 0;
-  const minutes = numberField(form, "minutes") ?? 0;
-  run(
-    "actitime-save-time-track",
-    {
-      userId: numberField(form, "userId"),
-      date: field(form, "date"),
-      taskId: numberField(form, "taskId"),
-      minutes: Number.isInteger(hours) && Number.isInteger(minutes) && minutes >= 0 && minutes < 60 ? hours * 60 + minutes : Number.NaN,
-      comment: field(form, "comment") ?? null,
-    },
-    form,
-  );
+export async function saveTimeTrackAction(form: FormData): Promise<never> {
+  run("actitime-save-time-track", saveTimeTrackSchema, form);
 }
 
-export async function deleteTimeTrackAction(form: FormData): Promise<void> {
-  run("actitime-delete-time-track", { userId: numberField(form, "userId"), date: field(form, "date"), taskId: numberField(form, "taskId") }, form);
+export async function deleteTimeTrackAction(form: FormData): Promise<never> {
+  run("actitime-delete-time-track", timeTrackKeySchema, form);
 }
 
-export async function moveTaskAction(form: FormData): Promise<void> {
-  run("actitime-move-task", { taskId: numberField(form, "taskId"), projectId: numberField(form, "projectId") }, form);
+export async function moveTaskAction(form: FormData): Promise<never> {
+  run("actitime-move-task", moveTaskSchema, form);
 }
 
-export async function setTaskTypeOfWorkAction(form: FormData): Promise<void> {
-  run("actitime-set-task-type-of-work", { taskId: numberField(form, "taskId"), typeOfWorkId: numberField(form, "typeOfWorkId") }, form);
+export async function setTaskTypeOfWorkAction(form: FormData): Promise<never> {
+  run("actitime-set-task-type-of-work", taskTypeOfWorkSchema, form);
 }
 
-export async function resetAction(form: FormData): Promise<void> {
-  run("reset", { target: field(form, "target") ?? "both" }, form);
+export async function resetAction(form: FormData): Promise<never> {
+  run("reset", resetSchema, form);
 }

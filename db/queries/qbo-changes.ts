@@ -2,30 +2,17 @@
 import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { ledger, qboChanges } from "@/db/schema";
-import type { WrittenActivity } from "@/db/types";
+import type { QboSideChange } from "@/db/types";
 
 /** Keys per statement (bind-parameter limit). */
 const KEYS_PER_STATEMENT = 1000;
 
-type FoundChange = {
-  key: string;
-  qboId: string;
-  txnDate: string;
-  kind: "changed" | "deleted";
-  written: WrittenActivity;
-  current: WrittenActivity | null;
-  ledgerSyncToken: string;
-  qboSyncToken: string | null;
-  billed: boolean;
-  changedAt: string | null;
-  changedBy: string | null;
-};
 
 /**
  * Upserts each change found (a new QBO version, or a new ledger write, sends it back to pending) and
  * marks resolved the open changes of `agreeing` keys, in one transaction.
  */
-export async function storeQboChanges(db: Db, connectionId: string, found: readonly FoundChange[], agreeing: readonly string[], now: Date): Promise<void> {
+export async function storeQboChanges(db: Db, connectionId: string, found: readonly QboSideChange[], agreeing: readonly string[], now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     for (let i = 0; i < found.length; i += KEYS_PER_STATEMENT) {
       const values = found.slice(i, i + KEYS_PER_STATEMENT).map((c) => ({

@@ -11,9 +11,10 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } from "@/lib/mapping/validate";
 import { getCachedDirectory } from "@/lib/qbo/directory";
-import type { SnapshotRule } from "./execute";
 import { refNames, type PreviewSummary } from "./prepare";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
+import { snapshotRulesOf } from "./snapshot";
+import { parseItemBefore, parseStoredActivityItem } from "@/db/types";
 
 export type CheckStatus = "passed" | "warning" | "blocking";
 export type CheckId = "closed_books" | "rule_targets" | "payroll_employees" | "time_tracking" | "token_health" | "billable_rates" | "refused_names";
@@ -166,16 +167,9 @@ export function blockedReason(checks: readonly Check[]): string | null {
   return `Start Import is unavailable: ${blocking.map((c) => c.summary).join(" ")} See Checks.`;
 }
 
-interface ActivityDesired {
-  activity?: { txnDate: string; employeeRef: string; itemRef: string; billableStatus: string; hourlyRate: number | null; hours: number; minutes: number };
-}
-interface ActivityBefore {
-  written?: { txnDate: string; employeeRef: string; hours: number; minutes: number };
-}
-
 /** The facts `evaluateChecks` needs, from the database (no QuickBooks call). */
 export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboConnection, now: Date): Promise<CheckFacts> {
-  const snapshot = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const snapshot = snapshotRulesOf(imp);
   const summary = (imp.summary ?? null) as PreviewSummary | null;
   const names = new Map([...refNames(snapshot), ...Object.entries(summary?.names ?? {})]);
   const cached = await getCachedDirectory(db, connection.id);
@@ -187,8 +181,8 @@ export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboCo
     if (closedPeriod.total > 0) {
       const rows = await activitiesInClosedPeriod(db, imp.id, connection.booksClosedDate, unsent, MAX_CHECK_ROWS);
       closedPeriod.rows = rows.map((r) => {
-        const a = (r.desired as ActivityDesired | null)?.activity;
-        const w = (r.before as ActivityBefore | null)?.written;
+        const a = parseStoredActivityItem(r.desired).activity;
+        const w = parseItemBefore(r.before)?.written;
         const src = a ?? w;
         return { txnDate: src?.txnDate ?? "", operation: r.operation, employee: names.get(src?.employeeRef ?? "") ?? "Unknown employee", hours: (src?.hours ?? 0) + (src?.minutes ?? 0) / 60 };
       });

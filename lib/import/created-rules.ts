@@ -8,6 +8,7 @@ import type { ImportRow } from "@/db/queries/imports";
 import { findRule, listConnectionRules, saveRule, type MappingRuleRow } from "@/db/queries/mappings";
 import { extrasOf, sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
 import type { EntityItemPayload } from "./execute";
+import { snapshotRulesOf } from "./snapshot";
 
 /** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */
 export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRule {
@@ -23,7 +24,7 @@ export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string |
  * mapping-history row. Runs inside the transaction that marks the entity item created.
  */
 export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id" | "connectionId" | "createdByAdminId" | "mappingSnapshot">, payload: EntityItemPayload, qboId: string, at: Date): Promise<void> {
-  const snapshot = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const snapshot = snapshotRulesOf(imp);
   for (const sourceId of payload.sourceIds) {
     const rule = snapshot.find((r) => r.category === payload.category && r.sourceId === sourceId);
     const existing = await findRule(tx, imp.connectionId, { category: payload.category, sourceId });

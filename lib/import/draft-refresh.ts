@@ -5,10 +5,11 @@ import { updateDraftSnapshot, type ImportRow } from "@/db/queries/imports";
 import { savedRuleRows, upToDateDraftRules, type DraftRuleChange } from "./created-rules";
 import { datedSnapshot } from "./mapping-step";
 import { lockDraft, nextRevision, type MapDraft } from "./wizard";
+import { mappingSnapshotOf } from "./snapshot";
 
 /** The draft with its rules brought up to date (stored when anything changed), and what changed. */
 export async function bringDraftUpToDate(db: Db, imp: ImportRow): Promise<ImportRow & { ruleChanges?: DraftRuleChange[] }> {
-  const draft = (imp.mappingSnapshot ?? {}) as Partial<MapDraft>;
+  const draft = mappingSnapshotOf(imp);
   const upToDate = upToDateDraftRules(draft.rules ?? [], await savedRuleRows(db, imp.connectionId), imp.updatedAt);
   const { changes } = upToDate;
   // Dated rules (issue 19 §2): the periods in force for the range follow the company's rules too.

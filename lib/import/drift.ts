@@ -19,24 +19,8 @@ const CDC_EDGE_MARGIN_MS = 10 * 60 * 1000;
 /** CDC asks from this long before the oldest ledger write it covers: QBO stamps our write before we commit it. */
 const CDC_SKEW_MS = 5 * 60 * 1000;
 
-export type QboChangeKind = "changed" | "deleted";
-export type QboChangeDecision = "pending" | "keep" | "restore";
-
-/** One ledger activity that QBO no longer holds as we wrote it. */
-export interface QboSideChange {
-  key: string;
-  qboId: string;
-  txnDate: string;
-  kind: QboChangeKind;
-  written: WrittenActivity;
-  /** QBO's version in our terms; null when deleted. */
-  current: WrittenActivity | null;
-  ledgerSyncToken: string;
-  qboSyncToken: string | null;
-  billed: boolean;
-  changedAt: string | null;
-  changedBy: string | null;
-}
+import type { QboChangeDecision, QboSideChange } from "@/db/types";
+export type { QboChangeDecision, QboChangeKind, QboSideChange } from "@/db/types";
 
 /** The fields the QuickBooks changes page compares. */
 export type ComparedField = "txnDate" | "employee" | "customer" | "item" | "hours" | "billable" | "rate" | "description" | "class" | "department";

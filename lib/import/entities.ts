@@ -11,6 +11,7 @@ import { QBO_FAULT_CODE, QboFault } from "@/lib/qbo/faults";
 import { ConnectionUnavailableError } from "@/lib/qbo/tokens";
 import { saveRuleForCreatedEntity } from "./created-rules";
 import type { EntityItemPayload } from "./types";
+import { parseEntityItemPayload } from "@/db/types";
 
 /** Pause before an entity create that QBO answered with a 5xx, timeout or throttle is sent again (× attempts). */
 const ENTITY_RETRY_DELAY_MS = 250;
@@ -54,7 +55,7 @@ export async function createEntities(ctx: EntityContext, items: ImportItemRow[])
   for (const original of items) {
     if (ctx.signal.aborted) return;
     const entity = original.entity as EntityName;
-    const payload = original.desired as EntityItemPayload;
+    const payload = parseEntityItemPayload(original.desired);
     let qboId: string | undefined;
     let fault: QboFault | undefined;
     let item = original;

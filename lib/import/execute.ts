@@ -43,10 +43,11 @@ import { decideAnswer, decideBeforeSend, decideRequestFailure, payloadOf, RECONC
 import { resolveNewRefs } from "./plan/keys";
 import { timeActivityBody } from "./qbo-activity";
 import { createdEntityRefs, LeftoversUnsettledError, reconcileLeftovers, reconcileUnknown, resolveAgainstCurrent } from "./reconcile";
-import type { SliceResult, SnapshotRule, TargetRef } from "./types";
+import type { SliceResult, TargetRef } from "./types";
 import { storedRuleAfterImport } from "./created-rules";
 import { importEnding } from "./outcome";
 import { phaseReporter } from "./progress";
+import { snapshotRulesOf } from "./snapshot";
 
 export type { ActivityItemPayload, EntityItemPayload, SliceResult, SnapshotRule } from "./types";
 export { readActivitiesById, QBO_READ_IDS_PER_QUERY } from "./qbo-activity";
@@ -521,7 +522,7 @@ export function createExecutor(deps: ExecuteDeps) {
  * each change kept in the mapping history. Creates already point at their new entity.
  */
 export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
-  const snapshot = (imp.mappingSnapshot ?? { rules: [] }) as { rules?: SnapshotRule[] };
+  const snapshot = { rules: snapshotRulesOf(imp) };
   for (const rule of snapshot.rules ?? []) {
     const { existing, created } = await importRuleContext(db, imp, rule, rule.kind === "create" && !rule.targetQboId);
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it

@@ -24,6 +24,7 @@ import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { ActivityItemPayload, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
+import { mappingSnapshotOf } from "./snapshot";
 
 
 export interface ImportSelection {
@@ -355,7 +356,7 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const chosen = scopeOf(imp);
   const scope = await timeScope(db, imp.connectionId, chosen, settings);
   const widened = scope.dateFrom !== chosen.dateFrom || scope.dateTo !== chosen.dateTo;
-  const snapshot = (imp.mappingSnapshot ?? {}) as DatedSnapshot;
+  const snapshot: DatedSnapshot = mappingSnapshotOf(imp);
   const rules = snapshot.rules ?? [];
   // Earlier periods first, so the current rules' names win for shared refs.
   const namedRules = [...(snapshot.periods ?? []), ...rules];

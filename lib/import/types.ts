@@ -58,7 +58,7 @@ export interface UserInfo {
 // ── Mapping rules, resolved by the caller ──────────────────────────────────────────────────
 
 // Row-level shapes stored in JSONB columns live with the schema (db/types.ts); re-exported here.
-import type { MappingCategory, QboTargetRef, TargetRef, WorkerKind, WrittenActivity } from "@/db/types";
+import type { QboTargetRef, TargetRef, WorkerKind, WrittenActivity } from "@/db/types";
 /** The rule model lives in lib/mapping/rules.ts. */
 export type { SnapshotRule } from "@/lib/mapping/rules";
 export type {
@@ -66,6 +66,7 @@ export type {
   ActivitySources,
   BillableStatus,
   DesiredActivity,
+  EntityItemPayload,
   LedgerEntry,
   LedgerSnapshot,
   MappingCategory,
@@ -164,15 +165,6 @@ export interface QboActivityState extends Partial<Omit<WrittenActivity, "hours" 
 }
 
 // ── payloads of import_items and what a slice reports (shared by preview, pages and executor) ──
-
-/** `desired` of an entity item (a `create` rule's Employee, Customer or Item). */
-export interface EntityItemPayload {
-  category: MappingCategory;
-  ref: TargetRef;
-  name: string;
-  sourceIds: number[];
-  body: Record<string, unknown>;
-}
 
 export type ImportRunStatus = "draft" | "running" | "interrupting" | "completed" | "interrupted" | "error";
 

@@ -12,26 +12,28 @@
 // Billed in QuickBooks now → left alone (skipped_billed). Entities the import created stay.
 // Re-running an interrupted undo computes the same way: what the first run already put back is
 // "nothing left to do", so it finishes exactly.
-import { and, asc, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { ledgerVersionOf, LEDGER_MOVED_MESSAGE } from "@/db/queries/import-run";
-import { getImport, type ImportRow } from "@/db/queries/imports";
-import { importItems, imports, ledger, ledgerHistory } from "@/db/schema";
+import { deleteDraftIfStill, getActiveImport, getImport, type ImportRow } from "@/db/queries/imports";
+import {
+  entitiesCreatedBy,
+  hasCompletedUndo,
+  historyOfImport,
+  insertUndoDraft,
+  laterHistoryOfKeys,
+  ledgerDatesOfKeys,
+  ledgerSnapshotsOfKeys,
+  undoIdsOf,
+} from "@/db/queries/undo";
 import type { QboClient } from "@/lib/qbo/client";
 import { ImportRuleError, startImport, type Actor } from "./lifecycle";
 import { readActivitiesById } from "./qbo-activity";
 import { refNames } from "./prepare";
-import type { ActivityItemPayload, ActivitySources, DesiredActivity, SnapshotRule, WrittenActivity } from "./types";
+import type { ActivityItemPayload, DesiredActivity, WrittenActivity } from "./types";
+import { snapshotRulesOf } from "./snapshot";
+import { summaryNamesOf } from "@/db/types";
 
 export const UNDO_BILLED_NOTE = "Billed in QuickBooks: left as it is.";
-
-interface LedgerSnapshot {
-  qboId: string;
-  syncToken: string;
-  txnDate: string;
-  written: WrittenActivity;
-  sources: ActivitySources;
-}
 
 export type UndoStepKind = "delete" | "restore" | "recreate" | "billed" | "nothing";
 
@@ -92,42 +94,20 @@ export function undoTitle(imp: Pick<ImportRow, "dateFrom" | "dateTo">): string {
 async function refusalOf(db: Db, target: ImportRow): Promise<string | undefined> {
   if (target.status === "draft") return "Only a started import can be undone.";
   if (target.status === "running" || target.status === "interrupting") return "This import is still running. Wait until it has ended (or interrupt it), then undo it.";
-  const [active] = await db
-    .select({ id: imports.id, kind: imports.kind })
-    .from(imports)
-    .where(and(eq(imports.connectionId, target.connectionId), inArray(imports.status, ["running", "interrupting"])));
-  if (active) return "Another import is running for this company. Try again when it has finished.";
-  const own = await db.select().from(ledgerHistory).where(eq(ledgerHistory.importId, target.id)).orderBy(asc(ledgerHistory.id));
+  if (await getActiveImport(db, target.connectionId)) return "Another import is running for this company. Try again when it has finished.";
+  const own = await historyOfImport(db, target.id);
   if (own.length === 0) return "This import changed no activity in QuickBooks: there is nothing to undo.";
   const keys = [...new Set(own.map((h) => h.sourceKey))];
   // Undos of this very import (an interrupted one being finished) do not count as later changes.
-  const undos = await db.select({ id: imports.id }).from(imports).where(and(eq(imports.undoOfImportId, target.id), eq(imports.kind, "undo")));
-  const undoIds = new Set(undos.map((u) => u.id));
-  const later = [];
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db
-      .select({ importId: ledgerHistory.importId, sourceKey: ledgerHistory.sourceKey, dateFrom: imports.dateFrom, dateTo: imports.dateTo, kind: imports.kind, startedAt: imports.startedAt })
-      .from(ledgerHistory)
-      .innerJoin(imports, eq(imports.id, ledgerHistory.importId))
-      .where(and(eq(ledgerHistory.connectionId, target.connectionId), inArray(ledgerHistory.sourceKey, keys.slice(i, i + 500)), gt(ledgerHistory.id, own[0]!.id), ne(ledgerHistory.importId, target.id)));
-    later.push(...rows.filter((r) => !undoIds.has(r.importId)));
-  }
-  if (later.length === 0) {
-    const finished = await db
-      .select({ id: imports.id })
-      .from(imports)
-      .where(and(eq(imports.undoOfImportId, target.id), eq(imports.status, "completed")))
-      .limit(1);
-    return finished.length > 0 ? "This import has already been undone." : undefined;
-  }
+  const undoIds = new Set(await undoIdsOf(db, target.id));
+  const later = (await laterHistoryOfKeys(db, target.connectionId, keys, own[0]!.id, target.id)).filter((r) => !undoIds.has(r.importId));
+  if (later.length === 0) return (await hasCompletedUndo(db, target.id)) ? "This import has already been undone." : undefined;
   const byImport = new Map<string, { title: string; dates: Set<string> }>();
   const ownByKey = new Map(own.map((h) => [h.sourceKey, h]));
-  const laterKeys = [...new Set(later.map((r) => r.sourceKey))].slice(0, 500);
-  const ledgerNow = await db.select({ sourceKey: ledger.sourceKey, txnDate: ledger.txnDate }).from(ledger).where(and(eq(ledger.connectionId, target.connectionId), inArray(ledger.sourceKey, laterKeys)));
-  const dateOf = new Map(ledgerNow.map((r) => [r.sourceKey, r.txnDate]));
+  const dateOf = await ledgerDatesOfKeys(db, target.connectionId, [...new Set(later.map((r) => r.sourceKey))]);
   for (const r of later) {
     const entry = byImport.get(r.importId) ?? { title: r.kind === "undo" ? `the undo started ${r.startedAt?.toISOString().slice(0, 10) ?? ""}` : `the import of ${r.dateFrom} – ${r.dateTo}`, dates: new Set<string>() };
-    const before = ownByKey.get(r.sourceKey)?.before as LedgerSnapshot | null;
+    const before = ownByKey.get(r.sourceKey)?.before;
     entry.dates.add(dateOf.get(r.sourceKey) ?? before?.txnDate ?? r.sourceKey);
     byImport.set(r.importId, entry);
   }
@@ -144,33 +124,24 @@ export async function planUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Act
   if (!target) return undefined;
   const ledgerVersion = await ledgerVersionOf(db, target.connectionId);
   const counts: Record<UndoStepKind, number> = { delete: 0, restore: 0, recreate: 0, billed: 0, nothing: 0 };
-  const entityRows = await db
-    .select({ entity: importItems.entity, desired: importItems.desired, qboId: importItems.qboId })
-    .from(importItems)
-    .where(and(eq(importItems.importId, target.id), eq(importItems.status, "created"), ne(importItems.entity, "TimeActivity")))
-    .orderBy(asc(importItems.seq));
-  const entitiesCreated = entityRows.map((e) => ({ entity: e.entity, name: String((e.desired as { name?: string } | null)?.name ?? ""), qboId: e.qboId }));
+  const entitiesCreated = await entitiesCreatedBy(db, target.id);
   const refusal = await refusalOf(db, target);
   if (refusal) return { target, refusal, steps: [], entitiesCreated, counts, ledgerVersion };
 
-  const history = await db.select().from(ledgerHistory).where(eq(ledgerHistory.importId, target.id)).orderBy(asc(ledgerHistory.id));
+  const history = await historyOfImport(db, target.id);
   const first = new Map<string, (typeof history)[number]>();
   for (const h of history) if (!first.has(h.sourceKey)) first.set(h.sourceKey, h);
   const keys = [...first.keys()];
-  const current = new Map<string, LedgerSnapshot>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db.select().from(ledger).where(and(eq(ledger.connectionId, target.connectionId), inArray(ledger.sourceKey, keys.slice(i, i + 500))));
-    for (const r of rows) current.set(r.sourceKey, { qboId: r.qboId, syncToken: r.syncToken, txnDate: r.txnDate, written: r.written as WrittenActivity, sources: r.sources as ActivitySources });
-  }
+  const current = await ledgerSnapshotsOfKeys(db, target.connectionId, keys);
   const inQbo = await readActivitiesById(qbo, [...current.values()].map((c) => c.qboId), signal);
 
   const steps: UndoStep[] = [];
   for (const key of keys) {
     const h = first.get(key)!;
-    const before = h.before as LedgerSnapshot | null;
+    const before = h.before;
     const now = current.get(key);
     const ta = now ? inQbo.get(now.qboId) : undefined;
-    const back = before ? ({ ...before.written, key, sources: before.sources } as DesiredActivity) : undefined;
+    const back: DesiredActivity | undefined = before ? { ...before.written, key, sources: before.sources } : undefined;
     let step: UndoStep;
     if (!before && !now) step = { key, kind: "nothing", now: null, back: null, qboId: null, note: "Already deleted." };
     else if (!before && now) {
@@ -212,7 +183,7 @@ function itemsOf(importId: string, steps: UndoStep[]) {
             operation: (s.back ? "update" : "delete") as "update" | "delete",
             status: "skipped_billed" as const,
             qboId: s.qboId,
-            desired: (s.back ? { activity: { ...s.back, key: s.key, sources: { userIds: [], projectIds: [], leaveTypeIds: [], taskIds: [], typeOfWorkIds: [], recordCount: 0 } } } : {}) as ActivityItemPayload,
+            desired: (s.back ? { activity: { ...s.back, key: s.key, sources: { userIds: [], projectIds: [], leaveTypeIds: [], taskIds: [], typeOfWorkIds: [], recordCount: 0 } } } : {}) satisfies ActivityItemPayload,
             errorMessage: s.note ?? UNDO_BILLED_NOTE,
           };
       }
@@ -232,9 +203,9 @@ export async function startUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Ac
   const work = plan.steps.filter((s) => s.kind === "delete" || s.kind === "restore" || s.kind === "recreate").length;
   if (work === 0) throw new ImportRuleError("not_ready", "Nothing is left to undo: every activity is already as it was before this import (or billed).");
   const target = plan.target;
-  const targetSummary = (target.summary ?? {}) as { names?: Record<string, string>; namesByRole?: unknown };
+  const targetSummary = summaryNamesOf(target.summary);
   // Names of what the undo writes: its ledger refs are QuickBooks ids (`qbo:…`), also for entities the target created.
-  const names = new Map([...refNames(((target.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? []), ...Object.entries(targetSummary.names ?? {})]);
+  const names = new Map([...refNames(snapshotRulesOf(target)), ...Object.entries(targetSummary.names)]);
   for (const e of plan.entitiesCreated) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const summary: UndoSummary = {
     kind: "undo",
@@ -245,47 +216,29 @@ export async function startUndo(db: Db, qbo: Pick<QboClient, "query">, actor: Ac
     names: Object.fromEntries(names),
     namesByRole: targetSummary.namesByRole,
   };
-  const draft = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(imports)
-      .values({
-        accountId: actor.accountId,
-        connectionId: target.connectionId,
-        createdByAdminId: actor.adminId,
-        kind: "undo",
-        undoOfImportId: target.id,
-        status: "draft",
-        step: "preview",
-        dateFrom: target.dateFrom,
-        dateTo: target.dateTo,
-        summary,
-        ledgerVersionSeen: plan.ledgerVersion,
-        progressTotal: work,
-        skippedBilledCount: plan.counts.billed,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const items = itemsOf(row!.id, plan.steps);
-    for (let i = 0; i < items.length; i += 500) await tx.insert(importItems).values(items.slice(i, i + 500));
-    return row!;
-  });
+  const draft = await insertUndoDraft(
+    db,
+    {
+      accountId: actor.accountId,
+      connectionId: target.connectionId,
+      createdByAdminId: actor.adminId,
+      undoOfImportId: target.id,
+      dateFrom: target.dateFrom,
+      dateTo: target.dateTo,
+      summary,
+      ledgerVersionSeen: plan.ledgerVersion,
+      progressTotal: work,
+      skippedBilledCount: plan.counts.billed,
+      createdAt: now,
+      updatedAt: now,
+    },
+    (importId) => itemsOf(importId, plan.steps),
+  );
   try {
     return await startImport(db, actor, draft.id, now);
   } catch (error) {
     // Not started (another import began, the ledger moved): the undo draft is not kept.
-    await db.delete(imports).where(and(eq(imports.id, draft.id), eq(imports.status, "draft")));
+    await deleteDraftIfStill(db, draft.id);
     throw error;
   }
-}
-
-/** The latest undo of an import (for its detail page), if any. */
-export async function latestUndoOf(db: Db, accountId: string, targetId: string): Promise<ImportRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(imports)
-    .where(and(eq(imports.accountId, accountId), eq(imports.undoOfImportId, targetId), sql`${imports.status} <> 'draft'`))
-    .orderBy(desc(imports.createdAt))
-    .limit(1);
-  return row;
 }

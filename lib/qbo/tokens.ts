@@ -4,11 +4,10 @@
 // lease is taken by one conditional UPDATE, the call has a timeout, and the rotated tokens are stored
 // by another conditional UPDATE before anything uses them (reference qbo-api.md §1.5, §1.8).
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { qboConnections } from "@/db/schema";
-import { tokenContext, type QboConnection } from "@/db/queries/connections";
-import { open, seal } from "@/lib/crypto";
+import { getConnectionById, tokenContext, type QboConnection } from "@/db/queries/connections";
+import { markRefreshRefused, releaseRefreshLease, storeRefreshedTokens, takeRefreshLease } from "@/db/queries/token-refresh";
+import { open } from "@/lib/crypto";
 import type { TokenSource } from "./client";
 import { OAUTH_REQUEST_TIMEOUT_MS, OAuthExchangeError, refreshTokens, type TokenSet } from "./oauth";
 
@@ -49,7 +48,7 @@ function unavailable(status: string): ConnectionUnavailableError {
 }
 
 async function loadConnection(db: Db, connectionId: string): Promise<QboConnection> {
-  const [row] = await db.select().from(qboConnections).where(eq(qboConnections.id, connectionId));
+  const row = await getConnectionById(db, connectionId);
   if (!row) throw new ConnectionUnavailableError("not_found", "This QuickBooks company is not connected.");
   if (row.status !== "connected" || !row.sealedRefreshToken) throw unavailable(row.status);
   return row;
@@ -92,19 +91,8 @@ export async function refreshConnectionTokens(db: Db, connectionId: string, reje
     if (usable) return usable;
 
     const leaseId = randomUUID();
-    const [held] = await db
-      .update(qboConnections)
-      .set({ refreshLeaseId: leaseId, refreshLeaseUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(
-        and(
-          eq(qboConnections.id, connectionId),
-          eq(qboConnections.status, "connected"),
-          // Someone stored new tokens since we looked: look again instead of refreshing.
-          eq(qboConnections.tokenVersion, row.tokenVersion),
-          or(isNull(qboConnections.refreshLeaseUntil), lt(qboConnections.refreshLeaseUntil, sql`now()`)),
-        ),
-      )
-      .returning();
+    // Only when no live lease is held and the tokens are still the version read above.
+    const held = await takeRefreshLease(db, connectionId, row.tokenVersion, leaseId, leaseMs);
     if (!held) {
       if (Date.now() > giveUpAt) throw new OAuthExchangeError("unreachable", "Another refresh of this company's QuickBooks authorization did not finish in time");
       await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
@@ -121,23 +109,14 @@ async function refreshHoldingLease(
   refresh: NonNullable<TokenSourceDeps["refresh"]>,
   timeoutMs: number,
 ): Promise<string> {
-  const sameVersion = and(eq(qboConnections.id, row.id), eq(qboConnections.tokenVersion, row.tokenVersion));
-  const releaseLease = () =>
-    db
-      .update(qboConnections)
-      .set({ refreshLeaseId: null, refreshLeaseUntil: null })
-      .where(and(eq(qboConnections.id, row.id), eq(qboConnections.refreshLeaseId, leaseId)));
+  const releaseLease = () => releaseRefreshLease(db, row.id, leaseId);
   let tokens: TokenSet;
   try {
     const signal = AbortSignal.timeout(timeoutMs);
     tokens = await untilAborted(refresh(open(row.sealedRefreshToken!, tokenContext(row.id, "refresh")), signal), signal);
   } catch (error) {
     if (error instanceof OAuthExchangeError && error.code === "invalid_grant") {
-      const [marked] = await db
-        .update(qboConnections)
-        .set({ status: "needs_reconnect", refreshLeaseId: null, refreshLeaseUntil: null, updatedAt: new Date() })
-        .where(and(sameVersion, eq(qboConnections.status, "connected")))
-        .returning({ id: qboConnections.id });
+      const marked = await markRefreshRefused(db, row);
       // Refused, but someone else stored newer tokens meanwhile: theirs are the ones to use.
       if (!marked) return storedToken(db, row.id);
       throw unavailable("needs_reconnect");
@@ -147,20 +126,7 @@ async function refreshHoldingLease(
   }
   // Stored before anyone uses it. Only over the version it was refreshed from, and only while still
   // connected: a Disconnect meanwhile forgot the tokens, and they must stay forgotten.
-  const [stored] = await db
-    .update(qboConnections)
-    .set({
-      sealedAccessToken: seal(tokens.accessToken, tokenContext(row.id, "access")),
-      sealedRefreshToken: seal(tokens.refreshToken, tokenContext(row.id, "refresh")),
-      accessTokenExpiresAt: tokens.accessTokenExpiresAt,
-      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt ?? row.refreshTokenExpiresAt,
-      tokenVersion: row.tokenVersion + 1,
-      refreshLeaseId: null,
-      refreshLeaseUntil: null,
-      updatedAt: new Date(),
-    })
-    .where(and(sameVersion, eq(qboConnections.status, "connected")))
-    .returning({ id: qboConnections.id });
+  const stored = await storeRefreshedTokens(db, row, tokens);
   if (stored) return tokens.accessToken;
   // Our lease ran out and another refresh stored first (its tokens are as good), or the company was
   // disconnected: whichever it is, what is stored now decides.

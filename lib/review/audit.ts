@@ -4,7 +4,9 @@ import type { Db } from "@/db/client";
 import { importItemsWithLedger } from "@/db/queries/ledger";
 import { getImportOfAccount } from "@/db/queries/imports";
 import { toCsv } from "@/lib/csv";
-import type { DesiredActivity, WrittenActivity } from "@/lib/import/types";
+import { parseItemBefore, parseStoredActivityItem, type StoredActivityItem } from "@/db/types";
+
+const isTimeActivity = (item: { entity: string }) => item.entity === "TimeActivity";
 
 export const AUDIT_CSV_HEADER = [
   "Seq",
@@ -34,9 +36,9 @@ export async function importAuditCsv(db: Db, accountId: string, adminId: string,
   if (!imp || (imp.status === "draft" && imp.createdByAdminId !== adminId)) return null;
   const items = await importItemsWithLedger(db, imp.connectionId, importId);
   const rows = items.map(({ item, ledgerSyncToken, ledgerQboId }) => {
-    const desired = (item.desired ?? {}) as { activity?: DesiredActivity; syncToken?: string; billed?: { beforeMinutes: number; afterMinutes: number } };
-    const before = (item.before ?? null) as { written?: WrittenActivity; hours?: number } | null;
-    const isActivity = item.entity === "TimeActivity";
+    const isActivity = isTimeActivity(item);
+    const desired: StoredActivityItem = isActivity ? parseStoredActivityItem(item.desired) : {};
+    const before = isActivity ? parseItemBefore(item.before) : null;
     // A billed difference: what QBO holds (billed, left so) → what actiTIME now says.
     const hoursBefore = !isActivity ? null : desired.billed ? round2(desired.billed.beforeMinutes / 60) : round2(before?.hours ?? (before?.written ? hoursOf(before.written) : 0));
     const hoursAfter = !isActivity

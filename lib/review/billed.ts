@@ -5,8 +5,8 @@
 import type { Db } from "@/db/client";
 import { insertBilledResolution, listBilledResolutions as listResolutions, resolvedSignatures, skippedBilledItems } from "@/db/queries/billed";
 import type { BilledDifference } from "@/lib/import/diff";
-import type { DesiredActivity, WrittenActivity } from "@/lib/import/types";
 import { toCsv } from "@/lib/csv";
+import { parseItemBefore, parseStoredActivityItem, summaryNamesOf } from "@/db/types";
 
 const MINUTES_PER_HOUR = 60;
 export const RESOLUTION_NOTE_MAX = 1000;
@@ -57,14 +57,14 @@ export async function listBilledDifferences(db: Db, accountId: string, connectio
   for (const r of await resolvedSignatures(db, connectionId, keys)) resolved.add(`${r.sourceKey}\u0000${r.signature}`);
   const rows: BilledDifferenceRow[] = [];
   for (const row of latest.values()) {
-    const desired = (row.desired ?? {}) as { activity?: DesiredActivity; billed?: BilledDifference };
+    const desired = parseStoredActivityItem(row.desired);
     const billed = desired.billed;
     if (!billed) continue;
     const signature = differenceSignature(billed);
     if (resolved.has(`${row.sourceKey}\u0000${signature}`)) continue;
-    const written = ((row.before ?? {}) as { written?: WrittenActivity }).written ?? desired.activity;
+    const written = parseItemBefore(row.before)?.written ?? desired.activity;
     if (!written) continue;
-    const names = ((row.summary ?? {}) as { names?: Record<string, string> }).names ?? {};
+    const { names } = summaryNamesOf(row.summary);
     const name = (ref: string | null | undefined, fallback: string) => (ref ? (names[ref] ?? ref.replace(/^qbo:/, "QuickBooks #")) : fallback);
     rows.push({
       itemId: row.id,

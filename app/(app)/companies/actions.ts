@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getConnection, updateCompanyFacts } from "@/db/queries/connections";
+import { parseForm } from "@/lib/forms";
 import { CURRENT_COMPANY_COOKIE, currentCompanyCookie, requireSession } from "@/lib/auth/session";
 import { readCompanyFacts } from "@/lib/qbo/connect";
 import { disconnectConnection, DisconnectRefusedError } from "@/lib/qbo/disconnect";
@@ -16,15 +17,15 @@ const connectionIdSchema = z.object({ connectionId: z.uuid() });
 /** Reads the posted connection id and the connection, only if it belongs to the signed-in account. */
 async function ownedConnection(formData: FormData) {
   const session = await requireSession();
-  const parsed = connectionIdSchema.safeParse({ connectionId: formData.get("connectionId") });
-  if (!parsed.success) redirect("/companies?error=unknown_company");
+  const parsed = parseForm(connectionIdSchema, formData);
+  if (!parsed.ok) redirect("/companies?error=unknown_company");
   const db = await getDb();
   const connection = await getConnection(db, session.accountId, parsed.data.connectionId);
   if (!connection) redirect("/companies?error=unknown_company");
   return { db, session, connection };
 }
 
-export async function switchCompany(formData: FormData) {
+export async function switchCompany(formData: FormData): Promise<never> {
   const { connection } = await ownedConnection(formData);
   if (connection.status === "disconnected") redirect("/companies?error=disconnected");
   (await cookies()).set(currentCompanyCookie(connection.id));
@@ -36,7 +37,7 @@ export async function switchCompany(formData: FormData) {
  * Forgets Intuit's tokens and revokes them; rules, settings and history stay for a later reconnect.
  * Refused while an import runs on the company (the page names it and who started it).
  */
-export async function disconnectCompany(formData: FormData) {
+export async function disconnectCompany(formData: FormData): Promise<never> {
   const { db, session, connection } = await ownedConnection(formData);
   try {
     await disconnectConnection(db, session.accountId, connection.id);
@@ -51,7 +52,7 @@ export async function disconnectCompany(formData: FormData) {
 }
 
 /** Re-reads time tracking, Payroll and closed-books date (an admin may change them in QuickBooks). */
-export async function refreshCompany(formData: FormData) {
+export async function refreshCompany(formData: FormData): Promise<never> {
   const { db, connection } = await ownedConnection(formData);
   try {
     const facts = await readCompanyFacts(connectionTokenSource(db, connection.id), connection.realmId);

@@ -1,11 +1,13 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getConnection } from "@/db/queries/connections";
 import { getImport } from "@/db/queries/imports";
 import { getPlannerTimeSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
+import { parseForm } from "@/lib/forms";
 import { decideQboChanges, QboChangeError, scanQboChanges } from "@/lib/import/drift";
 import { preparePreview } from "@/lib/import/prepare";
 import { actitimeClientForAdmin } from "@/lib/import/source";
@@ -14,24 +16,30 @@ import { loadQboDirectory } from "@/lib/qbo/directory";
 import { QboFault } from "@/lib/qbo/faults";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOT_OPEN = "Some of these changes are no longer open; reload the page.";
 
-/** The chosen rows and decision of a QboChangesTable form. */
+/** The chosen rows and decision of a QboChangesTable form: one row's button (`one` = "<id>:<decision>"), or the checked rows. */
+const choiceSchema = z
+  .object({ one: z.string().optional(), id: z.array(z.string()).default([]), decision: z.unknown() })
+  .transform(({ one, id, decision }) => {
+    if (!one) return { decision, ids: id };
+    const [first, d] = one.split(":");
+    return { decision: d, ids: [first ?? ""] };
+  })
+  .pipe(
+    z.object({
+      decision: z.enum(["keep", "restore"], { error: "Choose Keep QuickBooks version or Restore from actiTIME." }),
+      ids: z
+        .array(z.string())
+        .min(1, { error: "Check at least one activity first." })
+        .max(5000, { error: NOT_OPEN })
+        .refine((ids) => ids.every((id) => UUID.test(id)), { error: NOT_OPEN }),
+    }),
+  );
+
 function choiceFrom(form: FormData): { ids: string[]; decision: "keep" | "restore" } | { error: string } {
-  const one = form.get("one");
-  let ids: string[];
-  let decision: unknown;
-  if (typeof one === "string" && one) {
-    const [id, d] = one.split(":");
-    ids = [id ?? ""];
-    decision = d;
-  } else {
-    ids = form.getAll("id").map(String);
-    decision = form.get("decision");
-  }
-  if (decision !== "keep" && decision !== "restore") return { error: "Choose Keep QuickBooks version or Restore from actiTIME." };
-  if (ids.length === 0) return { error: "Check at least one activity first." };
-  if (ids.length > 5000 || ids.some((id) => !UUID.test(id))) return { error: "Some of these changes are no longer open; reload the page." };
-  return { ids, decision };
+  const parsed = parseForm(choiceSchema, form, ["id"]);
+  return parsed.ok ? parsed.data : { error: parsed.message };
 }
 
 /** Keep / Restore on the QuickBooks changes page (current company of the signed-in account). */

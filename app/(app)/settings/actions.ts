@@ -6,6 +6,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getConnection } from "@/db/queries/connections";
 import { requireSession } from "@/lib/auth/session";
+import { parseForm } from "@/lib/forms";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { loadQboDirectory } from "@/lib/qbo/directory";
 import { applyRuleEdit, applyTimeDescriptionSave } from "@/lib/mapping/edit";
@@ -56,18 +57,14 @@ export async function saveTimeDescriptionAction(formData: FormData) {
   redirect("/settings?descriptionSaved=1");
 }
 
-const refreshSchema = z.object({ connectionId: z.uuid(), slug: z.string().optional(), edit: z.uuid().optional(), q: z.string().max(200).optional() });
+const blankAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const refreshSchema = z.object({ connectionId: z.uuid(), slug: z.string().optional(), edit: blankAsAbsent(z.uuid()), q: blankAsAbsent(z.string().max(200)) });
 
 /** Re-reads the QuickBooks lists (an admin may have created an employee or customer in QuickBooks). */
 export async function refreshDirectoryAction(formData: FormData) {
   const session = await requireSession();
-  const parsed = refreshSchema.safeParse({
-    connectionId: formData.get("connectionId"),
-    slug: formData.get("slug") ?? undefined,
-    edit: formData.get("edit") || undefined,
-    q: formData.get("q") || undefined,
-  });
-  if (!parsed.success) redirect("/settings?error=unknown_company");
+  const parsed = parseForm(refreshSchema, formData);
+  if (!parsed.ok) redirect("/settings?error=unknown_company");
   const back = parsed.data.slug && categoryOfSlug(parsed.data.slug) ? `/settings/${parsed.data.slug}` : "/settings";
   const db = await getDb();
   const connection = await getConnection(db, session.accountId, parsed.data.connectionId);
@@ -93,11 +90,14 @@ export async function saveScheduleAction(formData: FormData) {
   redirect("/settings?scheduleSaved=1#schedule");
 }
 
+const webhookFormSchema = z.object({ connectionId: z.string().default(""), url: z.string().default(""), secret: z.string().default("") });
+
 /** Settings → Webhook (the secret is write-only). */
 export async function saveWebhookAction(formData: FormData) {
   const session = await requireSession();
-  const value = (key: string) => (typeof formData.get(key) === "string" ? String(formData.get(key)) : "");
-  const result = await saveCompanyWebhook(await getDb(), session, { connectionId: value("connectionId"), url: value("url"), secret: value("secret") });
+  const parsed = parseForm(webhookFormSchema, formData);
+  if (!parsed.ok) redirect(withParams("/settings", { webhookError: parsed.message }) + "#webhook");
+  const result = await saveCompanyWebhook(await getDb(), session, parsed.data);
   if (!result.ok) redirect(withParams("/settings", { webhookError: result.message }) + "#webhook");
   revalidatePath("/settings");
   redirect(`/settings?webhookSaved=${result.removed ? "removed" : "1"}#webhook`);

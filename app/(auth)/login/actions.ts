@@ -5,12 +5,14 @@
 // limits included; the session is next-auth's own JWT cookie.
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { normalizeActitimeBaseUrl } from "@/lib/actitime";
 import { LoginError } from "@/lib/auth/login";
 import { sessionCookieFor, signInAdmin } from "@/lib/auth/sign-in";
 import { clientAddressFrom } from "@/lib/auth/throttle";
 import { getEnv } from "@/lib/env";
+import { parseForm } from "@/lib/forms";
 import { CONFIRMED_HOST_COOKIE } from "./confirm";
 
 export interface LoginFormState {
@@ -20,12 +22,13 @@ export interface LoginFormState {
   username?: string;
 }
 
+const text = z.string().default("");
+const signInSchema = z.object({ actitimeUrl: text, username: text, password: text });
+
 export async function signInAction(_previous: LoginFormState, form: FormData): Promise<LoginFormState> {
-  const input = {
-    actitimeUrl: String(form.get("actitimeUrl") ?? ""),
-    username: String(form.get("username") ?? ""),
-    password: String(form.get("password") ?? ""),
-  };
+  const parsed = parseForm(signInSchema, form);
+  if (!parsed.ok) return { error: "Enter your actiTIME address, username and password." };
+  const input = parsed.data;
   let cookie: Awaited<ReturnType<typeof sessionCookieFor>>;
   try {
     const admin = await signInAdmin(await getDb(), input, { clientAddress: clientAddressFrom(await headers()) });
@@ -41,13 +44,24 @@ export async function signInAction(_previous: LoginFormState, form: FormData): P
 }
 
 /** "Continue" on the confirmation of an unfamiliar actiTIME host (a deep link): remembered for 10 minutes. */
-export async function confirmHostAction(form: FormData): Promise<void> {
-  let url: string;
-  try {
-    url = normalizeActitimeBaseUrl(String(form.get("actitimeUrl") ?? ""));
-  } catch {
-    redirect("/login?error=invalid_url");
-  }
+const confirmHostSchema = z.object({
+  actitimeUrl: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      try {
+        return normalizeActitimeBaseUrl(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "invalid_url" });
+        return z.NEVER;
+      }
+    }),
+});
+
+export async function confirmHostAction(form: FormData): Promise<never> {
+  const parsed = parseForm(confirmHostSchema, form);
+  if (!parsed.ok) redirect("/login?error=invalid_url");
+  const url = parsed.data.actitimeUrl;
   (await cookies()).set({ name: CONFIRMED_HOST_COOKIE, value: url, httpOnly: true, sameSite: "lax", path: "/login", secure: getEnv().secureCookies, maxAge: 600 });
   redirect(`/login?actitime=${encodeURIComponent(url)}`);
 }

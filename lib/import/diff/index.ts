@@ -9,6 +9,7 @@ import type {
   QboActivityState,
   WrittenActivity,
 } from "@/lib/import/types";
+import type { BilledDifference } from "@/db/types";
 
 /**
  * Diff: desired activities vs the ledger → the operations that make QBO hold exactly the desired
@@ -41,17 +42,7 @@ export interface DiffInput {
  * the import's item, never written. Hours are what QBO holds (billed) → what actiTIME now says
  * for the records that stay with it; amounts are billable hours × rate, in cents.
  */
-export interface BilledDifference {
-  /** actiTIME records that stay with the billed activity (found now). */
-  records: number;
-  beforeMinutes: number;
-  afterMinutes: number;
-  /** Null when the billed activity is not billable (no amount to speak of). */
-  beforeAmountCents: number | null;
-  afterAmountCents: number;
-  /** Some of its records now map to another employee, customer, item, billable status or rate. */
-  remapped: boolean;
-}
+export type { BilledDifference } from "@/db/types";
 
 export type WrittenField = keyof WrittenActivity;
 

@@ -1,8 +1,10 @@
 "use server";
 
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getPlannerTimeSettings } from "@/db/queries/mappings";
+import { checkbox, parseForm } from "@/lib/forms";
 import { ImportRuleError, interruptImport, startImport } from "@/lib/import/lifecycle";
 import { preparePreview } from "@/lib/import/prepare";
 import { LeftoversUnsettledError } from "@/lib/import/reconcile";
@@ -27,22 +29,36 @@ function afterDraftChanged(importId: string, error: unknown, step: "map" | "prev
   redirect(`/imports/${importId}/${step}?error=${encodeURIComponent(error.message)}`);
 }
 
-function ids(form: FormData, name: string, allName: string): number[] | null {
-  if (form.get(allName) === "all") return null;
-  return form.getAll(name).map((v) => Number(v));
-}
+const idList = z.array(z.string()).default([]).transform((values) => values.map(Number));
+const everything = z.string().optional();
+/** Step 1's form: the range, the ticked ids (`all` in users/projects/leaveTypes: every one), approved only. */
+const selectionFormSchema = z
+  .object({
+    dateFrom: z.string().default(""),
+    dateTo: z.string().default(""),
+    userId: idList,
+    projectId: idList,
+    leaveTypeId: idList,
+    users: everything,
+    projects: everything,
+    leaveTypes: everything,
+    approvedOnly: checkbox,
+  })
+  .transform((f) => ({
+    dateFrom: f.dateFrom,
+    dateTo: f.dateTo,
+    userIds: f.users === "all" ? null : f.userId,
+    projectIds: f.projects === "all" ? null : f.projectId,
+    leaveTypeIds: f.leaveTypes === "all" ? null : f.leaveTypeId,
+    approvedOnly: f.approvedOnly,
+  }));
 
 /** Step 1 → Step 2. */
-export async function saveSelectionAction(importId: string, form: FormData) {
+export async function saveSelectionAction(importId: string, form: FormData): Promise<never> {
   const { db, actor } = await loadDraft(importId);
-  const raw = {
-    dateFrom: String(form.get("dateFrom") ?? ""),
-    dateTo: String(form.get("dateTo") ?? ""),
-    userIds: ids(form, "userId", "users"),
-    projectIds: ids(form, "projectId", "projects"),
-    leaveTypeIds: ids(form, "leaveTypeId", "leaveTypes"),
-    approvedOnly: form.get("approvedOnly") === "on",
-  };
+  const parsed = parseForm(selectionFormSchema, form, ["userId", "projectId", "leaveTypeId"]);
+  if (!parsed.ok) redirect(`/imports/${importId}/select?${new URLSearchParams({ error: parsed.message, field: parsed.field })}`);
+  const raw = parsed.data;
   try {
     await saveSelection(db, actor, importId, raw);
   } catch (error) {

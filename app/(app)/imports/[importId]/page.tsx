@@ -5,7 +5,6 @@ import { redirect } from "next/navigation";
 import { adminName, listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { importProgress } from "@/lib/import/progress-words";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
-import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { trackedAndRoundedText } from "@/lib/import/time-words";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
@@ -16,6 +15,7 @@ import { formatDateTime, formatHours, STATUS_LABEL } from "../_components/steps"
 import { interruptAction } from "./actions";
 import { ImportProgress } from "./progress";
 import { AuditDownload } from "./audit-download";
+import { snapshotRulesOf } from "@/lib/import/snapshot";
 
 export const metadata: Metadata = { title: "Import" };
 
@@ -35,7 +35,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   if (imp.status === "draft") redirect(`/imports/${importId}/${imp.step}`);
   const [adminFullName, scheduled] = await Promise.all([adminName(db, imp.createdByAdminId), scheduledRunForImport(db, imp.id)]);
   const summary = imp.summary as PreviewSummary | null;
-  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const rules = snapshotRulesOf(imp);
   const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);

@@ -1,12 +1,11 @@
 import Link from "next/link";
 import { Fragment } from "react";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
-import type { ActivityItemPayload, EntityItemPayload } from "@/lib/import/types";
 import { Badge } from "@/app/_components/ui";
 import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
 import type { NamesByRole } from "@/lib/import/ref-names";
-import type { WrittenActivity } from "@/lib/import/types";
 import { CorrectionCells, roleNames } from "./correction-row";
+import { parseEntityItemPayload, parseItemBefore, parseStoredActivityItem } from "@/db/types";
 
 export const ITEMS_PAGE_SIZE = 100;
 
@@ -57,7 +56,7 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
       <tbody className="divide-y divide-slate-100">
         {rows.map((item) => {
           if (item.entity !== "TimeActivity") {
-            const entity = item.desired as EntityItemPayload;
+            const entity = parseEntityItemPayload(item.desired);
             return (
               <Fragment key={item.id}>
                 <tr className={item.status === "failed" ? "bg-red-50/50" : undefined}>
@@ -70,12 +69,12 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
               </Fragment>
             );
           }
-          const payload = (item.desired ?? {}) as ActivityItemPayload;
+          const payload = parseStoredActivityItem(item.desired);
           const activity = payload.activity;
-          const before = item.before as { hours?: number; written?: { employeeRef: string; customerRef: string | null; itemRef: string; txnDate: string; billableStatus: string } } | null;
+          const before = parseItemBefore(item.before);
           const shown = activity ?? before?.written;
           // A billed difference: what actiTIME now says for the records that stay with the billed activity.
-          const billed = (item.desired as { billed?: { afterMinutes: number } } | null)?.billed;
+          const billed = payload.billed;
           const afterHours = billed ? hours(0, billed.afterMinutes) : item.operation === "delete" ? 0 : activity ? hours(activity.hours, activity.minutes) : null;
           const tone = preview ? (item.status === "skipped_billed" ? "amber" : item.status === "unchanged" ? "neutral" : "blue") : STATUS_TONE[item.status]!;
           const text = preview ? (item.status === "skipped_billed" ? "Billed: left alone" : item.status === "unchanged" ? "Unchanged" : OPERATION_TEXT[item.operation]) : STATUS_TEXT[item.status];
@@ -87,7 +86,7 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
           );
           if (before?.written && item.operation !== "create") {
             // A correction: before → after for every field (correction-row.tsx).
-            const sides = { before: before.written as WrittenActivity, after: item.operation === "delete" ? null : ((activity ?? before.written) as WrittenActivity) };
+            const sides = { before: before.written, after: item.operation === "delete" ? null : (activity ?? before.written) };
             return (
               <Fragment key={item.id}>
                 <tr data-correction={item.operation} className={item.status === "failed" ? "bg-red-50/50" : undefined}>

@@ -5,7 +5,6 @@ import { scopeOf } from "@/lib/import/prepare";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { describeDraftChange, savedRuleRows, upToDateDraftRules } from "@/lib/import/created-rules";
 import { actitimeClientForAdmin, readSource } from "@/lib/import/source";
-import type { MapDraft } from "@/lib/import/wizard";
 import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META, type MappingCategory } from "@/lib/mapping/rules";
 import { DIMENSION_EMPTY_VALUE, RULE_DIMENSION_META, RULE_DIMENSIONS } from "@/lib/mapping/rules";
 import { dimensionTargets, ruleTargets, vendorTargets, type RuleTargets } from "@/lib/mapping/targets";
@@ -15,6 +14,7 @@ import { loadDraft } from "../../_lib/context";
 import { WizardSteps } from "../../_components/steps";
 import { confirmMappingAction, refreshDirectoryAction } from "../actions";
 import { MapForm, type MapDimension, type MapRow } from "./map-form";
+import { mappingSnapshotOf } from "@/lib/import/snapshot";
 
 export const metadata: Metadata = { title: "New Import · Map" };
 
@@ -38,7 +38,7 @@ export default async function MapStep({ params, searchParams }: { params: Promis
     );
   }
   const entities = mapStepEntities(source, saved, directory);
-  const draft = (imp.mappingSnapshot ?? {}) as Partial<MapDraft>;
+  const draft = mappingSnapshotOf(imp);
   // An older draft follows the company's rules changed since (Settings, or an import that created the entity), and says so.
   const upToDate = upToDateDraftRules(draft.rules ?? [], await savedRuleRows(db, connection.id), imp.updatedAt);
   const drafted = new Map(upToDate.rules.map((r) => [`${r.category}:${r.sourceId}`, ruleFromSnapshot(r).rule]));

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
-import type { SnapshotRule } from "@/lib/import/types";
 import { billedSummaryText } from "@/lib/import/billed";
 import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
 import { datedRuleSentence, refNames, type PreviewSummary } from "@/lib/import/prepare";
@@ -15,6 +14,7 @@ import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from 
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
 import { loadPreviewQboChanges, PreviewQboChanges } from "./qbo-changes";
+import { snapshotRulesOf } from "@/lib/import/snapshot";
 
 export const metadata: Metadata = { title: "New Import · Preview" };
 
@@ -35,7 +35,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
-  const snapshotRules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
+  const snapshotRules = snapshotRulesOf(imp);
   const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
   const secondEntities = deliberateCreates(snapshotRules, await listSavedRules(db, connection.id));
   // The company's facts were re-read when this preview was built (lib/import/company-check).

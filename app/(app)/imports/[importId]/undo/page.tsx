@@ -2,12 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { refNames } from "@/lib/import/prepare";
-import type { SnapshotRule, WrittenActivity } from "@/lib/import/types";
+import type { WrittenActivity } from "@/lib/import/types";
 import { planUndo, type UndoStep, type UndoStepKind } from "@/lib/import/undo";
 import { qboClientFor } from "@/lib/qbo/connect";
 import { loadImport } from "../../_lib/context";
 import { formatHours } from "../../_components/steps";
 import { startUndoAction } from "./actions";
+import { snapshotRulesOf } from "@/lib/import/snapshot";
+import { summaryNamesOf } from "@/db/types";
 
 export const metadata: Metadata = { title: "Undo this import" };
 
@@ -28,8 +30,8 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
   const { db, imp, connection, actor } = await loadImport(importId);
   const plan = imp.status === "draft" ? undefined : await planUndo(db, qboClientFor(db, connection), actor, importId);
   const title = `${imp.kind === "undo" ? "Undo of" : "Import"} ${imp.dateFrom} – ${imp.dateTo}`;
-  const rules = ((imp.mappingSnapshot ?? {}) as { rules?: SnapshotRule[] }).rules ?? [];
-  const names = new Map([...refNames(rules), ...Object.entries(((imp.summary ?? {}) as { names?: Record<string, string> }).names ?? {})]);
+  const rules = snapshotRulesOf(imp);
+  const names = new Map([...refNames(rules), ...Object.entries(summaryNamesOf(imp.summary).names)]);
   for (const e of plan?.entitiesCreated ?? []) if (e.qboId && e.name) names.set(`qbo:${e.qboId}`, e.name);
   const name = (ref: string | null | undefined, none: string) => (ref ? (names.get(ref) ?? ref.replace(/^qbo:/, "QuickBooks #")) : none);
   const hours = (w: WrittenActivity | null) => (w ? formatHours(w.hours + w.minutes / 60) : "—");
