@@ -112,19 +112,24 @@ export async function saveRule(db: Db, input: SaveRuleInput): Promise<SaveRuleRe
   const [saved] = existing
     ? await db.update(mappingRules).set(values).where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId))).returning()
     : await db.insert(mappingRules).values({ connectionId: input.connectionId, category: input.entity.category, sourceId: input.entity.sourceId, ...values }).returning();
+  await recordHistory(db, input, saved!.id, before, input.rule.names ? { ...after, names: input.rule.names } : after);
+  return { changed: true, rule: ruleOfRow(saved!), before };
+}
+
+/** The mapping_history row of one change to a rule (rows are never updated). */
+async function recordHistory(db: Db, input: SaveRuleInput, ruleId: string, before: StoredRule | null, after: StoredRule): Promise<void> {
   await db.insert(mappingHistory).values({
     connectionId: input.connectionId,
-    ruleId: saved!.id,
+    ruleId,
     category: input.entity.category,
     sourceId: input.entity.sourceId,
     sourceName: input.entity.sourceName,
     changedByAdminId: input.changedByAdminId,
     importId: input.importId ?? null,
     before,
-    after: input.rule.names ? { ...after, names: input.rule.names } : after,
+    after,
     changedAt: input.at,
   });
-  return { changed: true, rule: ruleOfRow(saved!), before };
 }
 
 function columnsOf(rule: Pick<StoredRule, "kind" | "targetQboId" | "targetName" | "createOptions" | "nameOf" | "dimensions">): StoredRule {
@@ -178,7 +183,7 @@ export async function saveRuleFrom(db: Db, input: SaveRuleInput & { validFrom: s
   const last = next[next.length - 1]!;
   const [saved] = await db
     .update(mappingRules)
-    .set({ ...last.rule, validFrom: last.validFrom, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at })
+    .set({ ...last.rule, nameOf: last.rule.nameOf ?? null, dimensions: last.rule.dimensions ?? null, validFrom: last.validFrom, sourceName: input.entity.sourceName, updatedByAdminId: input.changedByAdminId, updatedAt: input.at })
     .where(and(eq(mappingRules.id, existing.id), eq(mappingRules.connectionId, input.connectionId)))
     .returning();
   await db.delete(mappingRulePeriods).where(and(eq(mappingRulePeriods.ruleId, existing.id), eq(mappingRulePeriods.connectionId, input.connectionId)));
@@ -186,18 +191,7 @@ export async function saveRuleFrom(db: Db, input: SaveRuleInput & { validFrom: s
   if (earlier.length > 0) {
     await db.insert(mappingRulePeriods).values(earlier.map((p) => ({ connectionId: input.connectionId, ruleId: existing.id, validFrom: p.validFrom, ...p.rule })));
   }
-  await db.insert(mappingHistory).values({
-    connectionId: input.connectionId,
-    ruleId: existing.id,
-    category: input.entity.category,
-    sourceId: input.entity.sourceId,
-    sourceName: input.entity.sourceName,
-    changedByAdminId: input.changedByAdminId,
-    importId: input.importId ?? null,
-    before,
-    after: { ...after, ...(input.rule.names ? { names: input.rule.names } : {}), validFrom: input.validFrom },
-    changedAt: input.at,
-  });
+  await recordHistory(db, input, existing.id, before, { ...after, ...(input.rule.names ? { names: input.rule.names } : {}), validFrom: input.validFrom });
   return { changed: true, rule: ruleOfRow(saved!), before, periods: next };
 }
 

@@ -105,37 +105,26 @@ export function validateMapping(input: ValidateMappingInput): ValidateMappingRes
     checkCreate(entry, rule, lookups, planned, report);
   });
 
-  // Users → Employees is one-to-one (product spec §4): every user sharing an employee is told.
-  for (const [employeeId, holders] of usersByEmployee) {
-    if (holders.length < 2) continue;
-    const employeeName = lookups.employeesById.get(employeeId)?.name ?? "this employee";
-    for (const { entry, order } of holders) {
-      const others = holders.filter((holder) => holder.entry !== entry).map((holder) => `"${holder.entry.sourceName}"`);
-      errors.push({
-        category: entry.category,
-        sourceId: entry.sourceId,
-        field: "target",
-        message: `Each QuickBooks employee can be linked to one actiTIME user only: "${employeeName}" is also chosen for ${others.join(", ")}`,
-        order,
-      });
+  // Users → Employees and Users → Vendors are one-to-one (product spec §4; issue 19): every user
+  // sharing an employee, or a vendor, is told.
+  const oneToOne = (holdersById: Map<string, { entry: RuleForEntity; order: number }[]>, names: ReadonlyMap<string, { name: string }>, noun: "employee" | "vendor") => {
+    for (const [qboId, holders] of holdersById) {
+      if (holders.length < 2) continue;
+      const name = names.get(qboId)?.name ?? `this ${noun}`;
+      for (const { entry, order } of holders) {
+        const others = holders.filter((holder) => holder.entry !== entry).map((holder) => `"${holder.entry.sourceName}"`);
+        errors.push({
+          category: entry.category,
+          sourceId: entry.sourceId,
+          field: "target",
+          message: `Each QuickBooks ${noun} can be linked to one actiTIME user only: "${name}" is also chosen for ${others.join(", ")}`,
+          order,
+        });
+      }
     }
-  }
-
-  // Users → Vendors is one-to-one too: one contractor per vendor.
-  for (const [vendorId, holders] of usersByVendor) {
-    if (holders.length < 2) continue;
-    const vendorName = lookups.vendorsById.get(vendorId)?.name ?? "this vendor";
-    for (const { entry, order } of holders) {
-      const others = holders.filter((holder) => holder.entry !== entry).map((holder) => `"${holder.entry.sourceName}"`);
-      errors.push({
-        category: entry.category,
-        sourceId: entry.sourceId,
-        field: "target",
-        message: `Each QuickBooks vendor can be linked to one actiTIME user only: "${vendorName}" is also chosen for ${others.join(", ")}`,
-        order,
-      });
-    }
-  }
+  };
+  oneToOne(usersByEmployee, lookups.employeesById, "employee");
+  oneToOne(usersByVendor, lookups.vendorsById, "vendor");
 
   if (errors.length === 0) return { ok: true };
   errors.sort((a, b) => a.order - b.order);

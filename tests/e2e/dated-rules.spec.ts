@@ -81,7 +81,7 @@ test("Settings: a project's rule changed from a date keeps the earlier rule for 
 
   // A date that is not one is refused and nothing is saved (typed into the field as text by script: a date input only takes real dates).
   await form.getByRole("radio", { name: "From a date" }).check();
-  await form.getByLabel("First date the rule applies to").evaluate((el) => {
+  await form.getByLabel("First date it applies from").evaluate((el) => {
     const input = el as HTMLInputElement;
     input.type = "text";
     input.value = "2026-02-30";
@@ -91,12 +91,12 @@ test("Settings: a project's rule changed from a date keeps the earlier rule for 
   await expect(page.getByText(`Nothing was saved for “${source}”`)).toBeVisible();
   const refused = page.getByRole("form", { name: `Edit the rule for ${source}` });
   await expect(refused).toContainText("real date (YYYY-MM-DD)");
-  await expect(refused.getByLabel("First date the rule applies to")).toHaveAttribute("aria-invalid", "true");
+  await expect(refused.getByLabel("First date it applies from")).toHaveAttribute("aria-invalid", "true");
 
   // The real date is saved.
   await refused.getByLabel(/^QuickBooks customer/).selectOption(other.value);
   await refused.getByRole("radio", { name: "From a date" }).check();
-  await refused.getByLabel("First date the rule applies to").fill(from);
+  await refused.getByLabel("First date it applies from").fill(from);
   await refused.getByRole("button", { name: "Save rule" }).click();
   await page.waitForURL(/saved=/);
   const saved = page.locator("tbody tr", { has: page.locator("th", { hasText: source }) }).first();

@@ -79,7 +79,7 @@ describe("RuleForm — Apply from (issue 19 §2)", () => {
     expect(html).toContain('<input type="radio" name="applyFrom" checked="" value="all"/>');
     expect(html).toContain('<input type="radio" name="applyFrom" value="date"/>');
     expect(html).toContain('name="applyFromDate"');
-    expect(html).toContain("First date the rule applies to");
+    expect(html).toContain("First date it applies from");
   });
 
   it("a refused date comes back typed, From a date chosen, its message tied to the field", () => {

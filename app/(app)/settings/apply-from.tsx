@@ -26,7 +26,7 @@ export function ApplyFromField({ idPrefix, initial, error }: ApplyFromProps) {
           From a date
         </label>
         <label className="inline-flex items-center gap-2">
-          <span className="sr-only">First date the rule applies to</span>
+          <span className="sr-only">First date it applies from</span>
           <input
             id={`${idPrefix}-applyFromDate`}
             type="date"

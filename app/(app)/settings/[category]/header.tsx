@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { PageHeader } from "@/app/_components/ui";
+import { EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
 import { MAPPING_CATEGORIES, MAPPING_CATEGORY_META, type MappingCategory } from "@/lib/mapping/rules";
 
 /** Settings / Users Projects …, the category's title, and its Rules | History tabs. */
@@ -39,3 +39,15 @@ export function Header({ category, view, refresh }: { category: MappingCategory;
   );
 }
 
+
+/** A category's pages before any QuickBooks company is connected. */
+export function NoCompanyYet({ category }: { category: MappingCategory }) {
+  return (
+    <>
+      <PageHeader title={MAPPING_CATEGORY_META[category].label} />
+      <EmptyState title="Connect a QuickBooks company first" action={<LinkButton href="/companies" variant="secondary">View QuickBooks companies</LinkButton>}>
+        Mapping rules belong to a QuickBooks company.
+      </EmptyState>
+    </>
+  );
+}

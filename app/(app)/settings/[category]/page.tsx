@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
-import { Alert, Button, EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
+import { Alert, Button, EmptyState, LinkButton } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { listHistory, listRules } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -12,7 +12,7 @@ import { formatWhen } from "../format";
 import { HistoryList } from "../history-list";
 import type { RuleFormField } from "../rule-form";
 import { EditPanel } from "./edit-panel";
-import { Header } from "./header";
+import { Header, NoCompanyYet } from "./header";
 import { RuleRows } from "./rule-rows";
 
 type Params = Promise<{ category: string }>;
@@ -41,16 +41,7 @@ export default async function CategorySettingsPage({ params, searchParams }: { p
 
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
-  if (!current) {
-    return (
-      <>
-        <PageHeader title={meta.label} />
-        <EmptyState title="Connect a QuickBooks company first" action={<LinkButton href="/companies" variant="secondary">View QuickBooks companies</LinkButton>}>
-          Mapping rules belong to a QuickBooks company.
-        </EmptyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyYet category={category} />;
   const db = await getDb();
   // The rule's history had ?rule=<id> before it got its own page.
   const ruleParam = param("rule");

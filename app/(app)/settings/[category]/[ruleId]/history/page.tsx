@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { EmptyState, LinkButton, PageHeader } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { getRule, listHistory, listRulePeriods } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -10,7 +9,7 @@ import { categoryOfSlug, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { getCachedDirectory } from "@/lib/mapping/settings-view";
 import { HistoryList } from "../../../history-list";
 import { RulePeriods } from "../../../rule-periods";
-import { Header } from "../../header";
+import { Header, NoCompanyYet } from "../../header";
 
 type Params = Promise<{ category: string; ruleId: string }>;
 
@@ -27,16 +26,7 @@ export default async function RuleHistoryPage({ params }: { params: Params }) {
   const meta = MAPPING_CATEGORY_META[category];
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
-  if (!current) {
-    return (
-      <>
-        <PageHeader title={meta.label} />
-        <EmptyState title="Connect a QuickBooks company first" action={<LinkButton href="/companies" variant="secondary">View QuickBooks companies</LinkButton>}>
-          Mapping rules belong to a QuickBooks company.
-        </EmptyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyYet category={category} />;
   const db = await getDb();
   const rule = await getRule(db, current.id, ruleId);
   if (!rule || rule.category !== category) notFound();
