@@ -87,6 +87,8 @@ test("sign in and connect the sandbox company", async () => {
 });
 
 test("the Map step suggests a user matching a QuickBooks vendor (and no employee) as that vendor; the import writes the vendor's time", async ({ request }) => {
+  // A fresh company's first import creates its employees, customers and items first: minutes, not seconds.
+  test.setTimeout(240_000);
   await newImportToMap(page);
   // A user QuickBooks has no similar employee for (suggested as Create new QB Employee).
   const rows = userRows(page).filter({ hasText: "no similar QuickBooks employee" });
