@@ -31,12 +31,15 @@ async function login(page: Page) {
   await page.waitForURL(/\/imports(\?|$)/);
 }
 
+/** This spec's server starts with no company: connect the sandbox one (Companies → Connect to QuickBooks). */
 async function ensureCompany(page: Page) {
-  const menu = page.locator('header summary[aria-label^="QuickBooks company"]');
-  if ((await menu.innerText()).includes(SANDBOX_COMPANY)) return;
-  await menu.click();
-  await page.getByRole("list", { name: "Switch company" }).getByRole("button", { name: new RegExp(SANDBOX_COMPANY) }).or(page.getByRole("list", { name: "Switch company" }).getByRole("link", { name: new RegExp(SANDBOX_COMPANY) })).first().click();
-  await expect(menu).toContainText(SANDBOX_COMPANY);
+  await page.goto(`${BASE}/companies`);
+  if ((await page.locator('header summary[aria-label^="QuickBooks company"]').innerText()).includes(SANDBOX_COMPANY)) return;
+  await page.getByRole("link", { name: "Connect to QuickBooks" }).first().click();
+  await page.waitForURL(/\/sandbox\/qbo\/oauth2\/authorize/);
+  await page.getByRole("link", { name: SANDBOX_COMPANY }).click();
+  await page.waitForURL(/\/companies\?connected=/);
+  await expect(page.getByText(`Connected to ${SANDBOX_COMPANY}.`)).toBeVisible();
 }
 
 /** One import of last month with the Map step's suggestions, so the company has rules. */
@@ -49,6 +52,8 @@ async function importLastMonth(page: Page) {
   await page.getByLabel("To", { exact: true }).fill(range.to);
   await page.getByRole("button", { name: "Continue to mapping" }).click();
   await page.waitForURL(/\/map(\?|$)/, { timeout: 45_000 });
+  const acceptAll = page.getByRole("button", { name: "Accept all suggestions" });
+  if ((await acceptAll.count()) > 0) await acceptAll.click();
   await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
   await page.waitForURL(/\/preview/, { timeout: 90_000 });
   await page.getByRole("button", { name: "Start Import" }).click();
