@@ -20,7 +20,7 @@ const NOT_OPEN = "Some of these changes are no longer open; reload the page.";
 
 /** The chosen rows and decision of a QboChangesTable form: one row's button (`one` = "<id>:<decision>"), or the checked rows. */
 const choiceSchema = z
-  .object({ one: z.string().optional(), id: z.array(z.string()).default([]), decision: z.unknown() })
+  .object({ one: z.string().optional(), id: z.array(z.string()).default([]), decision: z.unknown().optional() })
   .transform(({ one, id, decision }) => {
     if (!one) return { decision, ids: id };
     const [first, d] = one.split(":");
