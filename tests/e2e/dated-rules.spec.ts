@@ -131,3 +131,43 @@ test("Settings: a project's rule changed from a date keeps the earlier rule for 
   await expect(page.getByRole("list", { name: "Rule periods, oldest first" }).getByRole("listitem")).toHaveCount(1);
   await expect(page.getByRole("list", { name: "Rule periods, oldest first" })).toContainText("All dates");
 });
+
+test("Time settings: per week, rounded up to 15 minutes; re-importing the month replaces its per-day activities, and QuickBooks holds weekly, rounded ones (issue 19 §3)", async ({ page }) => {
+  await login(page);
+  await ensureCompany(page);
+  await page.goto(`${BASE}/settings`);
+  await page.getByRole("radio", { name: /^One activity per week/ }).check();
+  await page.getByRole("radio", { name: "Round up" }).check();
+  await page.getByLabel("Round to").selectOption("15");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.waitForURL(/descriptionSaved/);
+  await expect(page.getByText("Time settings saved. They apply to future imports.")).toBeVisible();
+  await expect(page.getByRole("radio", { name: /^One activity per week/ })).toBeChecked();
+
+  // The month imported per day by the test above, imported again: the Preview says what is replaced.
+  const range = lastMonth();
+  await page.goto(`${BASE}/imports`);
+  await page.getByRole("button", { name: "New Import" }).first().click();
+  await page.waitForURL(/\/imports\/[^/]+\/select/);
+  await page.getByLabel("From", { exact: true }).fill(range.from);
+  await page.getByLabel("To", { exact: true }).fill(range.to);
+  await page.getByRole("button", { name: "Continue to mapping" }).click();
+  await page.waitForURL(/\/map(\?|$)/, { timeout: 45_000 });
+  await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
+  await page.waitForURL(/\/preview/, { timeout: 90_000 });
+  await expect(page.getByText(/activit(y|ies) will be replaced because the Time settings changed/)).toBeVisible();
+  await expect(page.locator("dt", { hasText: "Tracked hours" })).toBeVisible();
+  await page.getByRole("button", { name: "Start Import" }).click();
+  await expect(page.getByRole("heading", { name: "Import completed" })).toBeVisible({ timeout: 150_000 });
+
+  // What QuickBooks holds for the month (and the week reaching into it): one activity per week, dated on
+  // its Monday, each a whole number of quarter hours.
+  const weekBefore = [1, 2, 3, 4, 5, 6].reduce((date) => dayBefore(date), range.from);
+  const answer = await page.request.post(`${BASE}/sandbox/control/qbo-time-activities`, { data: { realmId: "9130350000000001", from: weekBefore, to: range.to, limit: 1000 } });
+  const { data } = (await answer.json()) as { data: { activities: { txnDate: string; hours: number; minutes: number }[] } };
+  expect(data.activities.length).toBeGreaterThan(0);
+  for (const a of data.activities) {
+    expect(new Date(`${a.txnDate}T00:00:00Z`).getUTCDay(), `${a.txnDate} is not a Monday`).toBe(1);
+    expect((a.hours * 60 + a.minutes) % 15, `${a.hours}h ${a.minutes}m is not rounded to 15 minutes`).toBe(0);
+  }
+});

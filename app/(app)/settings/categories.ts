@@ -21,5 +21,5 @@ export const COMBINE_OPTIONS: { value: CombineMode; label: string }[] = [
 export const ROUNDING_OPTIONS: { value: RoundingMode; label: string }[] = [
   { value: "none", label: "No rounding: the minutes tracked in actiTIME" },
   { value: "up", label: "Round up" },
-  { value: "nearest", label: "Round to nearest (halfway rounds up)" },
+  { value: "nearest", label: "Nearest (halfway rounds up)" },
 ];
