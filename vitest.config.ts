@@ -7,7 +7,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     // tests/hosting needs a production build and PostgreSQL: vitest.hosting.config.ts (.ci/run).
     exclude: ["tests/e2e/**", "tests/hosting/**", "node_modules/**"],
-    setupFiles: ["tests/setup/msw.ts"],
+    setupFiles: ["tests/setup/loopback-only.ts", "tests/setup/msw.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: ["tests/hosting/**/*.test.ts"],
-    setupFiles: ["tests/setup/msw.ts"],
+    setupFiles: ["tests/setup/loopback-only.ts", "tests/setup/msw.ts"],
     environment: "node",
     // The app instances and this process seal and open the same connection tokens.
     env: { ENCRYPTION_KEY: process.env.ENCRYPTION_KEY ?? randomBytes(32).toString("base64") },
