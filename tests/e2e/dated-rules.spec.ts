@@ -42,8 +42,8 @@ async function ensureCompany(page: Page) {
   await expect(page.getByText(`Connected to ${SANDBOX_COMPANY}.`)).toBeVisible();
 }
 
-/** One import of last month with the Map step's suggestions, so the company has rules. */
-async function importLastMonth(page: Page) {
+/** New Import of last month up to its Preview, with the Map step's suggestions accepted where it offers them. */
+async function previewLastMonth(page: Page) {
   const range = lastMonth();
   await page.goto(`${BASE}/imports`);
   await page.getByRole("button", { name: "New Import" }).first().click();
@@ -56,6 +56,11 @@ async function importLastMonth(page: Page) {
   if ((await acceptAll.count()) > 0) await acceptAll.click();
   await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
   await page.waitForURL(/\/preview/, { timeout: 90_000 });
+}
+
+/** One import of last month with the Map step's suggestions, so the company has rules. */
+async function importLastMonth(page: Page) {
+  await previewLastMonth(page);
   await page.getByRole("button", { name: "Start Import" }).click();
   await expect(page.getByRole("heading", { name: "Import completed" })).toBeVisible({ timeout: 150_000 });
 }
@@ -146,15 +151,7 @@ test("Time settings: per week, rounded up to 15 minutes; re-importing the month 
 
   // The month imported per day by the test above, imported again: the Preview says what is replaced.
   const range = lastMonth();
-  await page.goto(`${BASE}/imports`);
-  await page.getByRole("button", { name: "New Import" }).first().click();
-  await page.waitForURL(/\/imports\/[^/]+\/select/);
-  await page.getByLabel("From", { exact: true }).fill(range.from);
-  await page.getByLabel("To", { exact: true }).fill(range.to);
-  await page.getByRole("button", { name: "Continue to mapping" }).click();
-  await page.waitForURL(/\/map(\?|$)/, { timeout: 45_000 });
-  await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
-  await page.waitForURL(/\/preview/, { timeout: 90_000 });
+  await previewLastMonth(page);
   await expect(page.getByText(/activit(y|ies) will be replaced because the Time settings changed/)).toBeVisible();
   await expect(page.locator("dt", { hasText: "Tracked hours" })).toBeVisible();
   await page.getByRole("button", { name: "Start Import" }).click();
