@@ -124,29 +124,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
               </div>
             </div>
           </div>
-          <fieldset className="space-y-2" aria-describedby="combine-hint">
-            <legend className="text-sm font-medium text-slate-900">Combine</legend>
-            <p id="combine-hint" className="text-sm text-slate-600">How actiTIME records become QuickBooks TimeActivities. Changing it replaces the activities of every range imported again.</p>
-            {COMBINE_OPTIONS.map((option) => (
-              <div key={option.value} className="flex items-start gap-3">
-                <input id={`combine-${option.value}`} name="combine" type="radio" value={option.value} defaultChecked={description.combine === option.value} className="mt-0.5 h-4 w-4 border-slate-300" />
-                <label htmlFor={`combine-${option.value}`} className="text-sm text-slate-800">
-                  {option.label}
-                </label>
-              </div>
-            ))}
-          </fieldset>
-          <fieldset className="space-y-2" aria-describedby="rounding-hint">
-            <legend className="text-sm font-medium text-slate-900">Rounding</legend>
-            <p id="rounding-hint" className="text-sm text-slate-600">Applied to each activity after combining. The Preview shows tracked and rounded hours side by side.</p>
-            {ROUNDING_OPTIONS.map((option) => (
-              <div key={option.value} className="flex items-start gap-3">
-                <input id={`rounding-${option.value}`} name="rounding" type="radio" value={option.value} defaultChecked={description.rounding === option.value} className="mt-0.5 h-4 w-4 border-slate-300" />
-                <label htmlFor={`rounding-${option.value}`} className="text-sm text-slate-800">
-                  {option.label}
-                </label>
-              </div>
-            ))}
+          <RadioGroup name="combine" legend="Combine" hint="How actiTIME records become QuickBooks TimeActivities. Changing it replaces the activities of every range imported again." options={COMBINE_OPTIONS} checked={description.combine} />
+          <RadioGroup name="rounding" legend="Rounding" hint="Applied to each activity after combining. The Preview shows tracked and rounded hours side by side." options={ROUNDING_OPTIONS} checked={description.rounding}>
             <div className="flex items-center gap-2 pt-1">
               <label htmlFor="roundingMinutes" className="text-sm text-slate-800">
                 Round to
@@ -159,7 +138,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                 ))}
               </select>
             </div>
-          </fieldset>
+          </RadioGroup>
           <div className="flex flex-wrap items-center gap-4">
             <Button type="submit">Save</Button>
             <p className="text-xs text-slate-500">
@@ -205,5 +184,26 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         </form>
       </Card>
     </>
+  );
+}
+
+/** A labelled group of radio buttons with its hint (ids `<name>-<value>`); `children` follow the options. */
+function RadioGroup({ name, legend, hint, options, checked, children }: { name: string; legend: string; hint: string; options: readonly { value: string; label: string }[]; checked: string | undefined; children?: React.ReactNode }) {
+  return (
+    <fieldset className="space-y-2" aria-describedby={`${name}-hint`}>
+      <legend className="text-sm font-medium text-slate-900">{legend}</legend>
+      <p id={`${name}-hint`} className="text-sm text-slate-600">
+        {hint}
+      </p>
+      {options.map((option) => (
+        <div key={option.value} className="flex items-start gap-3">
+          <input id={`${name}-${option.value}`} name={name} type="radio" value={option.value} defaultChecked={checked === option.value} className="mt-0.5 h-4 w-4 border-slate-300" />
+          <label htmlFor={`${name}-${option.value}`} className="text-sm text-slate-800">
+            {option.label}
+          </label>
+        </div>
+      ))}
+      {children}
+    </fieldset>
   );
 }
