@@ -5,10 +5,19 @@ import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 
 describe("tests may only dial loopback", () => {
-  it.each(["10.1.2.3", "192.168.0.23", "169.254.169.254", "fe80::1", "203.0.113.9", "example.com"])("connecting to %s throws before anything is sent", (host) => {
+  it.each(["10.1.2.3", "192.168.0.23", "169.254.169.254", "fe80::1", "203.0.113.9"])("connecting to %s throws before anything is sent", (host) => {
     const socket = new net.Socket();
     expect(() => socket.connect({ host, port: 9 })).toThrow(/may only reach loopback/);
     expect(() => socket.connect(9, host)).toThrow(/may only reach loopback/);
+    socket.destroy();
+  });
+
+  it("a name whose lookup answers a private address is refused before dialling", async () => {
+    const socket = new net.Socket();
+    const lookup = (_h: string, _o: object, cb: (e: Error | null, a: string, f: number) => void) => cb(null, "10.0.0.5", 4);
+    socket.connect({ host: "intranet.invalid", port: 9, lookup } as net.TcpNetConnectOpts);
+    const [error] = (await once(socket, "error")) as [Error];
+    expect(error.message).toMatch(/may only reach loopback/);
     socket.destroy();
   });
 
