@@ -87,3 +87,13 @@ export function NoCompanyState({ title, children }: { title: string; children: R
     </EmptyState>
   );
 }
+
+/** A company page's whole content while no QuickBooks company is connected: its heading, then the way to connect one. */
+export function NoCompanyPage({ page, title = "Connect a QuickBooks company first", children }: { page: string; title?: string; children: ReactNode }) {
+  return (
+    <>
+      <PageHeader title={page} />
+      <NoCompanyState title={title}>{children}</NoCompanyState>
+    </>
+  );
+}

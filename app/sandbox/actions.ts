@@ -33,13 +33,18 @@ function backTo(form: FormData, result: { ok: string } | { error: string }): nev
   redirect(`/sandbox?${next.toString()}#${section ?? "top"}`.replace(/#top$/, ""));
 }
 
-/** Parses the form with `schema` into the command's input and runs it; bad input → the message, nothing run. */
-function run<S extends z.ZodType<Record<string, unknown>>>(command: CommandName, schema: S, form: FormData, lists: readonly string[] = []): never {
-  if (!isDemoEnabled()) notFound();
-  const parsed = parseForm(schema, form, lists);
-  if (!parsed.ok) return backTo(form, { error: parsed.message });
-  const outcome = runCommand(command, parsed.data);
-  return backTo(form, outcome.ok ? { ok: outcome.message } : { error: outcome.error });
+/**
+ * The server action of one command: it parses the form with `schema` into the command's input and
+ * runs it; bad input → the message, nothing run. `lists` are the fields posted as several values.
+ */
+function formAction<S extends z.ZodType<Record<string, unknown>>>(command: CommandName, schema: S, lists: readonly string[] = []) {
+  return async (form: FormData): Promise<never> => {
+    if (!isDemoEnabled()) notFound();
+    const parsed = parseForm(schema, form, lists);
+    if (!parsed.ok) return backTo(form, { error: parsed.message });
+    const outcome = runCommand(command, parsed.data);
+    return backTo(form, outcome.ok ? { ok: outcome.message } : { error: outcome.error });
+  };
 }
 
 const markBilledSchema = z.object({ realmId: text, ids: z.array(z.string()) });
@@ -66,38 +71,13 @@ const moveTaskSchema = z.object({ taskId: num, projectId: num });
 const taskTypeOfWorkSchema = z.object({ taskId: num, typeOfWorkId: num });
 const resetSchema = z.object({ target: text.transform((v) => v ?? "both") });
 
-export async function markBilledAction(form: FormData): Promise<never> {
-  run("qbo-mark-billed", markBilledSchema, form, ["ids"]);
-}
-
-export async function editTimeActivityAction(form: FormData): Promise<never> {
-  run("qbo-edit-time-activity", editTimeActivitySchema, form);
-}
-
-export async function deleteTimeActivityAction(form: FormData): Promise<never> {
-  run("qbo-delete-time-activity", deleteTimeActivitySchema, form);
-}
-
-export async function qboSettingsAction(form: FormData): Promise<never> {
-  run("qbo-settings", qboSettingsSchema, form);
-}
-
-export async function saveTimeTrackAction(form: FormData): Promise<never> {
-  run("actitime-save-time-track", saveTimeTrackSchema, form);
-}
-
-export async function deleteTimeTrackAction(form: FormData): Promise<never> {
-  run("actitime-delete-time-track", timeTrackKeySchema, form);
-}
-
-export async function moveTaskAction(form: FormData): Promise<never> {
-  run("actitime-move-task", moveTaskSchema, form);
-}
-
-export async function setTaskTypeOfWorkAction(form: FormData): Promise<never> {
-  run("actitime-set-task-type-of-work", taskTypeOfWorkSchema, form);
-}
-
-export async function resetAction(form: FormData): Promise<never> {
-  run("reset", resetSchema, form);
-}
+// One exported action a form, each the same `run` over its command and schema; the page's forms post to them by name.
+export const markBilledAction = formAction("qbo-mark-billed", markBilledSchema, ["ids"]);
+export const editTimeActivityAction = formAction("qbo-edit-time-activity", editTimeActivitySchema);
+export const deleteTimeActivityAction = formAction("qbo-delete-time-activity", deleteTimeActivitySchema);
+export const qboSettingsAction = formAction("qbo-settings", qboSettingsSchema);
+export const saveTimeTrackAction = formAction("actitime-save-time-track", saveTimeTrackSchema);
+export const deleteTimeTrackAction = formAction("actitime-delete-time-track", timeTrackKeySchema);
+export const moveTaskAction = formAction("actitime-move-task", moveTaskSchema);
+export const setTaskTypeOfWorkAction = formAction("actitime-set-task-type-of-work", taskTypeOfWorkSchema);
+export const resetAction = formAction("reset", resetSchema);

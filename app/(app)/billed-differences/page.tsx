@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { Fragment } from "react";
 import Link from "next/link";
-import { Alert, Button, Card, EmptyState, NoCompanyState, PageHeader } from "@/app/_components/ui";
+import { Alert, Button, Card, EmptyState, NoCompanyPage, PageHeader } from "@/app/_components/ui";
 import { buttonVariants } from "@/app/_components/ui";
+import { DataTable, numeric, type DataColumn } from "@/app/_components/data-table";
 import { getDb } from "@/db/client";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { listBilledDifferences, listBilledResolutions, RESOLUTION_NOTE_MAX } from "@/lib/review/billed";
@@ -13,20 +14,14 @@ import { resolveAction } from "./actions";
 export const metadata: Metadata = { title: "Billed differences" };
 
 const money = (cents: number) => (cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: "exceptZero" });
+const COLUMNS: DataColumn[] = ["Date", "Employee", "Customer", "Item", numeric("Billed"), numeric("actiTIME now"), numeric("Hourly rate"), numeric("Amount difference"), "Found by", "Mark resolved"];
 const hours = (h: number) => `${h.toLocaleString("en-US", { maximumFractionDigits: 2 })} h`;
 
 export default async function BilledDifferencesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const query = await searchParams;
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
-  if (!current) {
-    return (
-      <>
-        <PageHeader title="Billed differences" />
-        <NoCompanyState title="Connect a QuickBooks company first">Corrections that could not be written because the activity was billed are listed here.</NoCompanyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyPage page="Billed differences">Corrections that could not be written because the activity was billed are listed here.</NoCompanyPage>;
   const db = await getDb();
   const parsed = parseBilledFilter(query);
   const filter = "error" in parsed ? { customer: null, dateFrom: null, dateTo: null } : parsed;
@@ -102,23 +97,7 @@ export default async function BilledDifferencesPage({ searchParams }: { searchPa
           <p className="border-b border-slate-200 px-4 py-3 text-sm text-slate-700">
             {rows.length.toLocaleString("en-US")} open {rows.length === 1 ? "difference" : "differences"}; amount difference in all: <strong className="tabular-nums">{money(total)}</strong>
           </p>
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Open billed differences</caption>
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">Date</th>
-                <th scope="col" className="px-4 py-2">Employee</th>
-                <th scope="col" className="px-4 py-2">Customer</th>
-                <th scope="col" className="px-4 py-2">Item</th>
-                <th scope="col" className="px-4 py-2 text-right">Billed</th>
-                <th scope="col" className="px-4 py-2 text-right">actiTIME now</th>
-                <th scope="col" className="px-4 py-2 text-right">Hourly rate</th>
-                <th scope="col" className="px-4 py-2 text-right">Amount difference</th>
-                <th scope="col" className="px-4 py-2">Found by</th>
-                <th scope="col" className="px-4 py-2">Mark resolved</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+          <DataTable caption="Open billed differences" columns={COLUMNS}>
               {rows.map((r) => (
                 <tr key={r.itemId} className="align-top">
                   <td className="whitespace-nowrap px-4 py-3 tabular-nums">{r.txnDate}</td>
@@ -150,8 +129,7 @@ export default async function BilledDifferencesPage({ searchParams }: { searchPa
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+          </DataTable>
         </Card>
       )}
       {history.length > 0 ? (

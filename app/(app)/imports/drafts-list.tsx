@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ImportRow } from "@/db/queries/imports";
 import { DRAFT_STEP_LABEL, draftHref } from "@/lib/import/drafts";
 import { Button } from "@/app/_components/ui";
+import { DataTable, numeric } from "@/app/_components/data-table";
 import { discardDraftAction } from "./actions";
 import { formatDateTime } from "./_components/steps";
 
@@ -12,17 +13,7 @@ export function DraftsList({ drafts }: { drafts: ImportRow[] }) {
     <section aria-labelledby="drafts-title" className="mb-6 rounded-lg border border-slate-200 bg-white shadow-sm">
       <h2 id="drafts-title" className="px-4 pt-4 text-base font-semibold">Your drafts</h2>
       <p className="px-4 text-sm text-slate-500">Imports you began and have not started. Only you see them.</p>
-      <table className="mt-2 min-w-full text-sm">
-        <caption className="sr-only">Your drafts, last changed first</caption>
-        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-2">Date range</th>
-            <th scope="col" className="px-4 py-2">Reached</th>
-            <th scope="col" className="px-4 py-2">Last change</th>
-            <th scope="col" className="px-4 py-2 text-right">Actions</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+      <DataTable className="mt-2" caption="Your drafts, last changed first" columns={["Date range", "Reached", "Last change", numeric("Actions")]}>
           {drafts.map((d) => {
             const range = d.dateFrom ? `${d.dateFrom} – ${d.dateTo}` : "No range chosen yet";
             return (
@@ -43,8 +34,7 @@ export function DraftsList({ drafts }: { drafts: ImportRow[] }) {
               </tr>
             );
           })}
-        </tbody>
-      </table>
+      </DataTable>
     </section>
   );
 }

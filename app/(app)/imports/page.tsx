@@ -6,7 +6,8 @@ import { listDrafts, listImports, type ImportSort } from "@/db/queries/imports";
 import { listScheduledRuns, scheduleRunBy } from "@/lib/schedule/history";
 import { needsMappingText } from "@/lib/schedule/run";
 import { slugOfCategory } from "../settings/categories";
-import { Alert, Badge, Button, EmptyState, PageHeader, NoCompanyState } from "@/app/_components/ui";
+import { Alert, Badge, Button, EmptyState, PageHeader, NoCompanyPage } from "@/app/_components/ui";
+import { DataTable, numeric, type DataColumn } from "@/app/_components/data-table";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { newImport } from "./actions";
 import { formatDateTime, formatHours, STATUS_LABEL } from "./_components/steps";
@@ -21,6 +22,8 @@ const SORTS: { key: ImportSort; label: string }[] = [
   { key: "user", label: "User" },
 ];
 
+const COLUMNS: DataColumn[] = ["Status", "Date range", "Run by", "Started", ...["Created", "Updated", "Deleted", "Left alone", "Failed", "Hours"].map(numeric)];
+
 export default async function ImportHistoryPage({ searchParams }: { searchParams: Promise<{ sort?: string; error?: string; discarded?: string; company?: string }> }) {
   const params = await searchParams;
   const session = await requireSession();
@@ -29,16 +32,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
   const disconnected = params.company ? await getConnection(await getDb(), session.accountId, params.company) : undefined;
   const readOnly = disconnected?.status === "disconnected";
   const current = readOnly ? disconnected! : currentCompany;
-  if (!current) {
-    return (
-      <>
-        <PageHeader title="Import History" />
-        <NoCompanyState title="Connect a QuickBooks company to start">
-          Hours are imported into a QuickBooks Online company. Connect yours, then map people, projects and types of work once.
-        </NoCompanyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyPage page="Import History" title="Connect a QuickBooks company to start">Hours are imported into a QuickBooks Online company. Connect yours, then map people, projects and types of work once.</NoCompanyPage>;
   const sort = SORTS.find((s) => s.key === params.sort)?.key ?? "newest";
   const db = await getDb();
   const [rows, drafts, scheduled] = await Promise.all([listImports(db, session.accountId, current.id, sort), readOnly ? [] : listDrafts(db, session.accountId, current.id, session.adminId), listScheduledRuns(db, session.accountId, current.id)]);
@@ -110,23 +104,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
               </Link>
             ))}
           </div>
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Imports, {SORTS.find((s) => s.key === sort)!.label.toLowerCase()}</caption>
-            <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2">Date range</th>
-                <th scope="col" className="px-4 py-2">Run by</th>
-                <th scope="col" className="px-4 py-2">Started</th>
-                <th scope="col" className="px-4 py-2 text-right">Created</th>
-                <th scope="col" className="px-4 py-2 text-right">Updated</th>
-                <th scope="col" className="px-4 py-2 text-right">Deleted</th>
-                <th scope="col" className="px-4 py-2 text-right">Left alone</th>
-                <th scope="col" className="px-4 py-2 text-right">Failed</th>
-                <th scope="col" className="px-4 py-2 text-right">Hours</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+          <DataTable caption={`Imports, ${SORTS.find((s) => s.key === sort)!.label.toLowerCase()}`} columns={COLUMNS}>
               {rows.map(({ import: imp, adminName }) => {
                 const status = STATUS_LABEL[imp.status]!;
                 const active = imp.status === "running" || imp.status === "interrupting";
@@ -160,8 +138,7 @@ export default async function ImportHistoryPage({ searchParams }: { searchParams
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
+          </DataTable>
         </div>
       )}
     </>

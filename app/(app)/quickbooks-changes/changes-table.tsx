@@ -1,4 +1,5 @@
 import { Badge, Button } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 import type { QboChangeRow } from "@/lib/import/drift";
 import type { WrittenActivity } from "@/lib/import/types";
 
@@ -72,21 +73,10 @@ export function QboChangesTable({ changes, names, action, hidden = {} }: { chang
           </Button>
         ) : null}
       </div>
-      <table className="min-w-full text-sm">
-        <caption className="sr-only">Activities changed or deleted in QuickBooks since they were imported</caption>
-        <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="px-4 py-2">
-              <span className="sr-only">Select</span>
-            </th>
-            <th scope="col" className="px-4 py-2">Date</th>
-            <th scope="col" className="px-4 py-2">Employee</th>
-            <th scope="col" className="px-4 py-2">What we wrote → what QuickBooks has now</th>
-            <th scope="col" className="px-4 py-2">Changed</th>
-            <th scope="col" className="px-4 py-2">Choice</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
+      <DataTable
+        caption="Activities changed or deleted in QuickBooks since they were imported"
+        columns={[{ label: "Select", srOnly: true }, "Date", "Employee", "What we wrote → what QuickBooks has now", "Changed", "Choice"]}
+      >
           {changes.map((c) => {
             const w = c.written;
             const q = c.current;
@@ -143,8 +133,7 @@ export function QboChangesTable({ changes, names, action, hidden = {} }: { chang
               </tr>
             );
           })}
-        </tbody>
-      </table>
+      </DataTable>
     </form>
   );
 }

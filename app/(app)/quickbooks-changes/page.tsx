@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Alert, Button, Card, EmptyState, NoCompanyState, PageHeader } from "@/app/_components/ui";
+import { Alert, Button, Card, EmptyState, NoCompanyPage, PageHeader } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
 import { listOpenQboChanges } from "@/lib/import/drift";
@@ -13,14 +13,7 @@ export default async function QuickBooksChangesPage({ searchParams }: { searchPa
   const query = await searchParams;
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
-  if (!current) {
-    return (
-      <>
-        <PageHeader title="QuickBooks changes" />
-        <NoCompanyState title="Connect a QuickBooks company first">Changes made inside QuickBooks to imported activities are listed here.</NoCompanyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyPage page="QuickBooks changes">Changes made inside QuickBooks to imported activities are listed here.</NoCompanyPage>;
   const db = await getDb();
   const [changes, cached] = await Promise.all([listOpenQboChanges(db, current.id), getCachedDirectory(db, current.id)]);
   const names = refNamesFrom(cached?.directory ?? null);

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Alert, Button, Card, PageHeader, NoCompanyState } from "@/app/_components/ui";
+import { Alert, Button, Card, PageHeader, NoCompanyPage } from "@/app/_components/ui";
 import { getDb } from "@/db/client";
 import { countRules, getTimeDescriptionSettings } from "@/db/queries/mappings";
 import { getCurrentCompany, requireSession } from "@/lib/auth/session";
@@ -21,21 +21,18 @@ const ERRORS: Record<string, string> = {
   disconnected: "That company is disconnected. Connect it again before changing its settings.",
 };
 
+/** The time description switches: what each puts into the TimeActivity description. */
+const DESCRIPTION_CHECKBOXES = [
+  { name: "importTaskNames", label: "Import task names", hint: "The actiTIME task name goes into the TimeActivity description." },
+  { name: "importComments", label: "Import time-track comments", hint: "The comment written on the actiTIME time-track goes into the description." },
+] as const;
+
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const param = (key: string) => (typeof params[key] === "string" ? params[key] : undefined);
   const session = await requireSession();
   const { current } = await getCurrentCompany(session);
-  if (!current) {
-    return (
-      <>
-        <PageHeader title="Settings" />
-        <NoCompanyState title="Connect a QuickBooks company first">
-          Mapping rules and time description settings belong to a QuickBooks company.
-        </NoCompanyState>
-      </>
-    );
-  }
+  if (!current) return <NoCompanyPage page="Settings">Mapping rules and time description settings belong to a QuickBooks company.</NoCompanyPage>;
   const db = await getDb();
   const [counts, description, schedule] = await Promise.all([countRules(db, current.id), getTimeDescriptionSettings(db, current.id), getSchedule(db, current.id)]);
   const webhook = await getCompanyWebhook(db, current.id);
@@ -91,38 +88,19 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
           <input type="hidden" name="connectionId" value={current.id} />
           <p className="max-w-3xl text-sm text-slate-600">{COMBINE_EXPLANATION}</p>
           <div className="space-y-3">
-            <div className="flex items-start gap-3">
-              <input
-                id="importTaskNames"
-                name="importTaskNames"
-                type="checkbox"
-                defaultChecked={description.importTaskNames}
-                className="mt-0.5 h-4 w-4 rounded border-slate-300"
-                aria-describedby="importTaskNames-hint"
-              />
-              <div>
-                <label htmlFor="importTaskNames" className="text-sm font-medium text-slate-900">
-                  Import task names
-                </label>
-                <p id="importTaskNames-hint" className="text-sm text-slate-600">The actiTIME task name goes into the TimeActivity description.</p>
+            {DESCRIPTION_CHECKBOXES.map(({ name, label, hint }) => (
+              <div key={name} className="flex items-start gap-3">
+                <input id={name} name={name} type="checkbox" defaultChecked={description[name]} className="mt-0.5 h-4 w-4 rounded border-slate-300" aria-describedby={`${name}-hint`} />
+                <div>
+                  <label htmlFor={name} className="text-sm font-medium text-slate-900">
+                    {label}
+                  </label>
+                  <p id={`${name}-hint`} className="text-sm text-slate-600">
+                    {hint}
+                  </p>
+                </div>
               </div>
-            </div>
-            <div className="flex items-start gap-3">
-              <input
-                id="importComments"
-                name="importComments"
-                type="checkbox"
-                defaultChecked={description.importComments}
-                className="mt-0.5 h-4 w-4 rounded border-slate-300"
-                aria-describedby="importComments-hint"
-              />
-              <div>
-                <label htmlFor="importComments" className="text-sm font-medium text-slate-900">
-                  Import time-track comments
-                </label>
-                <p id="importComments-hint" className="text-sm text-slate-600">The comment written on the actiTIME time-track goes into the description.</p>
-              </div>
-            </div>
+            ))}
           </div>
           <RadioGroup name="combine" legend="Combine" hint="How actiTIME records become QuickBooks TimeActivities. Changing it replaces the activities of every range imported again." options={COMBINE_OPTIONS} checked={description.combine} />
           <RadioGroup name="rounding" legend="Rounding" hint="Applied to each activity after combining. The Preview shows tracked and rounded hours side by side." options={ROUNDING_OPTIONS} checked={description.rounding}>

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ComponentProps, type ReactNode } from "react";
 import { Button } from "@/app/_components/ui";
 import { updateRuleAction } from "./actions";
 import { ApplyFromField } from "./apply-from";
@@ -60,6 +60,44 @@ export interface RuleFormProps {
 const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-600/30 aria-[invalid=true]:border-red-500";
 
+/** A field's label above its control, then its error or hint and any notes. */
+function Labelled({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+    </div>
+  );
+}
+
+function InputField({ id, label, below, ...input }: ComponentProps<"input"> & { id: string; label: string; below: ReactNode }) {
+  return (
+    <Labelled id={id} label={label}>
+      <input id={id} className={inputClass} {...input} />
+      {below}
+    </Labelled>
+  );
+}
+
+/** A `<select>` of `options` after the `first` ones. */
+function SelectField({ id, label, first, options, below, ...select }: ComponentProps<"select"> & { id: string; label: string; first?: ReactNode; options: SelectOption[]; below: ReactNode }) {
+  return (
+    <Labelled id={id} label={label}>
+      <select id={id} className={inputClass} {...select}>
+        {first}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {below}
+    </Labelled>
+  );
+}
+
 /** Inline edit of one rule: the rule kind decides which fields show. */
 export function RuleForm(props: RuleFormProps) {
   const [kind, setKind] = useState(props.initial.kind);
@@ -75,159 +113,84 @@ export function RuleForm(props: RuleFormProps) {
       </p>
     );
   };
+  /** A field's id, its error under it, and the attributes that tie the two together. */
+  const fieldProps = (field: RuleFormField) => ({ id: id(field), below: errorText(field), ...errorProps(field) });
+  const noneFound = (what: string) => <p className="mt-1 text-sm text-slate-600">No active {what} match. Search again, or create it in QuickBooks and press Refresh.</p>;
+  // Link to a QuickBooks entry and Link to QB Vendor choose the same posted target, each from its own list.
+  const linkTo =
+    kind === "link"
+      ? {
+          id: id("target"),
+          label: `QuickBooks ${props.targetNoun}`,
+          options: props.targets,
+          note: props.targets.length === 0 ? noneFound("entries") : props.listsTruncated ? <p className="mt-1 text-sm text-slate-600">Showing the first entries only: search to narrow the list.</p> : null,
+        }
+      : kind === "vendor_link"
+        ? { id: id("vendor"), label: "QuickBooks vendor", options: props.vendorTargets ?? [], note: (props.vendorTargets ?? []).length === 0 ? noneFound("vendors") : null }
+        : null;
 
   return (
     <form action={updateRuleAction} className="space-y-4" aria-label={`Edit the rule for ${props.sourceName}`}>
       <input type="hidden" name="connectionId" value={props.connectionId} />
       <input type="hidden" name="ruleId" value={props.ruleId} />
       <div className="grid gap-4 md:grid-cols-2">
-        <div>
-          <label htmlFor={id("kind")} className="block text-sm font-medium text-slate-700">
-            Rule
-          </label>
-          <select id={id("kind")} name="kind" value={kind} onChange={(e) => setKind(e.target.value)} className={inputClass} {...errorProps("kind")}>
-            {props.kinds.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-          {errorText("kind")}
-        </div>
+        <SelectField {...fieldProps("kind")} label="Rule" name="kind" value={kind} onChange={(e) => setKind(e.target.value)} options={props.kinds} />
 
-        {kind === "vendor_link" ? (
-          <div>
-            <label htmlFor={id("vendor")} className="block text-sm font-medium text-slate-700">
-              QuickBooks vendor
-            </label>
-            <select id={id("vendor")} name="targetQboId" defaultValue={props.initial.targetQboId} className={inputClass} {...errorProps("target")}>
-              <option value="">Choose…</option>
-              {(props.vendorTargets ?? []).map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-            {errorText("target")}
-            {(props.vendorTargets ?? []).length === 0 ? <p className="mt-1 text-sm text-slate-600">No active vendors match. Search again, or create it in QuickBooks and press Refresh.</p> : null}
-          </div>
-        ) : null}
-
-        {kind === "link" ? (
-          <div>
-            <label htmlFor={id("target")} className="block text-sm font-medium text-slate-700">
-              QuickBooks {props.targetNoun}
-            </label>
-            <select id={id("target")} name="targetQboId" defaultValue={props.initial.targetQboId} className={inputClass} {...errorProps("target")}>
-              <option value="">Choose…</option>
-              {props.targets.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-            {errorText("target")}
-            {props.targets.length === 0 ? (
-              <p className="mt-1 text-sm text-slate-600">No active entries match. Search again, or create it in QuickBooks and press Refresh.</p>
-            ) : props.listsTruncated ? (
-              <p className="mt-1 text-sm text-slate-600">Showing the first entries only: search to narrow the list.</p>
-            ) : null}
-          </div>
+        {linkTo ? (
+          <SelectField
+            {...fieldProps("target")}
+            id={linkTo.id}
+            label={linkTo.label}
+            name="targetQboId"
+            defaultValue={props.initial.targetQboId}
+            first={<option value="">Choose…</option>}
+            options={linkTo.options}
+            below={
+              <>
+                {errorText("target")}
+                {linkTo.note}
+              </>
+            }
+          />
         ) : null}
 
         {kind === "create" || kind === "vendor_create" ? (
-          <div>
-            <label htmlFor={id("name")} className="block text-sm font-medium text-slate-700">
-              Name in QuickBooks
-            </label>
-            <input
-              id={id("name")}
-              name="name"
-              type="text"
-              defaultValue={props.initial.name}
-              className={inputClass}
-              aria-describedby={fieldError("name") !== null ? id("name-error") : id("name-hint")}
-              {...(fieldError("name") !== null ? { "aria-invalid": true as const, autoFocus: true } : {})}
-            />
-            {fieldError("name") !== null ? errorText("name") : <p id={id("name-hint")} className="mt-1 text-xs text-slate-500">{props.nameHint}</p>}
-          </div>
+          <InputField
+            {...fieldProps("name")}
+            {...(fieldError("name") === null ? { "aria-describedby": id("name-hint"), below: <p id={id("name-hint")} className="mt-1 text-xs text-slate-500">{props.nameHint}</p> } : {})}
+            label="Name in QuickBooks"
+            name="name"
+            type="text"
+            defaultValue={props.initial.name}
+          />
         ) : null}
 
         {kind === "create" && props.parents !== null ? (
-          <div>
-            <label htmlFor={id("parent")} className="block text-sm font-medium text-slate-700">
-              Parent {props.parentNoun} (optional)
-            </label>
-            <select id={id("parent")} name="parentQboId" defaultValue={props.initial.parentQboId} className={inputClass} {...errorProps("parent")}>
-              <option value="">None: a top-level entry</option>
-              {props.parents.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-            {errorText("parent")}
-          </div>
+          <SelectField {...fieldProps("parent")} label={`Parent ${props.parentNoun} (optional)`} name="parentQboId" defaultValue={props.initial.parentQboId} first={<option value="">None: a top-level entry</option>} options={props.parents} />
         ) : null}
 
         {kind === "create" && props.incomeAccounts !== null ? (
           <>
-            <div>
-              <label htmlFor={id("incomeAccount")} className="block text-sm font-medium text-slate-700">
-                Income account
-              </label>
-              <select
-                id={id("incomeAccount")}
-                name="incomeAccountId"
-                defaultValue={props.initial.incomeAccountId}
-                className={inputClass}
-                {...errorProps("incomeAccount")}
-              >
-                <option value="">Choose…</option>
-                {props.incomeAccounts.map((option) => (
-                  <option key={option.value} value={option.value}>
-                    {option.label}
-                  </option>
-                ))}
-              </select>
-              {errorText("incomeAccount")}
-            </div>
-            <div>
-              <label htmlFor={id("unitPrice")} className="block text-sm font-medium text-slate-700">
-                Rate per hour
-              </label>
-              <input
-                id={id("unitPrice")}
-                name="unitPrice"
-                type="number"
-                min="0"
-                step="0.01"
-                inputMode="decimal"
-                defaultValue={props.initial.unitPrice}
-                className={inputClass}
-                {...errorProps("unitPrice")}
-              />
-              {errorText("unitPrice")}
-            </div>
+            <SelectField {...fieldProps("incomeAccount")} label="Income account" name="incomeAccountId" defaultValue={props.initial.incomeAccountId} first={<option value="">Choose…</option>} options={props.incomeAccounts} />
+            <InputField {...fieldProps("unitPrice")} label="Rate per hour" name="unitPrice" type="number" min="0" step="0.01" inputMode="decimal" defaultValue={props.initial.unitPrice} />
           </>
         ) : null}
 
         {(props.dimensions ?? []).map((d) => (
-          <div key={d.dimension}>
-            <label htmlFor={id(d.dimension)} className="block text-sm font-medium text-slate-700">
-              QuickBooks {d.label}
-            </label>
-            <select id={id(d.dimension)} name={d.field} defaultValue={d.initial} className={inputClass} {...errorProps(d.dimension)}>
-              <option value="">{d.noRuleLabel}</option>
-              <option value={d.emptyValue}>Leave it empty</option>
-              {d.options.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-            {errorText(d.dimension)}
-          </div>
+          <SelectField
+            key={d.dimension}
+            {...fieldProps(d.dimension)}
+            label={`QuickBooks ${d.label}`}
+            name={d.field}
+            defaultValue={d.initial}
+            first={
+              <>
+                <option value="">{d.noRuleLabel}</option>
+                <option value={d.emptyValue}>Leave it empty</option>
+              </>
+            }
+            options={d.options}
+          />
         ))}
 
         <ApplyFromField idPrefix={`rule-${props.ruleId}`} initial={props.applyFrom} error={fieldError("applyFrom")} />

@@ -4,9 +4,12 @@ import { getDemoQbo } from "@/lib/sandbox/demo";
 import { deleteTimeActivityAction, editTimeActivityAction, markBilledAction, qboSettingsAction } from "../actions";
 import { DEFAULT_LIST_LIMIT, listTimeActivities, timeActivityRow } from "../_lib/commands";
 import { viewHref, viewQuery, type SandboxView } from "../_lib/view";
-import { CardHeader, Field, Input, tdClass, thClass, ViewFields } from "./fields";
+import { numeric } from "@/app/_components/data-table";
+import { CardHeader, DateRangeFields, EditCell, Field, FilterForm, FormCard, Input, SandboxTable, tdClass, ViewFields } from "./fields";
 
 const STATUS_TONE = { Billable: "blue", NotBillable: "neutral", HasBeenBilled: "green" } as const;
+
+const ACTIVITY_EDIT_DESCRIPTION = "A person changing an activity inside QuickBooks (no SyncToken check; its SyncToken goes up).";
 
 function StatusBadge({ status }: { status: string | null }) {
   const tone = status && status in STATUS_TONE ? STATUS_TONE[status as keyof typeof STATUS_TONE] : "neutral";
@@ -104,82 +107,47 @@ export function QboPanel({ view }: { view: SandboxView }) {
             view.from || view.to ? ` dated ${view.from ?? "…"} to ${view.to ?? "…"}` : ""
           }. Newest first.`}
         />
-        <form method="get" action="/sandbox#qbo-activities" className="flex flex-wrap items-end gap-3 border-b border-slate-200 px-5 py-3">
-          <input type="hidden" name="realm" value={company.realmId} />
-          {view.user !== undefined ? <input type="hidden" name="user" value={view.user} /> : null}
-          {view.atFrom ? <input type="hidden" name="atFrom" value={view.atFrom} /> : null}
-          {view.atTo ? <input type="hidden" name="atTo" value={view.atTo} /> : null}
-          <Field id="qbo-from" label="From">
-            <Input id="qbo-from" type="date" name="from" defaultValue={view.from ?? ""} />
-          </Field>
-          <Field id="qbo-to" label="To">
-            <Input id="qbo-to" type="date" name="to" defaultValue={view.to ?? ""} />
-          </Field>
-          <Button variant="secondary" type="submit">
-            Filter
-          </Button>
-        </form>
+        <FilterForm section="qbo-activities" keep={{ realm: company.realmId, user: view.user, atFrom: view.atFrom, atTo: view.atTo }}>
+          <DateRangeFields idPrefix="qbo" names={["from", "to"]} from={view.from} to={view.to} />
+        </FilterForm>
         {activities.length === 0 ? (
           <p className="px-5 py-6 text-sm text-slate-600">No time activities{view.from || view.to ? " in these dates" : " yet: run an import to create some"}.</p>
         ) : (
           <form action={markBilledAction}>
             <ViewFields query={query} section="qbo-activities" />
             <input type="hidden" name="realmId" value={company.realmId} />
-            <div className="overflow-x-auto">
-              <table className="min-w-full divide-y divide-slate-200">
-                <caption className="sr-only">Time activities of {company.companyName}</caption>
-                <thead className="bg-slate-50">
-                  <tr>
-                    <th scope="col" className={thClass}>
-                      <span className="sr-only">Select</span>
-                    </th>
-                    <th scope="col" className={thClass}>Id</th>
-                    <th scope="col" className={thClass}>Date</th>
-                    <th scope="col" className={thClass}>Employee / vendor</th>
-                    <th scope="col" className={thClass}>Customer</th>
-                    <th scope="col" className={thClass}>Service item</th>
-                    <th scope="col" className={`${thClass} text-right`}>Hours</th>
-                    <th scope="col" className={thClass}>Billable status</th>
-                    <th scope="col" className={thClass}>
-                      <span className="sr-only">Edit</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {activities.map((a) => (
-                    <tr key={a.id} className={a.id === view.edit ? "bg-brand-50" : undefined}>
-                      <td className={tdClass}>
-                        <input
-                          type="checkbox"
-                          name="ids"
-                          value={a.id}
-                          id={`ta-${a.id}`}
-                          disabled={a.billableStatus === "HasBeenBilled"}
-                          aria-label={`Select TimeActivity ${a.id}`}
-                          className="h-4 w-4 rounded border-slate-300"
-                        />
-                      </td>
-                      <td className={`${tdClass} font-mono text-xs`}>{a.id}</td>
-                      <td className={`${tdClass} whitespace-nowrap`}>{a.txnDate}</td>
-                      <td className={tdClass}>{a.worker}</td>
-                      <td className={tdClass}>{a.customer ?? <span className="text-slate-400">—</span>}</td>
-                      <td className={tdClass}>{a.item}</td>
-                      <td className={`${tdClass} text-right tabular-nums`}>
-                        {a.hours}:{String(a.minutes).padStart(2, "0")}
-                      </td>
-                      <td className={tdClass}>
-                        <StatusBadge status={a.billableStatus} />
-                      </td>
-                      <td className={tdClass}>
-                        <Link href={viewHref(realmView, { edit: a.id }, "qbo-edit")} className="text-brand-700 hover:underline">
-                          Edit
-                        </Link>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <SandboxTable
+              caption={`Time activities of ${company.companyName}`}
+              columns={[{ label: "Select", srOnly: true }, "Id", "Date", "Employee / vendor", "Customer", "Service item", numeric("Hours"), "Billable status"]}
+            >
+              {activities.map((a) => (
+                <tr key={a.id} className={a.id === view.edit ? "bg-brand-50" : undefined}>
+                  <td className={tdClass}>
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={a.id}
+                      id={`ta-${a.id}`}
+                      disabled={a.billableStatus === "HasBeenBilled"}
+                      aria-label={`Select TimeActivity ${a.id}`}
+                      className="h-4 w-4 rounded border-slate-300"
+                    />
+                  </td>
+                  <td className={`${tdClass} font-mono text-xs`}>{a.id}</td>
+                  <td className={`${tdClass} whitespace-nowrap`}>{a.txnDate}</td>
+                  <td className={tdClass}>{a.worker}</td>
+                  <td className={tdClass}>{a.customer ?? <span className="text-slate-400">—</span>}</td>
+                  <td className={tdClass}>{a.item}</td>
+                  <td className={`${tdClass} text-right tabular-nums`}>
+                    {a.hours}:{String(a.minutes).padStart(2, "0")}
+                  </td>
+                  <td className={tdClass}>
+                    <StatusBadge status={a.billableStatus} />
+                  </td>
+                  <EditCell href={viewHref(realmView, { edit: a.id }, "qbo-edit")} />
+                </tr>
+              ))}
+            </SandboxTable>
             <div className="flex items-center justify-between gap-3 border-t border-slate-200 px-5 py-3">
               <p className="text-xs text-slate-500">Marking billed is what creating an invoice does: the activity becomes HasBeenBilled.</p>
               <Button type="submit">Mark selected as billed</Button>
@@ -188,40 +156,32 @@ export function QboPanel({ view }: { view: SandboxView }) {
         )}
       </Card>
 
-      <Card>
-        <CardHeader
-          id="qbo-edit"
-          title="Edit or delete a time activity"
-          description="A person changing an activity inside QuickBooks (no SyncToken check; its SyncToken goes up)."
-        />
-        <form action={editTimeActivityAction} className="grid gap-4 p-5 sm:grid-cols-4">
-          <ViewFields query={viewQuery(realmView, { edit: undefined })} section="qbo-activities" />
-          <input type="hidden" name="realmId" value={company.realmId} />
-          <Field id="qbo-edit-id" label="TimeActivity Id">
-            <Input id="qbo-edit-id" name="id" inputMode="numeric" pattern="\d+" required defaultValue={editRow?.id ?? view.edit ?? ""} />
-          </Field>
-          <Field id="qbo-edit-hours" label="Hours">
-            <Input id="qbo-edit-hours" name="hours" type="number" min={0} max={24} step={1} defaultValue={editRow?.hours ?? 0} />
-          </Field>
-          <Field id="qbo-edit-minutes" label="Minutes">
-            <Input id="qbo-edit-minutes" name="minutes" type="number" min={0} max={59} step={1} defaultValue={editRow?.minutes ?? 0} />
-          </Field>
-          <div className="flex items-end gap-2">
-            <Button type="submit">Save hours</Button>
-            <Button type="submit" variant="danger" formAction={deleteTimeActivityAction} formNoValidate>
-              Delete
-            </Button>
-          </div>
-          {editRow ? (
-            <p className="text-xs text-slate-500 sm:col-span-4">
-              {editRow.txnDate} · {editRow.worker} · {editRow.customer ?? "no customer"} · {editRow.item} · {editRow.billableStatus}
-              {editRow.description ? ` · “${editRow.description}”` : ""}
-            </p>
-          ) : view.edit ? (
-            <p className="text-xs text-red-700 sm:col-span-4">There is no TimeActivity {view.edit} in this company.</p>
-          ) : null}
-        </form>
-      </Card>
+      <FormCard id="qbo-edit" title="Edit or delete a time activity" description={ACTIVITY_EDIT_DESCRIPTION} action={editTimeActivityAction} query={viewQuery(realmView, { edit: undefined })} section="qbo-activities" className="grid gap-4 p-5 sm:grid-cols-4">
+        <input type="hidden" name="realmId" value={company.realmId} />
+        <Field id="qbo-edit-id" label="TimeActivity Id">
+          <Input id="qbo-edit-id" name="id" inputMode="numeric" pattern="\d+" required defaultValue={editRow?.id ?? view.edit ?? ""} />
+        </Field>
+        <Field id="qbo-edit-hours" label="Hours">
+          <Input id="qbo-edit-hours" name="hours" type="number" min={0} max={24} step={1} defaultValue={editRow?.hours ?? 0} />
+        </Field>
+        <Field id="qbo-edit-minutes" label="Minutes">
+          <Input id="qbo-edit-minutes" name="minutes" type="number" min={0} max={59} step={1} defaultValue={editRow?.minutes ?? 0} />
+        </Field>
+        <div className="flex items-end gap-2">
+          <Button type="submit">Save hours</Button>
+          <Button type="submit" variant="danger" formAction={deleteTimeActivityAction} formNoValidate>
+            Delete
+          </Button>
+        </div>
+        {editRow ? (
+          <p className="text-xs text-slate-500 sm:col-span-4">
+            {editRow.txnDate} · {editRow.worker} · {editRow.customer ?? "no customer"} · {editRow.item} · {editRow.billableStatus}
+            {editRow.description ? ` · “${editRow.description}”` : ""}
+          </p>
+        ) : view.edit ? (
+          <p className="text-xs text-red-700 sm:col-span-4">There is no TimeActivity {view.edit} in this company.</p>
+        ) : null}
+      </FormCard>
     </div>
   );
 }

@@ -186,6 +186,15 @@ export function actitimeLookup(): ActitimeLookup {
   };
 }
 
+const ACTITIME_NOUNS = { users: "user", tasks: "task", projects: "project", typesOfWork: "type of work" } as const;
+
+/** The actiTIME user, task, project or type of work with this id; 404 when the snapshot has none. */
+function requireActitime<K extends keyof typeof ACTITIME_NOUNS>(lookup: ActitimeLookup, kind: K, id: number): NonNullable<ReturnType<ActitimeLookup[K]["get"]>> {
+  const found = lookup[kind].get(id) as ReturnType<ActitimeLookup[K]["get"]>;
+  if (!found) throw new CommandError(404, `There is no actiTIME ${ACTITIME_NOUNS[kind]} ${id}`);
+  return found;
+}
+
 export function userName(user: { firstName: string; lastName: string; username: string }): string {
   return `${user.firstName} ${user.lastName} (${user.username})`;
 }
@@ -239,7 +248,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
-function formatMinutes(total: number): string {
+export function formatMinutes(total: number): string {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
@@ -304,10 +313,8 @@ const handlers: { [C in CommandName]: Handler<C> } = {
   },
   "actitime-save-time-track": (input) => {
     const lookup = actitimeLookup();
-    const user = lookup.users.get(input.userId);
-    if (!user) throw new CommandError(404, `There is no actiTIME user ${input.userId}`);
-    const task = lookup.tasks.get(input.taskId);
-    if (!task) throw new CommandError(404, `There is no actiTIME task ${input.taskId}`);
+    const user = requireActitime(lookup, "users", input.userId);
+    const task = requireActitime(lookup, "tasks", input.taskId);
     const actitime = getDemoActitime();
     const existed = actitime.getTimeTrack(input.userId, input.date, input.taskId) !== undefined;
     actitime.upsertTimeTrack({ userId: input.userId, date: input.date, taskId: input.taskId, timeMinutes: input.minutes, comment: input.comment ?? null });
@@ -329,10 +336,8 @@ const handlers: { [C in CommandName]: Handler<C> } = {
   },
   "actitime-move-task": (input) => {
     const lookup = actitimeLookup();
-    const task = lookup.tasks.get(input.taskId);
-    if (!task) throw new CommandError(404, `There is no actiTIME task ${input.taskId}`);
-    const project = lookup.projects.get(input.projectId);
-    if (!project) throw new CommandError(404, `There is no actiTIME project ${input.projectId}`);
+    const task = requireActitime(lookup, "tasks", input.taskId);
+    const project = requireActitime(lookup, "projects", input.projectId);
     getDemoActitime().moveTask(input.taskId, input.projectId);
     const customer = lookup.customers.get(project.customerId);
     return {
@@ -343,10 +348,8 @@ const handlers: { [C in CommandName]: Handler<C> } = {
   },
   "actitime-set-task-type-of-work": (input) => {
     const lookup = actitimeLookup();
-    const task = lookup.tasks.get(input.taskId);
-    if (!task) throw new CommandError(404, `There is no actiTIME task ${input.taskId}`);
-    const typeOfWork = lookup.typesOfWork.get(input.typeOfWorkId);
-    if (!typeOfWork) throw new CommandError(404, `There is no actiTIME type of work ${input.typeOfWorkId}`);
+    const task = requireActitime(lookup, "tasks", input.taskId);
+    const typeOfWork = requireActitime(lookup, "typesOfWork", input.typeOfWorkId);
     getDemoActitime().setTaskTypeOfWork(input.taskId, input.typeOfWorkId);
     return {
       message: `Task "${task.name}" is now "${typeOfWork.name}" work`,

@@ -2,15 +2,17 @@ import type { Metadata } from "next";
 import { scheduledRunForImport, scheduleRunBy } from "@/lib/schedule/history";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { adminName, listImportItems, type ItemFilter } from "@/db/queries/imports";
+import { adminName } from "@/db/queries/imports";
 import { importProgress } from "@/lib/import/progress-words";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
+import { DataTable } from "@/app/_components/data-table";
 import { billedSummaryText } from "@/lib/import/billed";
 import { trackedAndRoundedText } from "@/lib/import/time-words";
 import { refNames, type PreviewSummary } from "@/lib/import/prepare";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";
-import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../_components/items-table";
+import { BreakdownCharts, ItemFilters, ItemsTable, Pager } from "../_components/items-table";
+import { loadItemsPage } from "../_lib/items-page";
 import { formatDateTime, formatHours, STATUS_LABEL } from "../_components/steps";
 import { interruptAction } from "./actions";
 import { ImportProgress } from "./progress";
@@ -18,15 +20,6 @@ import { AuditDownload } from "./audit-download";
 import { snapshotRulesOf } from "@/lib/import/snapshot";
 
 export const metadata: Metadata = { title: "Import" };
-
-const FILTERS: { key: ItemFilter; label: string }[] = [
-  { key: "all", label: "All" },
-  { key: "created", label: "New activities" },
-  { key: "corrections", label: "Corrections" },
-  { key: "billed", label: "Billed (left alone)" },
-  { key: "failed", label: "Failed" },
-  { key: "entities", label: "Created entities" },
-];
 
 export default async function ImportPage({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { importId } = await params;
@@ -37,9 +30,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const summary = imp.summary as PreviewSummary | null;
   const rules = snapshotRulesOf(imp);
   const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
-  const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
-  const page = Math.max(1, Number(query.page) || 1);
-  const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
+  const { filters, filter, page, rows, total } = await loadItemsPage(db, imp.id, "import", query);
   const status = STATUS_LABEL[imp.status]!;
   const interrupt = interruptAction.bind(null, importId);
   const base = `/imports/${importId}`;
@@ -83,17 +74,12 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
             {billedSummaryText(summary.billed) ? ` ${billedSummaryText(summary.billed)}` : ""}
             {trackedAndRoundedText(summary.time, summary.hours, formatHours) ? ` ${trackedAndRoundedText(summary.time, summary.hours, formatHours)}` : ""}
           </p>
-          <div className="mt-4 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
-            <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />
-            <BreakdownChart title="By customer" rows={summary.breakdown.byCustomer} />
-            <BreakdownChart title="By service item" rows={summary.breakdown.byItem} />
-            <BreakdownChart title="Billable" rows={summary.breakdown.byBillable} />
-          </div>
+          <BreakdownCharts breakdown={summary.breakdown} className="mt-4" />
         </>
       ) : null}
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 className="px-4 pt-4 text-base font-semibold">Activities and entities</h2>
-        <ItemFilters base={base} current={filter} filters={FILTERS} />
+        <ItemFilters base={base} current={filter} filters={filters} />
         {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview={false} byRole={summary?.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>
@@ -101,16 +87,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
       {imp.kind !== "undo" && (<section className="mt-6 rounded-lg border border-slate-200 bg-white shadow-sm">
         <h2 className="px-4 pt-4 text-base font-semibold">Mapping rules used</h2>
         <p className="px-4 text-sm text-slate-500">As they were when this import was previewed.</p>
-        <table className="mt-2 min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-2">Category</th>
-              <th scope="col" className="px-4 py-2">actiTIME</th>
-              <th scope="col" className="px-4 py-2">Rule</th>
-              <th scope="col" className="px-4 py-2">QuickBooks</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
+        <DataTable className="mt-2" columns={["Category", "actiTIME", "Rule", "QuickBooks"]}>
             {rules.map((r) => (
               <tr key={`${r.category}-${r.sourceId}`}>
                 <td className="px-4 py-2 text-slate-600">{MAPPING_CATEGORY_META[r.category].label}</td>
@@ -119,8 +96,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
                 <td className="px-4 py-2">{r.kind === "skip" ? "—" : r.targetName}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
+        </DataTable>
       </section>)}
     </>
   );

@@ -2,8 +2,10 @@ import Link from "next/link";
 import { Fragment } from "react";
 import type { ImportItemRow, ItemFilter } from "@/db/queries/imports";
 import { Badge } from "@/app/_components/ui";
+import { APP_TABLE_LOOK, DataTable, numeric } from "@/app/_components/data-table";
 import { adviceForFault, isQboCode } from "@/lib/qbo/advice";
 import type { NamesByRole } from "@/lib/import/ref-names";
+import type { PreviewSummary } from "@/lib/import/prepare";
 import { CorrectionCells, roleNames } from "./correction-row";
 import { parseEntityItemPayload, parseItemBefore, parseStoredActivityItem } from "@/db/types";
 
@@ -39,21 +41,10 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
   const label = (ref: string | null | undefined, fallback = "—") => (ref ? (names.get(ref) ?? fallback) : fallback);
   const roleName = roleNames(byRole, names);
   return (
-    <table className="min-w-full text-sm">
-      <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-        <tr>
-          <th scope="col" className="px-3 py-2">{preview ? "Change" : "Status"}</th>
-          <th scope="col" className="px-3 py-2">Date</th>
-          <th scope="col" className="px-3 py-2">Employee</th>
-          <th scope="col" className="px-3 py-2">Customer</th>
-          <th scope="col" className="px-3 py-2">Service item</th>
-          <th scope="col" className="px-3 py-2">Billable</th>
-          <th scope="col" className="px-3 py-2 text-right">Hours before</th>
-          <th scope="col" className="px-3 py-2 text-right">Hours after</th>
-          <th scope="col" className="px-3 py-2">Description</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100">
+    <DataTable
+      look={{ ...APP_TABLE_LOOK, headerCell: "px-3 py-2" }}
+      columns={[preview ? "Change" : "Status", "Date", "Employee", "Customer", "Service item", "Billable", numeric("Hours before"), numeric("Hours after"), "Description"]}
+    >
         {rows.map((item) => {
           if (item.entity !== "TimeActivity") {
             const entity = parseEntityItemPayload(item.desired);
@@ -118,8 +109,7 @@ export function ItemsTable({ rows, names, preview, byRole }: { rows: ImportItemR
             </Fragment>
           );
         })}
-      </tbody>
-    </table>
+    </DataTable>
   );
 }
 
@@ -179,6 +169,24 @@ export function Pager({ base, filter, page, total }: { base: string; filter: Ite
         {page < pages ? <Link className="rounded border border-slate-300 px-2 py-1 hover:bg-slate-50" href={`${base}?filter=${filter}&page=${page + 1}`}>Next</Link> : null}
       </span>
     </nav>
+  );
+}
+
+const BREAKDOWNS = [
+  ["By employee", "byUser"],
+  ["By customer", "byCustomer"],
+  ["By service item", "byItem"],
+  ["Billable", "byBillable"],
+] as const;
+
+/** The plan's hours by employee, customer, service item and billable, side by side; `className` places the grid. */
+export function BreakdownCharts({ breakdown, className }: { breakdown: PreviewSummary["breakdown"]; className: string }) {
+  return (
+    <div className={`${className} grid gap-4 md:grid-cols-2 xl:grid-cols-4`}>
+      {BREAKDOWNS.map(([title, key]) => (
+        <BreakdownChart key={key} title={title} rows={breakdown[key]} />
+      ))}
+    </div>
   );
 }
 

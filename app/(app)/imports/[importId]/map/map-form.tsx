@@ -166,7 +166,9 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
   const name = (field: string) => `r:${row.category}:${row.sourceId}:${field}`;
   const error = (field: string) => row.errors.find((e) => e.field === field)?.message;
   const isItem = row.category === "type_of_work" || row.category === "leave_type";
-  const targets = options[row.category].links;
+  // Link and Link to QB Vendor pick a target the same way, from their own list.
+  const linkTo =
+    state.kind === "link" ? { idSuffix: "target", label: `QuickBooks ${noun.toLowerCase()}`, options: options[row.category].links } : state.kind === "vendor_link" ? { idSuffix: "vendor", label: "QuickBooks vendor", options: vendorTargets } : null;
   const canCreate = !(row.category === "user" && payrollEnabled);
   const fieldError = (field: string) => {
     const message = error(field);
@@ -205,24 +207,12 @@ function RuleRow({ row, state, hidden, onChange, options, payrollEnabled, noun, 
           ))}
       </div>
       <div className="grid gap-2 sm:grid-cols-2">
-        {state.kind === "link" ? (
+        {linkTo ? (
           <div className="sm:col-span-2">
-            <label htmlFor={`${id}-target`} className="text-xs font-medium text-slate-600">QuickBooks {noun.toLowerCase()}</label>
-            <select id={`${id}-target`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
+            <label htmlFor={`${id}-${linkTo.idSuffix}`} className="text-xs font-medium text-slate-600">{linkTo.label}</label>
+            <select id={`${id}-${linkTo.idSuffix}`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
               <option value="">Choose…</option>
-              {targets.map((t) => (
-                <option key={t.value} value={t.value}>{t.label}</option>
-              ))}
-            </select>
-            {fieldError("target")}
-          </div>
-        ) : null}
-        {state.kind === "vendor_link" ? (
-          <div className="sm:col-span-2">
-            <label htmlFor={`${id}-vendor`} className="text-xs font-medium text-slate-600">QuickBooks vendor</label>
-            <select id={`${id}-vendor`} name={name("targetQboId")} value={state.targetQboId} onChange={(e) => onChange({ targetQboId: e.target.value })} className={fieldClass} aria-invalid={error("target") ? true : undefined} aria-describedby={error("target") ? `${id}-target-error` : undefined}>
-              <option value="">Choose…</option>
-              {vendorTargets.map((t) => (
+              {linkTo.options.map((t) => (
                 <option key={t.value} value={t.value}>{t.label}</option>
               ))}
             </select>

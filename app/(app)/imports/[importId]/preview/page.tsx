@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { billedSummaryText } from "@/lib/import/billed";
 import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
@@ -10,7 +9,8 @@ import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
 import { loadDraft } from "../../_lib/context";
 import { ChecksPanel } from "../../_components/checks-panel";
-import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../../_components/items-table";
+import { BreakdownCharts, ItemFilters, ItemsTable, Pager } from "../../_components/items-table";
+import { loadItemsPage } from "../../_lib/items-page";
 import { formatHours, WizardSteps } from "../../_components/steps";
 import { refreshPreviewAction, startImportAction } from "../actions";
 import { loadPreviewQboChanges, PreviewQboChanges } from "./qbo-changes";
@@ -18,23 +18,13 @@ import { snapshotRulesOf } from "@/lib/import/snapshot";
 
 export const metadata: Metadata = { title: "New Import · Preview" };
 
-const FILTERS: { key: ItemFilter; label: string }[] = [
-  { key: "all", label: "All activities" },
-  { key: "created", label: "New" },
-  { key: "corrections", label: "Corrections" },
-  { key: "billed", label: "Billed (left alone)" },
-  { key: "entities", label: "New QuickBooks entities" },
-];
-
 export default async function PreviewStep({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { importId } = await params;
   const query = await searchParams;
   const { db, imp, connection } = await loadDraft(importId);
   if (imp.step !== "preview" || !imp.summary) redirect(`/imports/${importId}/${imp.step}`);
   const summary = imp.summary as PreviewSummary;
-  const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
-  const page = Math.max(1, Number(query.page) || 1);
-  const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
+  const { filters, filter, page, rows, total } = await loadItemsPage(db, imp.id, "preview", query);
   const snapshotRules = snapshotRulesOf(imp);
   const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
   const secondEntities = deliberateCreates(snapshotRules, await listSavedRules(db, connection.id));
@@ -133,12 +123,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
             : ""}
       </p>
 
-      <div className="mt-6 grid gap-4 md:grid-cols-2 xl:grid-cols-4">
-        <BreakdownChart title="By employee" rows={summary.breakdown.byUser} />
-        <BreakdownChart title="By customer" rows={summary.breakdown.byCustomer} />
-        <BreakdownChart title="By service item" rows={summary.breakdown.byItem} />
-        <BreakdownChart title="Billable" rows={summary.breakdown.byBillable} />
-      </div>
+      <BreakdownCharts breakdown={summary.breakdown} className="mt-6" />
 
       {summary.entitiesToCreate.length > 0 ? (
         <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
@@ -156,7 +141,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
       <PreviewQboChanges importId={importId} {...qboChanges} />
 
       <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-        <ItemFilters base={base} current={filter} filters={FILTERS} />
+        <ItemFilters base={base} current={filter} filters={filters} />
         {rows.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : <ItemsTable rows={rows} names={names} preview byRole={summary.namesByRole} />}
         <Pager base={base} filter={filter} page={page} total={total} />
       </section>

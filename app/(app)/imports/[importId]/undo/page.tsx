@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
+import { DataTable, numeric } from "@/app/_components/data-table";
 import { refNames } from "@/lib/import/prepare";
 import type { WrittenActivity } from "@/lib/import/types";
 import { planUndo, type UndoStep, type UndoStepKind } from "@/lib/import/undo";
@@ -76,20 +77,11 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
             </form>
           </section>
           <section className="mt-6 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full text-sm">
-              <caption className="px-4 pt-4 text-left text-base font-semibold">Activities{shownSteps.length > LISTED ? ` (the first ${LISTED} of ${shownSteps.length})` : ""}</caption>
-              <thead className="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Undo</th>
-                  <th scope="col" className="px-4 py-2">Date</th>
-                  <th scope="col" className="px-4 py-2">Employee</th>
-                  <th scope="col" className="px-4 py-2">Customer</th>
-                  <th scope="col" className="px-4 py-2">Service item</th>
-                  <th scope="col" className="px-4 py-2 text-right">Now</th>
-                  <th scope="col" className="px-4 py-2 text-right">After undo</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
+            <DataTable
+              caption={`Activities${shownSteps.length > LISTED ? ` (the first ${LISTED} of ${shownSteps.length})` : ""}`}
+              captionClassName="px-4 pt-4 text-left text-base font-semibold"
+              columns={["Undo", "Date", "Employee", "Customer", "Service item", numeric("Now"), numeric("After undo")]}
+            >
                 {shownSteps.slice(0, LISTED).map((s: UndoStep) => {
                   const a = (s.back ?? s.now)!;
                   return (
@@ -104,8 +96,7 @@ export default async function UndoPage({ params, searchParams }: { params: Promi
                     </tr>
                   );
                 })}
-              </tbody>
-            </table>
+            </DataTable>
             {shownSteps.length === 0 ? <p className="px-4 py-6 text-sm text-slate-500">Nothing in this list.</p> : null}
           </section>
         </>
