@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type AnyPgColumn, bigserial, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts, admins } from "./accounts";
 import { qboConnections } from "./connections";
+import type { EntityItemPayload, ImportSelection, ImportSummary, ItemBefore, MappingSnapshot, StoredActivityItem, TimeDescriptionSettings } from "../types";
 
 export const importStatus = pgEnum("import_status", ["draft", "running", "interrupting", "completed", "interrupted", "error"]);
 /** The wizard step a draft has reached: select → map → preview; then it runs. */
@@ -41,13 +42,13 @@ export const imports = pgTable(
     step: importStep("step").notNull().default("select"),
     dateFrom: date("date_from"),
     dateTo: date("date_to"),
-    /** Selection: user / project / leave type ids (null = all), approved only. Validated by lib/import. */
-    selection: jsonb("selection"),
+    /** Selection: user / project / leave type ids (null = all), approved only (db/types.ts parseImportSelection). */
+    selection: jsonb("selection").$type<ImportSelection>(),
     /** Rules as they were when the preview was made; the detail page shows these, not today's. */
-    mappingSnapshot: jsonb("mapping_snapshot"),
-    timeDescriptionSnapshot: jsonb("time_description_snapshot"),
-    /** Counts and hours by user / customer / item / billable, computed at preview. */
-    summary: jsonb("summary"),
+    mappingSnapshot: jsonb("mapping_snapshot").$type<MappingSnapshot>(),
+    timeDescriptionSnapshot: jsonb("time_description_snapshot").$type<TimeDescriptionSettings>(),
+    /** Counts and hours by user / customer / item / billable, computed at preview (an undo's: its steps). */
+    summary: jsonb("summary").$type<ImportSummary>(),
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total").notNull().default(0),
     createdCount: integer("created_count").notNull().default(0),
@@ -125,8 +126,8 @@ export const importItems = pgTable(
     sourceKey: text("source_key").notNull(),
     status: importItemStatus("status").notNull().default("pending"),
     /** What we intend to write (desired state) and, for corrections, what was there before. */
-    desired: jsonb("desired"),
-    before: jsonb("before"),
+    desired: jsonb("desired").$type<StoredActivityItem | EntityItemPayload>(),
+    before: jsonb("before").$type<ItemBefore>(),
     qboId: text("qbo_id"),
     /** Deterministic per (import, item, attempt), so a retry of the same send is recognisable. */
     requestId: text("request_id"),

@@ -2,6 +2,7 @@ import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, text,
 import { admins } from "./accounts";
 import { qboConnections } from "./connections";
 import { MAPPING_CATEGORIES } from "../types";
+import type { CreateOptions, RuleDimensions, StoredRule } from "@/lib/mapping/rules";
 
 /** Users → Employees (one-to-one); Projects → Customers; Types of Work and Leave Types → Service items. */
 export const mappingCategory = pgEnum("mapping_category", MAPPING_CATEGORIES);
@@ -27,11 +28,11 @@ export const mappingRules = pgTable(
     /** link: the QBO entity's display/full name; create: the name to create. */
     targetName: text("target_name"),
     /** create only: parent (sub-customer / sub-service), income account, rate — validated by lib/mapping. */
-    createOptions: jsonb("create_options"),
+    createOptions: jsonb("create_options").$type<CreateOptions>(),
     /** Users' link / create only: "Vendor" when the target is a QBO Vendor (a contractor); null: an Employee. */
     nameOf: text("name_of"),
     /** Project and user rules: Class / Location choices `{ class?, location? }` (lib/mapping/rules.ts RuleDimensions). */
-    dimensions: jsonb("dimensions"),
+    dimensions: jsonb("dimensions").$type<RuleDimensions>(),
     /**
      * The first date this rule applies to (an actiTIME calendar date); null = all dates. Earlier dates
      * follow the rule's earlier periods (mapping_rule_periods). Issue 19 §2.
@@ -64,10 +65,10 @@ export const mappingRulePeriods = pgTable(
     kind: mappingRuleKind("kind").notNull(),
     targetQboId: text("target_qbo_id"),
     targetName: text("target_name"),
-    createOptions: jsonb("create_options"),
+    createOptions: jsonb("create_options").$type<CreateOptions>(),
     /** As on mapping_rules: "Vendor" for a contractor's user rule; Class / Location choices. */
     nameOf: text("name_of"),
-    dimensions: jsonb("dimensions"),
+    dimensions: jsonb("dimensions").$type<RuleDimensions>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique("mapping_rule_periods_rule_valid_from_unique").on(t.ruleId, t.validFrom).nullsNotDistinct(), index("mapping_rule_periods_connection_idx").on(t.connectionId)],
@@ -88,8 +89,8 @@ export const mappingHistory = pgTable(
     changedByAdminId: uuid("changed_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
     /** Set when the change came from completing an import rather than from Settings. */
     importId: uuid("import_id"),
-    before: jsonb("before"),
-    after: jsonb("after").notNull(),
+    before: jsonb("before").$type<StoredRule>(),
+    after: jsonb("after").$type<StoredRule>().notNull(),
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -7,7 +7,8 @@ import { importProgress } from "@/lib/import/progress-words";
 import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import { billedSummaryText } from "@/lib/import/billed";
 import { trackedAndRoundedText } from "@/lib/import/time-words";
-import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { refNames } from "@/lib/import/prepare";
+import { parseImportSummary } from "@/db/types";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";
 import { BreakdownChart, ItemFilters, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "../_components/items-table";
@@ -34,7 +35,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const { db, imp, session, connection } = await loadImport(importId);
   if (imp.status === "draft") redirect(`/imports/${importId}/${imp.step}`);
   const [adminFullName, scheduled] = await Promise.all([adminName(db, imp.createdByAdminId), scheduledRunForImport(db, imp.id)]);
-  const summary = imp.summary as PreviewSummary | null;
+  const summary = parseImportSummary(imp.summary);
   const rules = snapshotRulesOf(imp);
   const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
@@ -74,7 +75,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
           </Link>
         </p>
       ) : null}
-      {summary && imp.kind !== "undo" ? (
+      {summary && summary.kind !== "undo" ? (
         <>
           <p className="mt-4 text-sm text-slate-600">
             {imp.status === "completed"

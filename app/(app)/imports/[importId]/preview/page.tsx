@@ -4,7 +4,8 @@ import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { billedSummaryText } from "@/lib/import/billed";
 import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
-import { datedRuleSentence, refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { datedRuleSentence, refNames } from "@/lib/import/prepare";
+import { parsePreviewSummary } from "@/db/types";
 import { deliberateCreates } from "@/lib/import/created-rules";
 import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
@@ -31,7 +32,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const query = await searchParams;
   const { db, imp, connection } = await loadDraft(importId);
   if (imp.step !== "preview" || !imp.summary) redirect(`/imports/${importId}/${imp.step}`);
-  const summary = imp.summary as PreviewSummary;
+  const summary = parsePreviewSummary(imp.summary);
   const filter = FILTERS.find((f) => f.key === query.filter)?.key ?? "all";
   const page = Math.max(1, Number(query.page) || 1);
   const { rows, total } = await listImportItems(db, imp.id, filter, (page - 1) * ITEMS_PAGE_SIZE, ITEMS_PAGE_SIZE);
