@@ -1,7 +1,8 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
+import { adminRef } from "./accounts";
 import type { NeedsMappingEntry } from "../types";
-import { admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { connectionRef, qboConnections } from "./connections";
 import { imports } from "./imports";
 
 export const scheduleFrequency = pgEnum("schedule_frequency", ["off", "daily", "weekly"]);
@@ -27,9 +28,9 @@ export const importSchedules = pgTable("import_schedules", {
   window: scheduleWindow("window_kind").notNull().default("last_days"),
   windowDays: integer("window_days").notNull().default(14),
   approvedOnly: boolean("approved_only").notNull().default(false),
-  setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-  lastSlotAt: timestamp("last_slot_at", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  setByAdminId: adminRef("set_by_admin_id"),
+  lastSlotAt: timestamptz("last_slot_at"),
+  updatedAt: stampedAt("updated_at"),
 });
 
 export const scheduledRunOutcome = pgEnum("scheduled_run_outcome", ["started", "skipped", "blocked", "failed"]);
@@ -42,19 +43,17 @@ export const scheduledRunOutcome = pgEnum("scheduled_run_outcome", ["started", "
 export const scheduledRuns = pgTable(
   "scheduled_runs",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
-    slotAt: timestamp("slot_at", { withTimezone: true }).notNull(),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
+    slotAt: timestamptz("slot_at").notNull(),
     outcome: scheduledRunOutcome("outcome").notNull(),
     importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
-    setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    setByAdminId: adminRef("set_by_admin_id"),
     message: text("message"),
     needsMapping: jsonb("needs_mapping").$type<NeedsMappingEntry[]>(),
     /** When the end of this run was told (e-mail / Outbox / webhook); null until the run has ended and been told. */
-    notifiedAt: timestamp("notified_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    notifiedAt: timestamptz("notified_at"),
+    createdAt: stampedAt("created_at"),
   },
   (t) => [uniqueIndex("scheduled_runs_connection_slot_unique").on(t.connectionId, t.slotAt), index("scheduled_runs_connection_created_idx").on(t.connectionId, t.createdAt)],
 );
