@@ -208,6 +208,11 @@ export function parseActivityItemPayload(value: unknown): ActivityItemPayload {
   return value == null ? {} : activityItemPayloadSchema.parse(value);
 }
 
+/** How often a company's Schedule runs (the `schedule_frequency` enum, lib/schedule). */
+export const SCHEDULE_FREQUENCIES = ["off", "daily", "weekly"] as const;
+/** Which days a scheduled run imports: the last `window_days` days, or from the 1st of last month (the `schedule_window` enum). */
+export const SCHEDULE_WINDOWS = ["last_days", "this_and_last_month"] as const;
+
 /** An actiTIME entity a scheduled run found without a rule (scheduled_runs.needs_mapping). */
 export interface NeedsMappingEntry {
   category: MappingCategory;

@@ -1,7 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { serialPrimaryKey, stampedAt, timestamps, uuidPrimaryKey } from "./columns";
 import { adminRef } from "./accounts";
-import { connectionRef, qboConnections } from "./connections";
+import { connectionRef } from "./connections";
 import { MAPPING_CATEGORIES } from "../types";
 import type { CreateOptions, RuleDimensions, StoredRule } from "@/lib/mapping/rules";
 
@@ -101,9 +101,7 @@ export const mappingHistory = pgTable(
  * up / nearest to `rounding_minutes` (6, 15 or 30). Values are checked in db/queries/mappings.ts.
  */
 export const timeDescriptionSettings = pgTable("time_description_settings", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   importTaskNames: boolean("import_task_names").notNull().default(false),
   importComments: boolean("import_comments").notNull().default(false),
   combine: text("combine").notNull().default("auto"),

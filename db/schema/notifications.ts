@@ -1,7 +1,7 @@
 import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
 import { accountRef, adminRef, admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { connectionRef } from "./connections";
 
 /** Per admin, opt-in (issue 18 §4): e-mail when a scheduled import ends / when a company needs reconnecting. */
 export const notificationPrefs = pgTable("notification_prefs", {
@@ -38,9 +38,7 @@ export const outbox = pgTable(
 
 /** Optional outgoing webhook per company: JSON body, HMAC-SHA256 signature with the sealed secret. */
 export const companyWebhooks = pgTable("company_webhooks", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   url: text("url").notNull(),
   /** Sealed with lib/crypto (context "webhook:<connectionId>"). */
   sealedSecret: text("sealed_secret").notNull(),

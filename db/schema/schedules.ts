@@ -1,13 +1,13 @@
 import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
 import { adminRef } from "./accounts";
-import type { NeedsMappingEntry } from "../types";
-import { connectionRef, qboConnections } from "./connections";
+import { SCHEDULE_FREQUENCIES, SCHEDULE_WINDOWS, type NeedsMappingEntry } from "../types";
+import { connectionRef } from "./connections";
 import { imports } from "./imports";
 
-export const scheduleFrequency = pgEnum("schedule_frequency", ["off", "daily", "weekly"]);
+export const scheduleFrequency = pgEnum("schedule_frequency", SCHEDULE_FREQUENCIES);
 /** last_days: the last `window_days` days up to the run's day; this_and_last_month: from the 1st of last month. */
-export const scheduleWindow = pgEnum("schedule_window", ["last_days", "this_and_last_month"]);
+export const scheduleWindow = pgEnum("schedule_window", SCHEDULE_WINDOWS);
 
 /**
  * A company's import Schedule (issue 18 §1), edited in Settings: when, in the company's time zone,
@@ -15,9 +15,7 @@ export const scheduleWindow = pgEnum("schedule_window", ["last_days", "this_and_
  * moves it forward, so two schedulers (or a repeated cron tick) never start the same slot twice.
  */
 export const importSchedules = pgTable("import_schedules", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   frequency: scheduleFrequency("frequency").notNull().default("off"),
   /** Local wall time "HH:MM" (24 h). */
   timeOfDay: text("time_of_day").notNull().default("06:00"),

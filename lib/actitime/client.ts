@@ -79,11 +79,15 @@ export interface ListOptions {
   firstPageOnly?: boolean;
 }
 
-export interface TimeTrackQuery {
+/** The dates and users of a time-track or leave-time read. */
+interface DatedQuery {
   dateFrom: string;
   /** Inclusive; omitted means up to the last date with records. */
   dateTo?: string;
   userIds?: readonly number[];
+}
+
+export interface TimeTrackQuery extends DatedQuery {
   taskIds?: readonly number[];
   projectIds?: readonly number[];
   customerIds?: readonly number[];
@@ -91,10 +95,7 @@ export interface TimeTrackQuery {
   approved?: boolean;
 }
 
-export interface LeaveTimeQuery {
-  dateFrom: string;
-  dateTo?: string;
-  userIds?: readonly number[];
+export interface LeaveTimeQuery extends DatedQuery {
   leaveTypeIds?: readonly number[];
 }
 

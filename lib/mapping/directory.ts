@@ -9,49 +9,41 @@ export const QBO_CATEGORY_ITEM_TYPE = "Category";
 
 const qboIdSchema = z.string().min(1);
 
-export const qboEmployeeEntrySchema = z.object({
+/** A person QBO lists by DisplayName: an employee or a vendor. */
+const personEntryFields = {
   id: qboIdSchema,
   /** DisplayName. */
   name: z.string(),
   email: z.string().nullable().optional(),
   active: z.boolean(),
-});
+};
 
-export const qboCustomerEntrySchema = z.object({
+/**
+ * An entry QBO nests (customers, items, classes, departments): `name` is only the last part of a
+ * sub-entry's name (reference §2.3), `fullyQualifiedName` the read-only `Parent:Child` one.
+ */
+const nestedEntryFields = {
   id: qboIdSchema,
-  /** DisplayName: for a sub-customer only the last part (reference §2.3). */
   name: z.string(),
-  /** `Parent:Child`, read-only in QBO. */
   fullyQualifiedName: z.string(),
   parentId: qboIdSchema.nullable().optional(),
   active: z.boolean(),
-});
+};
+
+export const qboEmployeeEntrySchema = z.object(personEntryFields);
+
+export const qboCustomerEntrySchema = z.object(nestedEntryFields);
 
 /** Vendors: contractors' time is written to them (NameOf "Vendor"); their DisplayNames share one namespace with customers and employees. */
-export const qboVendorEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  email: z.string().nullable().optional(),
-  active: z.boolean().optional(),
-});
+export const qboVendorEntrySchema = z.object({ ...personEntryFields, active: z.boolean().optional() });
 
-/** A Class or a Department (Location): `Parent:Child` full names like customers. */
-export const qboDimensionEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  fullyQualifiedName: z.string(),
-  parentId: qboIdSchema.nullable().optional(),
-  active: z.boolean(),
-});
+/** A Class or a Department (Location). */
+export const qboDimensionEntrySchema = z.object(nestedEntryFields);
 
 export const qboItemEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  fullyQualifiedName: z.string(),
-  parentId: qboIdSchema.nullable().optional(),
+  ...nestedEntryFields,
   /** `Service`, `Category`, `Inventory`, `NonInventory`, `Group`. */
   type: z.string(),
-  active: z.boolean(),
   unitPrice: z.number().nullable().optional(),
 });
 
