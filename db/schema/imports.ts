@@ -89,6 +89,13 @@ export const imports = pgTable(
   ],
 );
 
+/** The import a row belongs to: it goes when the import goes. */
+export function importRef() {
+  return uuid("import_id")
+    .notNull()
+    .references(() => imports.id, { onDelete: "cascade" });
+}
+
 export const importItemOperation = pgEnum("import_item_operation", ["create", "update", "delete"]);
 export const importItemEntity = pgEnum("import_item_entity", ["TimeActivity", "Employee", "Customer", "Item", "Vendor"]);
 /**
@@ -112,9 +119,7 @@ export const importItems = pgTable(
   "import_items",
   {
     id: serialPrimaryKey(),
-    importId: uuid("import_id")
-      .notNull()
-      .references(() => imports.id, { onDelete: "cascade" }),
+    importId: importRef(),
     seq: integer("seq").notNull(),
     entity: importItemEntity("entity").notNull(),
     operation: importItemOperation("operation").notNull(),

@@ -1,8 +1,8 @@
-import { boolean, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { serialPrimaryKey, stampedAt } from "./columns";
 import { connectionRef } from "./connections";
 import type { LedgerSnapshot } from "../types";
-import { imports } from "./imports";
+import { importRef } from "./imports";
 
 /**
  * Per activity, the ledger row as it was before each import changed it (issue 17 §3, Undo). Written
@@ -15,9 +15,7 @@ export const ledgerHistory = pgTable(
   {
     id: serialPrimaryKey(),
     connectionId: connectionRef(),
-    importId: uuid("import_id")
-      .notNull()
-      .references(() => imports.id, { onDelete: "cascade" }),
+    importId: importRef(),
     sourceKey: text("source_key").notNull(),
     /** created | updated | deleted: what the import's commit did to this key. */
     operation: text("operation").notNull(),

@@ -146,6 +146,11 @@ function csv(ids: readonly number[] | undefined): string | undefined {
   return ids === undefined ? undefined : ids.join(",");
 }
 
+/** The query parameters every dated read takes. */
+function datedParams(query: DatedQuery) {
+  return { dateFrom: query.dateFrom, dateTo: query.dateTo, userIds: csv(query.userIds) };
+}
+
 /**
  * Cancels without waiting: a teed body (msw, some proxies) only settles its cancel once every
  * branch is cancelled, so awaiting it could hang the import on a response we have given up on.
@@ -439,15 +444,7 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       const entries = new Map<string, ActitimeTimeTrackEntry>();
       await walkWindow(
         "/timetrack",
-        {
-          dateFrom: query.dateFrom,
-          dateTo: query.dateTo,
-          userIds: csv(query.userIds),
-          taskIds: csv(query.taskIds),
-          projectIds: csv(query.projectIds),
-          customerIds: csv(query.customerIds),
-          approved: query.approved,
-        },
+        { ...datedParams(query), taskIds: csv(query.taskIds), projectIds: csv(query.projectIds), customerIds: csv(query.customerIds), approved: query.approved },
         actitimeTimeTrackListSchema,
         (page) => {
           for (const day of page.data) {
@@ -472,16 +469,11 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       const entries = new Map<string, ActitimeLeaveEntry>();
       await walkWindow(
         "/leavetime",
-        { dateFrom: query.dateFrom, dateTo: query.dateTo, userIds: csv(query.userIds), leaveTypeIds: csv(query.leaveTypeIds) },
+        { ...datedParams(query), leaveTypeIds: csv(query.leaveTypeIds) },
         actitimeLeaveTimeListSchema,
         (page) => {
           for (const entry of page.data) {
-            entries.set(`${entry.userId}|${entry.date}|${entry.leaveTypeId}`, {
-              userId: entry.userId,
-              date: entry.date,
-              leaveTypeId: entry.leaveTypeId,
-              leaveTimeMinutes: entry.leaveTime,
-            });
+            entries.set(`${entry.userId}|${entry.date}|${entry.leaveTypeId}`, { userId: entry.userId, date: entry.date, leaveTypeId: entry.leaveTypeId, leaveTimeMinutes: entry.leaveTime });
           }
           return entries.size;
         },

@@ -31,14 +31,18 @@ const nestedEntryFields = {
 };
 
 export const qboEmployeeEntrySchema = z.object(personEntryFields);
+export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
 
 export const qboCustomerEntrySchema = z.object(nestedEntryFields);
+export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
 
 /** Vendors: contractors' time is written to them (NameOf "Vendor"); their DisplayNames share one namespace with customers and employees. */
 export const qboVendorEntrySchema = z.object({ ...personEntryFields, active: z.boolean().optional() });
+export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
 
 /** A Class or a Department (Location). */
 export const qboDimensionEntrySchema = z.object(nestedEntryFields);
+export type QboDimensionEntry = z.infer<typeof qboDimensionEntrySchema>;
 
 export const qboItemEntrySchema = z.object({
   ...nestedEntryFields,
@@ -46,8 +50,10 @@ export const qboItemEntrySchema = z.object({
   type: z.string(),
   unitPrice: z.number().nullable().optional(),
 });
+export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
 
 export const qboIncomeAccountEntrySchema = z.object({ id: qboIdSchema, name: z.string() });
+export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
 
 export const qboDirectorySchema = z.object({
   employees: z.array(qboEmployeeEntrySchema),
@@ -63,13 +69,6 @@ export const qboDirectorySchema = z.object({
   /** Departments (Locations), only when the company tracks them (TrackDepartments); absent or null: it does not. */
   departments: z.array(qboDimensionEntrySchema).nullable().optional(),
 });
-
-export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
-export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
-export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
-export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
-export type QboDimensionEntry = z.infer<typeof qboDimensionEntrySchema>;
-export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
 export type QboDirectory = z.infer<typeof qboDirectorySchema>;
 
 /** QBO nests customers and items at most 5 levels: top level (0) plus 4 (reference §2.3, §2.4). */
