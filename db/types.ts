@@ -479,7 +479,7 @@ const breakdownRowsSchema = z.array(z.looseObject({ name: z.string(), hours: z.n
 const mappingCategoryEnum = z.enum(MAPPING_CATEGORIES);
 
 const previewSummarySchema: z.ZodType<PreviewSummary> = z.looseObject({
-  kind: z.undefined(),
+  kind: z.undefined().optional(),
   previewedAt: z.string(),
   mode: z.enum(["combined", "separate"]),
   activities: z.number(),
