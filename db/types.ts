@@ -3,6 +3,8 @@
 // lib/import/types.ts re-exports the types for the pure core.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { SnapshotRule } from "@/lib/mapping/rules";
+import type { FieldError } from "@/lib/mapping/validate";
 
 /** The actiTIME entity categories a mapping rule is for: the `mapping_category` enum (db/schema/mappings.ts) and the rule model (lib/mapping/rules.ts) read this list. */
 export const MAPPING_CATEGORIES = ["user", "project", "type_of_work", "leave_type"] as const;
@@ -206,6 +208,11 @@ export function parseActivityItemPayload(value: unknown): ActivityItemPayload {
   return value == null ? {} : activityItemPayloadSchema.parse(value);
 }
 
+/** How often a company's Schedule runs (the `schedule_frequency` enum, lib/schedule). */
+export const SCHEDULE_FREQUENCIES = ["off", "daily", "weekly"] as const;
+/** Which days a scheduled run imports: the last `window_days` days, or from the 1st of last month (the `schedule_window` enum). */
+export const SCHEDULE_WINDOWS = ["last_days", "this_and_last_month"] as const;
+
 /** An actiTIME entity a scheduled run found without a rule (scheduled_runs.needs_mapping). */
 export interface NeedsMappingEntry {
   category: MappingCategory;
@@ -295,15 +302,6 @@ export function parseItemBefore(value: unknown): ItemBefore | null {
   return value == null ? null : itemBeforeSchema.parse(value);
 }
 
-/** The names an import's summary keeps (refs → names at the time of the import). */
-const summaryNamesSchema = z.looseObject({ names: z.record(z.string(), z.string()).optional().catch(undefined), namesByRole: z.unknown().optional() });
-
-/** `names` (and `namesByRole`, as stored) of an import's summary; none when absent or unreadable. */
-export function summaryNamesOf(summary: unknown): { names: Record<string, string>; namesByRole?: unknown } {
-  const parsed = summaryNamesSchema.safeParse(summary ?? {});
-  return parsed.success ? { names: parsed.data.names ?? {}, namesByRole: parsed.data.namesByRole } : { names: {} };
-}
-
 /** `desired` of an entity item (a `create` rule's Employee, Customer or Item, a Vendor). */
 export interface EntityItemPayload {
   category: MappingCategory;
@@ -324,4 +322,248 @@ const entityItemPayloadSchema: z.ZodType<EntityItemPayload> = z.looseObject({
 /** `desired` of an entity item row. */
 export function parseEntityItemPayload(value: unknown): EntityItemPayload {
   return entityItemPayloadSchema.parse(value);
+}
+
+/**
+ * `imports.mapping_snapshot`: the rules a run uses (lib/mapping/rules.ts snapshot form), the earlier
+ * periods of dated rules overlapping its range and, while a draft, the map step's errors. Read and
+ * parsed only by lib/import/snapshot.ts (its schema is the rule model's).
+ */
+export interface MappingSnapshot {
+  rules?: SnapshotRule[];
+  periods?: SnapshotRule[];
+  errors?: FieldError[];
+}
+
+// ── An import's selection and preview summary (imports.selection, imports.summary) ──────────────
+
+/** Step 1's choice: user / project / leave type ids (null = all), approved time only. */
+export interface ImportSelection {
+  userIds: number[] | null;
+  projectIds: number[] | null;
+  leaveTypeIds: number[] | null;
+  approvedOnly: boolean;
+}
+
+const idsOrAll = ids.nullable().optional();
+const importSelectionSchema: z.ZodType<Partial<ImportSelection>> = z.looseObject({
+  userIds: idsOrAll,
+  projectIds: idsOrAll,
+  leaveTypeIds: idsOrAll,
+  approvedOnly: z.boolean().optional(),
+});
+
+/** `imports.selection` as stored (null/absent → {}: everything, approved or not). */
+export function parseImportSelection(value: unknown): Partial<ImportSelection> {
+  return value == null ? {} : importSelectionSchema.parse(value);
+}
+
+/** How the planner kept records apart: one activity per record ("separate") or combined. */
+export type PlanMode = "combined" | "separate";
+/** How records were combined ("auto" resolved). */
+export type Grouping = Exclude<CombineMode, "auto">;
+
+export interface Rounding {
+  mode: RoundingMode;
+  minutes: RoundingIncrement;
+}
+
+/** Why a record is not imported (the preview counts records and minutes per reason). */
+export const SKIP_REASONS = [
+  "user_skipped",
+  "project_skipped",
+  "type_of_work_skipped",
+  "leave_type_skipped",
+  "user_unmapped",
+  "project_unmapped",
+  "type_of_work_unmapped",
+  "leave_type_unmapped",
+  /** The record's task (or the task's type of work) is not in the fetched lists: inconsistent input. */
+  "unknown_task",
+  "unknown_type_of_work",
+  "invalid_minutes",
+  "not_approved",
+  "outside_date_range",
+  "not_selected",
+  /** Its activity sums to 0 minutes: QBO gets nothing (and a ledger row for it is deleted by the diff). */
+  "zero_minutes",
+  /** Its activity has minutes, but rounding to nearest makes it 0 (e.g. 7 minutes to the nearest 15). */
+  "rounded_to_zero",
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface SkipCount {
+  records: number;
+  minutes: number;
+}
+
+/** What the diff does with one activity (lib/import/diff DiffOperation's `op`). */
+export const DIFF_OPS = ["create", "update", "delete", "unchanged", "skipped_billed"] as const;
+export type DiffOp = (typeof DIFF_OPS)[number];
+
+/** Names of the QuickBooks entities an import's activities refer to, per role (lib/import/ref-names.ts). */
+export interface NamesByRole {
+  employee: Record<string, string>;
+  customer: Record<string, string>;
+  item: Record<string, string>;
+}
+
+/** What the preview stores about the QuickBooks-side changes in its range (lib/import/drift.ts). */
+export interface PreviewQboChanges {
+  open: number;
+  pending: number;
+  kept: number;
+  restored: number;
+}
+
+/** A rule that applies from a date inside the import's range, and the records that follow it (issue 19 §2). */
+export interface DatedRuleEffect {
+  category: MappingCategory;
+  sourceId: number;
+  name: string;
+  /** The first date the rule's new period applies to (inside the import's range). */
+  from: string;
+  /** Records of the range from that date (until the entity's next period) that follow it. */
+  records: number;
+}
+
+export interface BreakdownRow {
+  name: string;
+  hours: number;
+  activities: number;
+}
+
+/** Counts and hours of a preview (lib/import/prepare.ts), stored on the import for its pages. */
+export interface PreviewSummary {
+  /** Only an undo's summary has a kind. */
+  kind?: undefined;
+  previewedAt: string;
+  mode: PlanMode;
+  activities: number;
+  hours: number;
+  counts: Record<DiffOp, number>;
+  hoursBefore: number;
+  hoursAfter: number;
+  hoursBlockedByBilling: number;
+  /** Billed activities met: the actiTIME records that stay with them and how much differs ("3 records stay with billed activities; 2 h differ"). */
+  billed?: { activities: number; records: number; differing: number; hoursDiffer: number };
+  records: { in: number; imported: number; skipped: Partial<Record<SkipReason, SkipCount>>; billableWithoutRate: number };
+  unmapped: { category: MappingCategory; name: string | null; recordCount: number; hours: number }[];
+  entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Vendor" | "Customer" | "Item"; activities: number }[];
+  breakdown: { byUser: BreakdownRow[]; byCustomer: BreakdownRow[]; byItem: BreakdownRow[]; byBillable: BreakdownRow[] };
+  ratesVisible: boolean;
+  /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
+  names: Record<string, string>;
+  /** The same per role, including refs only the activities' before side uses (correction rows). */
+  namesByRole?: NamesByRole;
+  /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
+  qboChanges?: PreviewQboChanges;
+  /** Rules that apply from a date inside the range, and how many records follow each (issue 19 §2). */
+  datedRules?: DatedRuleEffect[];
+  /** Time settings (issue 19 §3): how this preview combined and rounded, tracked hours before rounding. */
+  time?: {
+    combine: Grouping;
+    rounding: Rounding;
+    trackedHours: number;
+    /** The range grown to whole weeks (per-week activities), when it differs from the chosen one. */
+    range?: { dateFrom: string; dateTo: string };
+    /** Activities written under other Time settings: replaced (delete + create), or billed and left alone. */
+    replaced: number;
+    billedKept: number;
+  };
+}
+
+const names = z.record(z.string(), z.string());
+const namesByRoleSchema: z.ZodType<NamesByRole> = z.looseObject({ employee: names, customer: names, item: names });
+const breakdownRowsSchema = z.array(z.looseObject({ name: z.string(), hours: z.number(), activities: z.number() }));
+const mappingCategoryEnum = z.enum(MAPPING_CATEGORIES);
+
+const previewSummarySchema: z.ZodType<PreviewSummary> = z.looseObject({
+  kind: z.undefined().optional(),
+  previewedAt: z.string(),
+  mode: z.enum(["combined", "separate"]),
+  activities: z.number(),
+  hours: z.number(),
+  counts: z.record(z.enum(DIFF_OPS), z.number()),
+  hoursBefore: z.number(),
+  hoursAfter: z.number(),
+  hoursBlockedByBilling: z.number(),
+  billed: z.looseObject({ activities: z.number(), records: z.number(), differing: z.number(), hoursDiffer: z.number() }).optional(),
+  records: z.looseObject({
+    in: z.number(),
+    imported: z.number(),
+    skipped: z.partialRecord(z.enum(SKIP_REASONS), z.looseObject({ records: z.number(), minutes: z.number() })),
+    billableWithoutRate: z.number(),
+  }),
+  unmapped: z.array(z.looseObject({ category: mappingCategoryEnum, name: z.string().nullable(), recordCount: z.number(), hours: z.number() })),
+  entitiesToCreate: z.array(z.looseObject({ category: mappingCategoryEnum, name: z.string(), entity: z.enum(["Employee", "Vendor", "Customer", "Item"]), activities: z.number() })),
+  breakdown: z.looseObject({ byUser: breakdownRowsSchema, byCustomer: breakdownRowsSchema, byItem: breakdownRowsSchema, byBillable: breakdownRowsSchema }),
+  ratesVisible: z.boolean(),
+  names,
+  namesByRole: namesByRoleSchema.optional(),
+  qboChanges: z.looseObject({ open: z.number(), pending: z.number(), kept: z.number(), restored: z.number() }).optional(),
+  datedRules: z.array(z.looseObject({ category: mappingCategoryEnum, sourceId: z.number(), name: z.string(), from: z.string(), records: z.number() })).optional(),
+  time: z
+    .looseObject({
+      combine: z.enum(["record", "day", "week"]),
+      rounding: z.looseObject({ mode: z.enum(["none", "up", "nearest"]), minutes: z.union(ROUNDING_INCREMENTS.map((m) => z.literal(m))) }),
+      trackedHours: z.number(),
+      range: z.looseObject({ dateFrom: z.string(), dateTo: z.string() }).optional(),
+      replaced: z.number(),
+      billedKept: z.number(),
+    })
+    .optional(),
+});
+
+export type UndoStepKind = "delete" | "restore" | "recreate" | "billed" | "nothing";
+const UNDO_STEP_KINDS = ["delete", "restore", "recreate", "billed", "nothing"] as const satisfies readonly UndoStepKind[];
+
+/** What an undo (lib/import/undo.ts) stores as its import's summary. */
+export interface UndoSummary {
+  kind: "undo";
+  undoOf: { importId: string; dateFrom: string | null; dateTo: string | null };
+  previewedAt: string;
+  counts: Record<UndoStepKind, number>;
+  entitiesKept: number;
+  names: Record<string, string>;
+  /** The undone import's names per role. */
+  namesByRole?: NamesByRole;
+}
+
+const undoSummarySchema: z.ZodType<UndoSummary> = z.looseObject({
+  kind: z.literal("undo"),
+  undoOf: z.looseObject({ importId: z.string(), dateFrom: z.string().nullable(), dateTo: z.string().nullable() }),
+  previewedAt: z.string(),
+  counts: z.record(z.enum(UNDO_STEP_KINDS), z.number()),
+  entitiesKept: z.number(),
+  names,
+  namesByRole: namesByRoleSchema.optional(),
+});
+
+/** `imports.summary`: a preview's, or an undo's (kind "undo"). */
+export type ImportSummary = PreviewSummary | UndoSummary;
+
+/** `imports.summary` of any import (null until a preview has been made). */
+export function parseImportSummary(value: unknown): ImportSummary | null {
+  if (value == null) return null;
+  return typeof value === "object" && "kind" in value && value.kind === "undo" ? undoSummarySchema.parse(value) : previewSummarySchema.parse(value);
+}
+
+/** The names an import's summary keeps (refs → names at the time of the import). */
+const summaryNamesSchema = z.looseObject({ names: names.optional().catch(undefined), namesByRole: namesByRoleSchema.optional().catch(undefined) });
+
+/**
+ * `names` and `namesByRole` of an import's summary (of either kind); none when absent or unreadable.
+ * Lenient on purpose: where only the names matter, a summary that does not parse shows ids, not an error.
+ */
+export function summaryNamesOf(summary: unknown): { names: Record<string, string>; namesByRole?: NamesByRole } {
+  const parsed = summaryNamesSchema.safeParse(summary ?? {});
+  return parsed.success ? { names: parsed.data.names ?? {}, namesByRole: parsed.data.namesByRole } : { names: {} };
+}
+
+/** `imports.summary` of a preview (an import's, never an undo's); a summary known to be there stays non-null. */
+export function parsePreviewSummary(value: ImportSummary): PreviewSummary;
+export function parsePreviewSummary(value: unknown): PreviewSummary | null;
+export function parsePreviewSummary(value: unknown): PreviewSummary | null {
+  return value == null ? null : previewSummarySchema.parse(value);
 }

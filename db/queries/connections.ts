@@ -15,10 +15,7 @@ export function listConnections(db: Db, accountId: string) {
 
 export async function getConnection(db: Db, accountId: string, connectionId: string): Promise<QboConnection | undefined> {
   if (!isUuid(connectionId)) return undefined;
-  const [row] = await db
-    .select()
-    .from(qboConnections)
-    .where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)));
+  const [row] = await db.select().from(qboConnections).where(and(eq(qboConnections.id, connectionId), eq(qboConnections.accountId, accountId)));
   return row;
 }
 

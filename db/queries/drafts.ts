@@ -1,6 +1,7 @@
 // A draft import's row under its lock, and the writes of the wizard's steps (lib/import/wizard.ts).
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import type { MappingSnapshot } from "@/db/types";
 import { importItems, imports } from "@/db/schema";
 import type { ImportRow } from "./imports";
 
@@ -34,6 +35,6 @@ export async function writeDraftSelection(
 }
 
 /** Step 2's write: the mapping snapshot, and the step it leads to. */
-export async function writeDraftMapping(tx: Db, importId: string, mappingSnapshot: unknown, step: "map" | "preview"): Promise<void> {
+export async function writeDraftMapping(tx: Db, importId: string, mappingSnapshot: MappingSnapshot, step: "map" | "preview"): Promise<void> {
   await tx.update(imports).set({ mappingSnapshot, step, draftRevision: nextRevision, updatedAt: new Date() }).where(eq(imports.id, importId));
 }

@@ -12,6 +12,7 @@ import { and, asc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzl
 import type { Db } from "@/db/client";
 import { importItems, imports, ledger, ledgerHistory, qboConnections } from "@/db/schema";
 import { ACTIVE_IMPORT_STATUSES, type ImportItemRow, type ImportRow } from "./imports";
+import { fromExcluded } from "./upsert";
 import { COUNTED_STATUSES, deterministicRequestId, parseActivityItemPayload, type DesiredActivity } from "@/db/types";
 
 /**
@@ -217,15 +218,7 @@ export async function commitOutcomes(db: Db, authority: CommitAuthority, imp: Pi
           .values(rows)
           .onConflictDoUpdate({
             target: [ledger.connectionId, ledger.sourceKey],
-            set: {
-              qboId: sql`excluded.qbo_id`,
-              syncToken: sql`excluded.sync_token`,
-              txnDate: sql`excluded.txn_date`,
-              written: sql`excluded.written`,
-              sources: sql`excluded.sources`,
-              lastImportId: sql`excluded.last_import_id`,
-              updatedAt: now,
-            },
+            set: { ...fromExcluded(ledger, ["qboId", "syncToken", "txnDate", "written", "sources", "lastImportId"]), updatedAt: now },
           });
         ledgerWrites += rows.length;
       }

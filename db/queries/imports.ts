@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import type { MappingSnapshot } from "@/db/types";
 import { admins, importItems, imports, qboConnections } from "@/db/schema";
 import { isUuid } from "./connections";
 
@@ -111,7 +112,7 @@ export async function countFailedItems(db: Db, importId: string): Promise<number
 }
 
 /** Stores a draft's mapping snapshot with its next revision (the caller holds the draft's row lock). */
-export async function updateDraftSnapshot(db: Db, importId: string, mappingSnapshot: unknown, draftRevision: number | SQL): Promise<ImportRow> {
+export async function updateDraftSnapshot(db: Db, importId: string, mappingSnapshot: MappingSnapshot, draftRevision: number | SQL): Promise<ImportRow> {
   const [updated] = await db
     .update(imports)
     .set({ mappingSnapshot, draftRevision, updatedAt: new Date() })

@@ -3,6 +3,7 @@ import { and, eq, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { ledger, qboChanges } from "@/db/schema";
 import type { QboSideChange } from "@/db/types";
+import { fromExcluded } from "./upsert";
 
 /** Keys per statement (bind-parameter limit). */
 const KEYS_PER_STATEMENT = 1000;
@@ -38,14 +39,7 @@ export async function storeQboChanges(db: Db, connectionId: string, found: reado
         .onConflictDoUpdate({
           target: [qboChanges.connectionId, qboChanges.sourceKey],
           set: {
-            qboId: sql`excluded.qbo_id`,
-            txnDate: sql`excluded.txn_date`,
-            kind: sql`excluded.kind`,
-            written: sql`excluded.written`,
-            current: sql`excluded.current`,
-            ledgerSyncToken: sql`excluded.ledger_sync_token`,
-            qboSyncToken: sql`excluded.qbo_sync_token`,
-            billed: sql`excluded.billed`,
+            ...fromExcluded(qboChanges, ["qboId", "txnDate", "kind", "written", "current", "ledgerSyncToken", "qboSyncToken", "billed"]),
             // A preview does not know who or when: what a scan learned stays.
             changedAt: sql`case when ${same} then coalesce(excluded.changed_at, ${qboChanges.changedAt}) else excluded.changed_at end`,
             changedBy: sql`case when ${same} then coalesce(excluded.changed_by, ${qboChanges.changedBy}) else excluded.changed_by end`,

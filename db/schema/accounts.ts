@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { stampedAt, timestamps, timestamptz, uuidPrimaryKey } from "./columns";
 
 /**
  * One actiTIME installation, identified by its account key (lib/actitime/account-key.ts): the base URL
@@ -9,7 +10,7 @@ import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "dri
 export const accounts = pgTable(
   "accounts",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: uuidPrimaryKey(),
     /** e.g. https://online.actitime.com/acme: no trailing slash, no /api/v1. */
     baseUrl: text("base_url").notNull(),
     /**
@@ -19,33 +20,41 @@ export const accounts = pgTable(
     accountKey: text("account_key")
       .notNull()
       .generatedAlwaysAs(sql`lower(regexp_replace(base_url, '^https?://([^/]*?)\\.?(:(80|443))?(:[0-9]+)?(/.*)?$', '\\1\\4\\5'))`),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("accounts_account_key_unique").on(t.accountKey)],
 );
+
+/** The account a row belongs to: it goes when the account goes. */
+export function accountRef() {
+  return uuid("account_id")
+    .notNull()
+    .references(() => accounts.id, { onDelete: "cascade" });
+}
+
+/** The admin who did something (changed, decided, set): null once that admin is gone. */
+export function adminRef(name: string) {
+  return uuid(name).references(() => admins.id, { onDelete: "set null" });
+}
 
 /** An actiTIME admin who has signed in to an account. */
 export const admins = pgTable(
   "admins",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    accountId: accountRef(),
     actitimeUserId: integer("actitime_user_id").notNull(),
     username: text("username").notNull(),
     fullName: text("full_name").notNull(),
     email: text("email"),
     /** actiTIME password sealed with lib/crypto (context "admin:<id>"): background reads need it, nothing else sees it. */
     sealedPassword: text("sealed_password"),
-    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    lastLoginAt: timestamptz("last_login_at"),
     /** Sessions carry the version they were issued under; Log out bumps it, which ends every one of them. */
     sessionVersion: integer("session_version").notNull().default(0),
     /** Last time actiTIME confirmed this admin still has the rights the app needs (re-checked every 15 minutes of use). */
-    rightsCheckedAt: timestamp("rights_checked_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    rightsCheckedAt: timestamptz("rights_checked_at"),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("admins_account_actitime_user_unique").on(t.accountId, t.actitimeUserId)],
 );
@@ -58,9 +67,9 @@ export const admins = pgTable(
 export const loginFailures = pgTable(
   "login_failures",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: uuidPrimaryKey(),
     key: text("key").notNull(),
-    failedAt: timestamp("failed_at", { withTimezone: true }).notNull().defaultNow(),
+    failedAt: stampedAt("failed_at"),
   },
   (t) => [index("login_failures_key_failed_at").on(t.key, t.failedAt), index("login_failures_failed_at").on(t.failedAt)],
 );

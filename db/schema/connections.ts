@@ -1,5 +1,6 @@
-import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { accounts, admins } from "./accounts";
+import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { stampedAt, timestamps, timestamptz, uuidPrimaryKey } from "./columns";
+import { accountRef, adminRef } from "./accounts";
 
 export const connectionStatus = pgEnum("connection_status", ["connected", "needs_reconnect", "disconnected"]);
 
@@ -10,18 +11,16 @@ export const connectionStatus = pgEnum("connection_status", ["connected", "needs
 export const qboConnections = pgTable(
   "qbo_connections",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    accountId: accountRef(),
     realmId: text("realm_id").notNull(),
     companyName: text("company_name").notNull(),
     status: connectionStatus("status").notNull().default("connected"),
     /** Tokens sealed with lib/crypto (context "connection:<id>:access|refresh"). */
     sealedAccessToken: text("sealed_access_token"),
     sealedRefreshToken: text("sealed_refresh_token"),
-    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
-    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    accessTokenExpiresAt: timestamptz("access_token_expires_at"),
+    refreshTokenExpiresAt: timestamptz("refresh_token_expires_at"),
     /** Bumped on every token exchange; a refresh that finds it changed knows another process already refreshed. */
     tokenVersion: integer("token_version").notNull().default(0),
     /**
@@ -30,22 +29,28 @@ export const qboConnections = pgTable(
      * transaction is held across that call.
      */
     refreshLeaseId: text("refresh_lease_id"),
-    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
+    refreshLeaseUntil: timestamptz("refresh_lease_until"),
     /** Bumped by every ledger write of this company: a plan runs only against the version it was computed from. */
     ledgerVersion: integer("ledger_version").notNull().default(0),
     timeTrackingEnabled: boolean("time_tracking_enabled"),
     payrollEnabled: boolean("payroll_enabled"),
     /** QBO closed-books date, if any: writes dated on or before it are refused (Fault 6210). */
     booksClosedDate: date("books_closed_date"),
-    companyCheckedAt: timestamp("company_checked_at", { withTimezone: true }),
-    connectedByAdminId: uuid("connected_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-    connectedAt: timestamp("connected_at", { withTimezone: true }).notNull().defaultNow(),
-    disconnectedAt: timestamp("disconnected_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    companyCheckedAt: timestamptz("company_checked_at"),
+    connectedByAdminId: adminRef("connected_by_admin_id"),
+    connectedAt: stampedAt("connected_at"),
+    disconnectedAt: timestamptz("disconnected_at"),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("qbo_connections_account_realm_unique").on(t.accountId, t.realmId)],
 );
+
+/** The company a row belongs to: it goes when the connection row goes. */
+export function connectionRef() {
+  return uuid("connection_id")
+    .notNull()
+    .references(() => qboConnections.id, { onDelete: "cascade" });
+}
 
 export const qboEntityType = pgEnum("qbo_entity_type", ["Employee", "Customer", "Vendor", "Item", "Account", "Class", "Department"]);
 
@@ -58,13 +63,11 @@ export const qboEntityType = pgEnum("qbo_entity_type", ["Employee", "Customer", 
 export const qboEntityCache = pgTable(
   "qbo_entity_cache",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
     entityType: qboEntityType("entity_type").notNull(),
     entities: jsonb("entities").$type<unknown>().notNull(),
-    fetchedAt: timestamp("fetched_at", { withTimezone: true }).notNull().defaultNow(),
+    fetchedAt: stampedAt("fetched_at"),
   },
   (t) => [
     uniqueIndex("qbo_entity_cache_connection_type_unique").on(t.connectionId, t.entityType),

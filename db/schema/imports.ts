@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigserial, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { accounts, admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { type AnyPgColumn, date, index, integer, jsonb, numeric, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { serialPrimaryKey, stampedAt, timestamps, timestamptz, uuidPrimaryKey } from "./columns";
+import { connectionRef } from "./connections";
+import { accountRef, admins } from "./accounts";
+import type { EntityItemPayload, ImportSelection, ImportSummary, ItemBefore, MappingSnapshot, StoredActivityItem, TimeDescriptionSettings } from "../types";
 
 export const importStatus = pgEnum("import_status", ["draft", "running", "interrupting", "completed", "interrupted", "error"]);
 /** The wizard step a draft has reached: select → map → preview; then it runs. */
@@ -17,13 +19,9 @@ export const importKind = pgEnum("import_kind", ["import", "undo"]);
 export const imports = pgTable(
   "imports",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    accountId: accountRef(),
+    connectionId: connectionRef(),
     /**
      * The QuickBooks company it writes to, set when it starts: one realm may be connected from several
      * accounts, and imports_one_active_per_realm keeps all but one of them from writing at once.
@@ -41,13 +39,13 @@ export const imports = pgTable(
     step: importStep("step").notNull().default("select"),
     dateFrom: date("date_from"),
     dateTo: date("date_to"),
-    /** Selection: user / project / leave type ids (null = all), approved only. Validated by lib/import. */
-    selection: jsonb("selection"),
+    /** Selection: user / project / leave type ids (null = all), approved only (db/types.ts parseImportSelection). */
+    selection: jsonb("selection").$type<ImportSelection>(),
     /** Rules as they were when the preview was made; the detail page shows these, not today's. */
-    mappingSnapshot: jsonb("mapping_snapshot"),
-    timeDescriptionSnapshot: jsonb("time_description_snapshot"),
-    /** Counts and hours by user / customer / item / billable, computed at preview. */
-    summary: jsonb("summary"),
+    mappingSnapshot: jsonb("mapping_snapshot").$type<MappingSnapshot>(),
+    timeDescriptionSnapshot: jsonb("time_description_snapshot").$type<TimeDescriptionSettings>(),
+    /** Counts and hours by user / customer / item / billable, computed at preview (an undo's: its steps). */
+    summary: jsonb("summary").$type<ImportSummary>(),
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total").notNull().default(0),
     createdCount: integer("created_count").notNull().default(0),
@@ -59,7 +57,7 @@ export const imports = pgTable(
     errorMessage: text("error_message"),
     /** What a running import is doing now (lib/import/progress.ts phases), and until when for a wait. */
     progressPhase: text("progress_phase"),
-    progressPhaseUntil: timestamp("progress_phase_until", { withTimezone: true }),
+    progressPhaseUntil: timestamptz("progress_phase_until"),
     /** Which process runs it (inline runner) or the Inngest run id; lets a restart find orphans. */
     runnerId: text("runner_id"),
     /**
@@ -73,11 +71,10 @@ export const imports = pgTable(
      * company's version differs: someone else wrote the ledger since the preview.
      */
     ledgerVersionSeen: integer("ledger_version_seen"),
-    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamptz("heartbeat_at"),
+    startedAt: timestamptz("started_at"),
+    finishedAt: timestamptz("finished_at"),
+    ...timestamps(),
   },
   (t) => [
     // Only one import runs per company at a time: the database, not the UI, is the arbiter.
@@ -91,6 +88,13 @@ export const imports = pgTable(
     index("imports_account_status_idx").on(t.accountId, t.status),
   ],
 );
+
+/** The import a row belongs to: it goes when the import goes. */
+export function importRef() {
+  return uuid("import_id")
+    .notNull()
+    .references(() => imports.id, { onDelete: "cascade" });
+}
 
 export const importItemOperation = pgEnum("import_item_operation", ["create", "update", "delete"]);
 export const importItemEntity = pgEnum("import_item_entity", ["TimeActivity", "Employee", "Customer", "Item", "Vendor"]);
@@ -114,10 +118,8 @@ export const importItemStatus = pgEnum("import_item_status", [
 export const importItems = pgTable(
   "import_items",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    importId: uuid("import_id")
-      .notNull()
-      .references(() => imports.id, { onDelete: "cascade" }),
+    id: serialPrimaryKey(),
+    importId: importRef(),
     seq: integer("seq").notNull(),
     entity: importItemEntity("entity").notNull(),
     operation: importItemOperation("operation").notNull(),
@@ -125,8 +127,8 @@ export const importItems = pgTable(
     sourceKey: text("source_key").notNull(),
     status: importItemStatus("status").notNull().default("pending"),
     /** What we intend to write (desired state) and, for corrections, what was there before. */
-    desired: jsonb("desired"),
-    before: jsonb("before"),
+    desired: jsonb("desired").$type<StoredActivityItem | EntityItemPayload>(),
+    before: jsonb("before").$type<ItemBefore>(),
     qboId: text("qbo_id"),
     /** Deterministic per (import, item, attempt), so a retry of the same send is recognisable. */
     requestId: text("request_id"),
@@ -137,8 +139,8 @@ export const importItems = pgTable(
     errorMessage: text("error_message"),
     errorDetail: text("error_detail"),
     intuitTid: text("intuit_tid"),
-    sentAt: timestamp("sent_at", { withTimezone: true }),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamptz("sent_at"),
+    updatedAt: stampedAt("updated_at"),
   },
   (t) => [
     uniqueIndex("import_items_import_seq_unique").on(t.importId, t.seq),

@@ -1,7 +1,8 @@
-import { bigserial, boolean, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { serialPrimaryKey, stampedAt } from "./columns";
+import { connectionRef } from "./connections";
 import type { LedgerSnapshot } from "../types";
-import { qboConnections } from "./connections";
-import { imports } from "./imports";
+import { importRef } from "./imports";
 
 /**
  * Per activity, the ledger row as it was before each import changed it (issue 17 §3, Undo). Written
@@ -12,13 +13,9 @@ import { imports } from "./imports";
 export const ledgerHistory = pgTable(
   "ledger_history",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
-    importId: uuid("import_id")
-      .notNull()
-      .references(() => imports.id, { onDelete: "cascade" }),
+    id: serialPrimaryKey(),
+    connectionId: connectionRef(),
+    importId: importRef(),
     sourceKey: text("source_key").notNull(),
     /** created | updated | deleted: what the import's commit did to this key. */
     operation: text("operation").notNull(),
@@ -28,7 +25,7 @@ export const ledgerHistory = pgTable(
     before: jsonb("before").$type<LedgerSnapshot>(),
     /** A delete of an activity already gone from QuickBooks: only our ledger row went (nothing to put back). */
     ledgerOnly: boolean("ledger_only").notNull().default(false),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt("created_at"),
   },
   (t) => [index("ledger_history_import_idx").on(t.importId), index("ledger_history_connection_key_idx").on(t.connectionId, t.sourceKey)],
 );

@@ -1,6 +1,7 @@
-import { bigserial, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { date, index, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { serialPrimaryKey, timestamps } from "./columns";
+import { connectionRef } from "./connections";
 import type { ActivitySources, WrittenActivity } from "../types";
-import { qboConnections } from "./connections";
 import { imports } from "./imports";
 
 /**
@@ -11,10 +12,8 @@ import { imports } from "./imports";
 export const ledger = pgTable(
   "ledger",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: serialPrimaryKey(),
+    connectionId: connectionRef(),
     sourceKey: text("source_key").notNull(),
     qboId: text("qbo_id").notNull(),
     syncToken: text("sync_token").notNull(),
@@ -25,8 +24,7 @@ export const ledger = pgTable(
     /** The actiTIME entities behind this activity (user, projects, leave type, records) for selection scope. */
     sources: jsonb("sources").$type<ActivitySources>().notNull(),
     lastImportId: uuid("last_import_id").references(() => imports.id, { onDelete: "set null" }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex("ledger_connection_source_key_unique").on(t.connectionId, t.sourceKey),

@@ -1,45 +1,51 @@
-import { bigserial, boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { serialPrimaryKey, stampedAt, timestamps, uuidPrimaryKey } from "./columns";
+import { adminRef } from "./accounts";
+import { connectionRef } from "./connections";
 import { MAPPING_CATEGORIES } from "../types";
+import type { CreateOptions, RuleDimensions, StoredRule } from "@/lib/mapping/rules";
 
 /** Users → Employees (one-to-one); Projects → Customers; Types of Work and Leave Types → Service items. */
 export const mappingCategory = pgEnum("mapping_category", MAPPING_CATEGORIES);
 /** create = "Create new QB …", link = "Link to QB …", skip = "Do not import". */
 export const mappingRuleKind = pgEnum("mapping_rule_kind", ["create", "link", "skip"]);
 
-/** One rule per actiTIME entity per connection; born in the import wizard, edited in Settings. */
-export const mappingRules = pgTable(
-  "mapping_rules",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
-    category: mappingCategory("category").notNull(),
-    /** actiTIME id of the user / project / type of work / leave type. */
-    sourceId: integer("source_id").notNull(),
-    /** actiTIME name at the time the rule was last saved, for lists and history. */
-    sourceName: text("source_name").notNull(),
+/** What a rule does (lib/mapping/rules.ts StoredRule): the columns of a rule and of each of its earlier periods. */
+function ruleTargetColumns() {
+  return {
     kind: mappingRuleKind("kind").notNull(),
     /** link: the QBO entity's Id; create: set once the entity exists, so later imports link to it. */
     targetQboId: text("target_qbo_id"),
     /** link: the QBO entity's display/full name; create: the name to create. */
     targetName: text("target_name"),
     /** create only: parent (sub-customer / sub-service), income account, rate — validated by lib/mapping. */
-    createOptions: jsonb("create_options"),
+    createOptions: jsonb("create_options").$type<CreateOptions>(),
     /** Users' link / create only: "Vendor" when the target is a QBO Vendor (a contractor); null: an Employee. */
     nameOf: text("name_of"),
     /** Project and user rules: Class / Location choices `{ class?, location? }` (lib/mapping/rules.ts RuleDimensions). */
-    dimensions: jsonb("dimensions"),
+    dimensions: jsonb("dimensions").$type<RuleDimensions>(),
+  };
+}
+
+/** One rule per actiTIME entity per connection; born in the import wizard, edited in Settings. */
+export const mappingRules = pgTable(
+  "mapping_rules",
+  {
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
+    category: mappingCategory("category").notNull(),
+    /** actiTIME id of the user / project / type of work / leave type. */
+    sourceId: integer("source_id").notNull(),
+    /** actiTIME name at the time the rule was last saved, for lists and history. */
+    sourceName: text("source_name").notNull(),
+    ...ruleTargetColumns(),
     /**
      * The first date this rule applies to (an actiTIME calendar date); null = all dates. Earlier dates
      * follow the rule's earlier periods (mapping_rule_periods). Issue 19 §2.
      */
     validFrom: date("valid_from", { mode: "string" }),
-    updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedByAdminId: adminRef("updated_by_admin_id"),
+    ...timestamps(),
   },
   (t) => [uniqueIndex("mapping_rules_connection_category_source_unique").on(t.connectionId, t.category, t.sourceId)],
 );
@@ -52,23 +58,15 @@ export const mappingRules = pgTable(
 export const mappingRulePeriods = pgTable(
   "mapping_rule_periods",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
     ruleId: uuid("rule_id")
       .notNull()
       .references(() => mappingRules.id, { onDelete: "cascade" }),
     /** Null = from the start of time. */
     validFrom: date("valid_from", { mode: "string" }),
-    kind: mappingRuleKind("kind").notNull(),
-    targetQboId: text("target_qbo_id"),
-    targetName: text("target_name"),
-    createOptions: jsonb("create_options"),
-    /** As on mapping_rules: "Vendor" for a contractor's user rule; Class / Location choices. */
-    nameOf: text("name_of"),
-    dimensions: jsonb("dimensions"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    ...ruleTargetColumns(),
+    createdAt: stampedAt("created_at"),
   },
   (t) => [unique("mapping_rule_periods_rule_valid_from_unique").on(t.ruleId, t.validFrom).nullsNotDistinct(), index("mapping_rule_periods_connection_idx").on(t.connectionId)],
 );
@@ -77,20 +75,18 @@ export const mappingRulePeriods = pgTable(
 export const mappingHistory = pgTable(
   "mapping_history",
   {
-    id: bigserial("id", { mode: "number" }).primaryKey(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: serialPrimaryKey(),
+    connectionId: connectionRef(),
     ruleId: uuid("rule_id").references(() => mappingRules.id, { onDelete: "set null" }),
     category: mappingCategory("category").notNull(),
     sourceId: integer("source_id").notNull(),
     sourceName: text("source_name").notNull(),
-    changedByAdminId: uuid("changed_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    changedByAdminId: adminRef("changed_by_admin_id"),
     /** Set when the change came from completing an import rather than from Settings. */
     importId: uuid("import_id"),
-    before: jsonb("before"),
-    after: jsonb("after").notNull(),
-    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    before: jsonb("before").$type<StoredRule>(),
+    after: jsonb("after").$type<StoredRule>().notNull(),
+    changedAt: stampedAt("changed_at"),
   },
   (t) => [
     index("mapping_history_connection_category_idx").on(t.connectionId, t.category, t.changedAt),
@@ -105,14 +101,12 @@ export const mappingHistory = pgTable(
  * up / nearest to `rounding_minutes` (6, 15 or 30). Values are checked in db/queries/mappings.ts.
  */
 export const timeDescriptionSettings = pgTable("time_description_settings", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   importTaskNames: boolean("import_task_names").notNull().default(false),
   importComments: boolean("import_comments").notNull().default(false),
   combine: text("combine").notNull().default("auto"),
   rounding: text("rounding").notNull().default("none"),
   roundingMinutes: integer("rounding_minutes").notNull().default(15),
-  updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedByAdminId: adminRef("updated_by_admin_id"),
+  updatedAt: stampedAt("updated_at"),
 });

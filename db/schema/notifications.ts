@@ -1,6 +1,7 @@
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { accounts, admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { boolean, index, integer, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
+import { accountRef, adminRef, admins } from "./accounts";
+import { connectionRef } from "./connections";
 
 /** Per admin, opt-in (issue 18 §4): e-mail when a scheduled import ends / when a company needs reconnecting. */
 export const notificationPrefs = pgTable("notification_prefs", {
@@ -9,7 +10,7 @@ export const notificationPrefs = pgTable("notification_prefs", {
     .references(() => admins.id, { onDelete: "cascade" }),
   scheduledImports: boolean("scheduled_imports").notNull().default(false),
   reconnect: boolean("reconnect").notNull().default(false),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: stampedAt("updated_at"),
 });
 
 /**
@@ -19,10 +20,8 @@ export const notificationPrefs = pgTable("notification_prefs", {
 export const outbox = pgTable(
   "outbox",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    accountId: uuid("account_id")
-      .notNull()
-      .references(() => accounts.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    accountId: accountRef(),
     adminId: uuid("admin_id")
       .notNull()
       .references(() => admins.id, { onDelete: "cascade" }),
@@ -30,24 +29,22 @@ export const outbox = pgTable(
     subject: text("subject").notNull(),
     body: text("body").notNull(),
     dedupeKey: text("dedupe_key").notNull(),
-    sentAt: timestamp("sent_at", { withTimezone: true }),
+    sentAt: timestamptz("sent_at"),
     error: text("error"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: stampedAt("created_at"),
   },
   (t) => [uniqueIndex("outbox_admin_dedupe_unique").on(t.adminId, t.dedupeKey), index("outbox_admin_created_idx").on(t.adminId, t.createdAt)],
 );
 
 /** Optional outgoing webhook per company: JSON body, HMAC-SHA256 signature with the sealed secret. */
 export const companyWebhooks = pgTable("company_webhooks", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   url: text("url").notNull(),
   /** Sealed with lib/crypto (context "webhook:<connectionId>"). */
   sealedSecret: text("sealed_secret").notNull(),
   lastStatus: integer("last_status"),
   lastError: text("last_error"),
-  lastDeliveredAt: timestamp("last_delivered_at", { withTimezone: true }),
-  updatedByAdminId: uuid("updated_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  lastDeliveredAt: timestamptz("last_delivered_at"),
+  updatedByAdminId: adminRef("updated_by_admin_id"),
+  updatedAt: stampedAt("updated_at"),
 });

@@ -1,4 +1,5 @@
-import { bigint, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { stampedAt, timestamptz } from "./columns";
 
 /**
  * What the pacer has learned about one QuickBooks company's limits (lib/qbo/pace.ts), kept per realm so
@@ -13,8 +14,8 @@ export const qboRealmPacing = pgTable("qbo_realm_pacing", {
   windowMs: integer("window_ms"),
   /** How it was learned: "probe admitted", "probe throttled", "429 with batches in window". */
   evidence: text("evidence"),
-  learnedAt: timestamp("learned_at", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  learnedAt: timestamptz("learned_at"),
+  updatedAt: stampedAt("updated_at"),
 });
 
 /**

@@ -1,7 +1,8 @@
-import { boolean, date, index, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, bigint } from "drizzle-orm/pg-core";
+import { boolean, date, index, jsonb, pgEnum, pgTable, text, uniqueIndex, bigint } from "drizzle-orm/pg-core";
+import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
+import { adminRef } from "./accounts";
+import { connectionRef } from "./connections";
 import type { WrittenActivity } from "../types";
-import { admins } from "./accounts";
-import { qboConnections } from "./connections";
 
 export const qboChangeKind = pgEnum("qbo_change_kind", ["changed", "deleted"]);
 /** pending: nobody chose yet (imports behave as before); keep: QBO's version stays; restore: the next import writes ours back. */
@@ -17,10 +18,8 @@ export const qboChangeDecision = pgEnum("qbo_change_decision", ["pending", "keep
 export const qboChanges = pgTable(
   "qbo_changes",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
     sourceKey: text("source_key").notNull(),
     qboId: text("qbo_id").notNull(),
     txnDate: date("txn_date").notNull(),
@@ -35,12 +34,12 @@ export const qboChanges = pgTable(
     changedAt: text("changed_at"),
     changedBy: text("changed_by"),
     decision: qboChangeDecision("decision").notNull().default("pending"),
-    decidedByAdminId: uuid("decided_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decidedByAdminId: adminRef("decided_by_admin_id"),
+    decidedAt: timestamptz("decided_at"),
     /** Set when QBO and the ledger agree again (restored, or written anew by an import). */
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
-    detectedAt: timestamp("detected_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamptz("resolved_at"),
+    detectedAt: stampedAt("detected_at"),
+    updatedAt: stampedAt("updated_at"),
   },
   (t) => [uniqueIndex("qbo_changes_connection_key_unique").on(t.connectionId, t.sourceKey), index("qbo_changes_connection_date_idx").on(t.connectionId, t.txnDate)],
 );
@@ -53,10 +52,8 @@ export const qboChanges = pgTable(
 export const billedResolutions = pgTable(
   "billed_resolutions",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
     sourceKey: text("source_key").notNull(),
     importItemId: bigint("import_item_id", { mode: "number" }).notNull(),
     /** beforeMinutes|afterMinutes|beforeAmountCents|afterAmountCents of the difference resolved. */
@@ -64,8 +61,8 @@ export const billedResolutions = pgTable(
     /** The difference as the worklist showed it (date, employee, customer, item, hours, amount), for the history. */
     label: text("label").notNull(),
     note: text("note").notNull(),
-    resolvedByAdminId: uuid("resolved_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedByAdminId: adminRef("resolved_by_admin_id"),
+    resolvedAt: stampedAt("resolved_at"),
   },
   (t) => [index("billed_resolutions_connection_key_idx").on(t.connectionId, t.sourceKey)],
 );

@@ -1,12 +1,13 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import type { NeedsMappingEntry } from "../types";
-import { admins } from "./accounts";
-import { qboConnections } from "./connections";
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { stampedAt, timestamptz, uuidPrimaryKey } from "./columns";
+import { adminRef } from "./accounts";
+import { SCHEDULE_FREQUENCIES, SCHEDULE_WINDOWS, type NeedsMappingEntry } from "../types";
+import { connectionRef } from "./connections";
 import { imports } from "./imports";
 
-export const scheduleFrequency = pgEnum("schedule_frequency", ["off", "daily", "weekly"]);
+export const scheduleFrequency = pgEnum("schedule_frequency", SCHEDULE_FREQUENCIES);
 /** last_days: the last `window_days` days up to the run's day; this_and_last_month: from the 1st of last month. */
-export const scheduleWindow = pgEnum("schedule_window", ["last_days", "this_and_last_month"]);
+export const scheduleWindow = pgEnum("schedule_window", SCHEDULE_WINDOWS);
 
 /**
  * A company's import Schedule (issue 18 §1), edited in Settings: when, in the company's time zone,
@@ -14,9 +15,7 @@ export const scheduleWindow = pgEnum("schedule_window", ["last_days", "this_and_
  * moves it forward, so two schedulers (or a repeated cron tick) never start the same slot twice.
  */
 export const importSchedules = pgTable("import_schedules", {
-  connectionId: uuid("connection_id")
-    .primaryKey()
-    .references(() => qboConnections.id, { onDelete: "cascade" }),
+  connectionId: connectionRef().primaryKey(),
   frequency: scheduleFrequency("frequency").notNull().default("off"),
   /** Local wall time "HH:MM" (24 h). */
   timeOfDay: text("time_of_day").notNull().default("06:00"),
@@ -27,9 +26,9 @@ export const importSchedules = pgTable("import_schedules", {
   window: scheduleWindow("window_kind").notNull().default("last_days"),
   windowDays: integer("window_days").notNull().default(14),
   approvedOnly: boolean("approved_only").notNull().default(false),
-  setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
-  lastSlotAt: timestamp("last_slot_at", { withTimezone: true }),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  setByAdminId: adminRef("set_by_admin_id"),
+  lastSlotAt: timestamptz("last_slot_at"),
+  updatedAt: stampedAt("updated_at"),
 });
 
 export const scheduledRunOutcome = pgEnum("scheduled_run_outcome", ["started", "skipped", "blocked", "failed"]);
@@ -42,19 +41,17 @@ export const scheduledRunOutcome = pgEnum("scheduled_run_outcome", ["started", "
 export const scheduledRuns = pgTable(
   "scheduled_runs",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    connectionId: uuid("connection_id")
-      .notNull()
-      .references(() => qboConnections.id, { onDelete: "cascade" }),
-    slotAt: timestamp("slot_at", { withTimezone: true }).notNull(),
+    id: uuidPrimaryKey(),
+    connectionId: connectionRef(),
+    slotAt: timestamptz("slot_at").notNull(),
     outcome: scheduledRunOutcome("outcome").notNull(),
     importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
-    setByAdminId: uuid("set_by_admin_id").references(() => admins.id, { onDelete: "set null" }),
+    setByAdminId: adminRef("set_by_admin_id"),
     message: text("message"),
     needsMapping: jsonb("needs_mapping").$type<NeedsMappingEntry[]>(),
     /** When the end of this run was told (e-mail / Outbox / webhook); null until the run has ended and been told. */
-    notifiedAt: timestamp("notified_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    notifiedAt: timestamptz("notified_at"),
+    createdAt: stampedAt("created_at"),
   },
   (t) => [uniqueIndex("scheduled_runs_connection_slot_unique").on(t.connectionId, t.slotAt), index("scheduled_runs_connection_created_idx").on(t.connectionId, t.createdAt)],
 );

@@ -79,11 +79,15 @@ export interface ListOptions {
   firstPageOnly?: boolean;
 }
 
-export interface TimeTrackQuery {
+/** The dates and users of a time-track or leave-time read. */
+interface DatedQuery {
   dateFrom: string;
   /** Inclusive; omitted means up to the last date with records. */
   dateTo?: string;
   userIds?: readonly number[];
+}
+
+export interface TimeTrackQuery extends DatedQuery {
   taskIds?: readonly number[];
   projectIds?: readonly number[];
   customerIds?: readonly number[];
@@ -91,10 +95,7 @@ export interface TimeTrackQuery {
   approved?: boolean;
 }
 
-export interface LeaveTimeQuery {
-  dateFrom: string;
-  dateTo?: string;
-  userIds?: readonly number[];
+export interface LeaveTimeQuery extends DatedQuery {
   leaveTypeIds?: readonly number[];
 }
 
@@ -143,6 +144,11 @@ export function normalizeActitimeBaseUrl(input: string): string {
 
 function csv(ids: readonly number[] | undefined): string | undefined {
   return ids === undefined ? undefined : ids.join(",");
+}
+
+/** The query parameters every dated read takes. */
+function datedParams(query: DatedQuery) {
+  return { dateFrom: query.dateFrom, dateTo: query.dateTo, userIds: csv(query.userIds) };
 }
 
 /**
@@ -438,15 +444,7 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       const entries = new Map<string, ActitimeTimeTrackEntry>();
       await walkWindow(
         "/timetrack",
-        {
-          dateFrom: query.dateFrom,
-          dateTo: query.dateTo,
-          userIds: csv(query.userIds),
-          taskIds: csv(query.taskIds),
-          projectIds: csv(query.projectIds),
-          customerIds: csv(query.customerIds),
-          approved: query.approved,
-        },
+        { ...datedParams(query), taskIds: csv(query.taskIds), projectIds: csv(query.projectIds), customerIds: csv(query.customerIds), approved: query.approved },
         actitimeTimeTrackListSchema,
         (page) => {
           for (const day of page.data) {
@@ -471,16 +469,11 @@ export function createActitimeClient(options: ActitimeClientOptions): ActitimeCl
       const entries = new Map<string, ActitimeLeaveEntry>();
       await walkWindow(
         "/leavetime",
-        { dateFrom: query.dateFrom, dateTo: query.dateTo, userIds: csv(query.userIds), leaveTypeIds: csv(query.leaveTypeIds) },
+        { ...datedParams(query), leaveTypeIds: csv(query.leaveTypeIds) },
         actitimeLeaveTimeListSchema,
         (page) => {
           for (const entry of page.data) {
-            entries.set(`${entry.userId}|${entry.date}|${entry.leaveTypeId}`, {
-              userId: entry.userId,
-              date: entry.date,
-              leaveTypeId: entry.leaveTypeId,
-              leaveTimeMinutes: entry.leaveTime,
-            });
+            entries.set(`${entry.userId}|${entry.date}|${entry.leaveTypeId}`, { userId: entry.userId, date: entry.date, leaveTypeId: entry.leaveTypeId, leaveTimeMinutes: entry.leaveTime });
           }
           return entries.size;
         },

@@ -38,7 +38,8 @@ export const actitimeUserSchema = z.object({
 
 const allowedActionsSchema = z.object({ canModify: z.boolean().optional(), canDelete: z.boolean().optional() }).optional();
 
-export const actitimeCustomerSchema = z.object({
+/** What actiTIME's customers and projects both carry. */
+const containerFields = {
   id: idSchema,
   name: z.string(),
   archived: z.boolean(),
@@ -46,18 +47,14 @@ export const actitimeCustomerSchema = z.object({
   description: z.string().nullable().optional(),
   url: z.string().nullable().optional(),
   allowedActions: allowedActionsSchema,
-});
+};
+
+export const actitimeCustomerSchema = z.object(containerFields);
 
 export const actitimeProjectSchema = z.object({
-  id: idSchema,
+  ...containerFields,
   customerId: idSchema,
   customerName: z.string().nullable().optional(),
-  name: z.string(),
-  archived: z.boolean(),
-  created: z.number().nullable().optional(),
-  description: z.string().nullable().optional(),
-  url: z.string().nullable().optional(),
-  allowedActions: allowedActionsSchema,
 });
 
 export const actitimeTaskSchema = z.object({

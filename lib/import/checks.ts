@@ -11,10 +11,10 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } from "@/lib/mapping/validate";
 import { getCachedDirectory } from "@/lib/qbo/directory";
-import { refNames, type PreviewSummary } from "./prepare";
+import { refNames } from "./prepare";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { snapshotRulesOf } from "./snapshot";
-import { parseItemBefore, parseStoredActivityItem } from "@/db/types";
+import { parseItemBefore, parseStoredActivityItem, summaryNamesOf } from "@/db/types";
 
 export type CheckStatus = "passed" | "warning" | "blocking";
 export type CheckId = "closed_books" | "rule_targets" | "payroll_employees" | "time_tracking" | "token_health" | "billable_rates" | "refused_names";
@@ -170,8 +170,7 @@ export function blockedReason(checks: readonly Check[]): string | null {
 /** The facts `evaluateChecks` needs, from the database (no QuickBooks call). */
 export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboConnection, now: Date): Promise<CheckFacts> {
   const snapshot = snapshotRulesOf(imp);
-  const summary = (imp.summary ?? null) as PreviewSummary | null;
-  const names = new Map([...refNames(snapshot), ...Object.entries(summary?.names ?? {})]);
+  const names = new Map([...refNames(snapshot), ...Object.entries(summaryNamesOf(imp.summary).names)]);
   const cached = await getCachedDirectory(db, connection.id);
   const unsent = ["pending", "sending"] as const;
 

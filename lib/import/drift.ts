@@ -19,7 +19,7 @@ const CDC_EDGE_MARGIN_MS = 10 * 60 * 1000;
 /** CDC asks from this long before the oldest ledger write it covers: QBO stamps our write before we commit it. */
 const CDC_SKEW_MS = 5 * 60 * 1000;
 
-import type { QboChangeDecision, QboSideChange } from "@/db/types";
+import type { PreviewQboChanges, QboChangeDecision, QboSideChange } from "@/db/types";
 export type { QboChangeDecision, QboChangeKind, QboSideChange } from "@/db/types";
 
 /** The fields the QuickBooks changes page compares. */
@@ -314,13 +314,7 @@ export function applyQboChoices(
   };
 }
 
-/** What the preview stores about the QuickBooks-side changes in its range (PreviewSummary.qboChanges). */
-export interface PreviewQboChanges {
-  open: number;
-  pending: number;
-  kept: number;
-  restored: number;
-}
+export type { PreviewQboChanges };
 
 /**
  * The preview's part: records what the rows it read show (each one read is checked), loads the

@@ -8,74 +8,26 @@ import type { ActitimeClient } from "@/lib/actitime";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { MAPPING_CATEGORY_META, RULE_DIMENSION_META, RULE_DIMENSIONS, sortPeriods, workerOf } from "@/lib/mapping/rules";
 import type { QboClient } from "@/lib/qbo/client";
-import { diffImport, replacedByTimeSettings, type DiffOperation } from "./diff";
+import { diffImport, replacedByTimeSettings } from "./diff";
 import { addDays, effectiveCombine, settingsLayout, wholeWeeks } from "./plan/time-settings";
 import { ledgerVersionOf } from "@/db/queries/import-run";
 import { getEnv } from "@/lib/env";
 import { RECONCILE_AFTER_MS } from "./outcomes";
 import { reconcileLeftovers } from "./reconcile";
-import { qboChangesForPreview, type PreviewQboChanges } from "./drift";
-import { planImport, type PlanResult } from "./plan";
+import { qboChangesForPreview } from "./drift";
+import { planImport } from "./plan";
 import { compileScope } from "./plan/scope";
 import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
-import { namesByRole, type NamesByRole } from "./ref-names";
+import { namesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { ActivityItemPayload, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
 import { mappingSnapshotOf } from "./snapshot";
+import { parseImportSelection, type BreakdownRow, type DatedRuleEffect, type PreviewSummary } from "@/db/types";
 
-
-export interface ImportSelection {
-  userIds: number[] | null;
-  projectIds: number[] | null;
-  leaveTypeIds: number[] | null;
-  approvedOnly: boolean;
-}
-
-export interface BreakdownRow {
-  name: string;
-  hours: number;
-  activities: number;
-}
-
-export interface PreviewSummary {
-  previewedAt: string;
-  mode: PlanResult["mode"];
-  activities: number;
-  hours: number;
-  counts: Record<DiffOperation["op"], number>;
-  hoursBefore: number;
-  hoursAfter: number;
-  hoursBlockedByBilling: number;
-  /** Billed activities met: the actiTIME records that stay with them and how much differs ("3 records stay with billed activities; 2 h differ"). */
-  billed?: { activities: number; records: number; differing: number; hoursDiffer: number };
-  records: { in: number; imported: number; skipped: PlanResult["counts"]["skipped"]; billableWithoutRate: number };
-  unmapped: { category: MappingCategory; name: string | null; recordCount: number; hours: number }[];
-  entitiesToCreate: { category: MappingCategory; name: string; entity: "Employee" | "Vendor" | "Customer" | "Item"; activities: number }[];
-  breakdown: { byUser: BreakdownRow[]; byCustomer: BreakdownRow[]; byItem: BreakdownRow[]; byBillable: BreakdownRow[] };
-  ratesVisible: boolean;
-  /** QuickBooks names of every entity the activities refer to (full `Parent:Child` names), as of the preview. */
-  names: Record<string, string>;
-  /** The same per role, including refs only the activities' before side uses (correction rows). */
-  namesByRole?: NamesByRole;
-  /** Changes made inside QuickBooks in this range: open ones, awaiting a choice, and choices applied (lib/import/drift.ts). */
-  qboChanges?: PreviewQboChanges;
-  /** Rules that apply from a date inside the range, and how many records follow each (issue 19 §2). */
-  datedRules?: DatedRuleEffect[];
-  /** Time settings (issue 19 §3): how this preview combined and rounded, tracked hours before rounding. */
-  time?: {
-    combine: PlanResult["combine"];
-    rounding: PlanResult["rounding"];
-    trackedHours: number;
-    /** The range grown to whole weeks (per-week activities), when it differs from the chosen one. */
-    range?: { dateFrom: string; dateTo: string };
-    /** Activities written under other Time settings: replaced (delete + create), or billed and left alone. */
-    replaced: number;
-    billedKept: number;
-  };
-}
+export type { BreakdownRow, DatedRuleEffect, ImportSelection, PreviewSummary } from "@/db/types";
 
 /**
  * The range a preview plans: the chosen one, grown to whole weeks (Monday to Sunday) when
@@ -92,7 +44,7 @@ async function timeScope<S extends ImportScope>(db: Db, connectionId: string, ch
 }
 
 export function scopeOf(imp: Pick<ImportRow, "dateFrom" | "dateTo" | "selection">): ImportScope & { approvedOnly: boolean } {
-  const selection = (imp.selection ?? {}) as Partial<ImportSelection>;
+  const selection = parseImportSelection(imp.selection);
   return {
     dateFrom: imp.dateFrom!,
     dateTo: imp.dateTo!,
@@ -229,16 +181,6 @@ export function datedRuleEffects(snapshot: DatedSnapshot, source: { timeTrack: r
       return { category, sourceId: Number(sourceId), name: names.get(key) ?? "", from, records: counts.get(`${key}|${from}`) ?? 0 };
     }),
   );
-}
-
-export interface DatedRuleEffect {
-  category: MappingCategory;
-  sourceId: number;
-  name: string;
-  /** The first date the rule's new period applies to (inside the import's range). */
-  from: string;
-  /** Records of the range from that date (until the entity's next period) that follow it. */
-  records: number;
 }
 
 /** The Preview's sentence for one dated rule. */

@@ -4,13 +4,10 @@
 // re-mapped project's old customer, the service item of time now set to Do not import).
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { SnapshotRule } from "./execute";
+import type { NamesByRole } from "@/db/types";
 import type { WrittenActivity } from "./types";
 
-export interface NamesByRole {
-  employee: Record<string, string>;
-  customer: Record<string, string>;
-  item: Record<string, string>;
-}
+export type { NamesByRole };
 
 const ROLE_OF_CATEGORY = { user: "employee", project: "customer", type_of_work: "item", leave_type: "item" } as const;
 

@@ -2,6 +2,7 @@
 // the rules the run uses (snapshot form, lib/mapping/rules.ts) and, while a draft, the map step's errors.
 import { z } from "zod";
 import type { ImportRow } from "@/db/queries/imports";
+import type { MappingSnapshot } from "@/db/types";
 import { mappingCategorySchema, snapshotRuleSchema, type SnapshotRule } from "@/lib/mapping/rules";
 import type { FieldError, RuleField } from "@/lib/mapping/validate";
 
@@ -16,7 +17,7 @@ const mappingSnapshotSchema = z.looseObject({
 });
 
 /** The snapshot as the map step wrote it (absent → empty). */
-export function mappingSnapshotOf(imp: Pick<ImportRow, "mappingSnapshot">): { rules?: SnapshotRule[]; periods?: SnapshotRule[]; errors?: FieldError[] } {
+export function mappingSnapshotOf(imp: Pick<ImportRow, "mappingSnapshot">): MappingSnapshot {
   if (imp.mappingSnapshot == null) return {};
   const { rules, periods, errors } = mappingSnapshotSchema.parse(imp.mappingSnapshot);
   return { rules, ...(periods ? { periods } : {}), errors };

@@ -31,11 +31,11 @@ import { readActivitiesById } from "./qbo-activity";
 import { refNames } from "./prepare";
 import type { ActivityItemPayload, DesiredActivity, WrittenActivity } from "./types";
 import { snapshotRulesOf } from "./snapshot";
-import { summaryNamesOf } from "@/db/types";
+import { summaryNamesOf, type UndoStepKind, type UndoSummary } from "@/db/types";
 
 export const UNDO_BILLED_NOTE = "Billed in QuickBooks: left as it is.";
 
-export type UndoStepKind = "delete" | "restore" | "recreate" | "billed" | "nothing";
+export type { UndoStepKind, UndoSummary };
 
 export interface UndoStep {
   key: string;
@@ -61,16 +61,6 @@ export interface UndoPlan {
   entitiesCreated: { entity: string; name: string; qboId: string | null }[];
   counts: Record<UndoStepKind, number>;
   ledgerVersion: number;
-}
-
-export interface UndoSummary {
-  kind: "undo";
-  undoOf: { importId: string; dateFrom: string | null; dateTo: string | null };
-  previewedAt: string;
-  counts: Record<UndoStepKind, number>;
-  entitiesKept: number;
-  names: Record<string, string>;
-  namesByRole?: unknown;
 }
 
 /** Stable JSON (jsonb does not keep key order). */

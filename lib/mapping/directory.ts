@@ -9,53 +9,51 @@ export const QBO_CATEGORY_ITEM_TYPE = "Category";
 
 const qboIdSchema = z.string().min(1);
 
-export const qboEmployeeEntrySchema = z.object({
+/** A person QBO lists by DisplayName: an employee or a vendor. */
+const personEntryFields = {
   id: qboIdSchema,
   /** DisplayName. */
   name: z.string(),
   email: z.string().nullable().optional(),
   active: z.boolean(),
-});
+};
 
-export const qboCustomerEntrySchema = z.object({
+/**
+ * An entry QBO nests (customers, items, classes, departments): `name` is only the last part of a
+ * sub-entry's name (reference §2.3), `fullyQualifiedName` the read-only `Parent:Child` one.
+ */
+const nestedEntryFields = {
   id: qboIdSchema,
-  /** DisplayName: for a sub-customer only the last part (reference §2.3). */
   name: z.string(),
-  /** `Parent:Child`, read-only in QBO. */
   fullyQualifiedName: z.string(),
   parentId: qboIdSchema.nullable().optional(),
   active: z.boolean(),
-});
+};
+
+export const qboEmployeeEntrySchema = z.object(personEntryFields);
+export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
+
+export const qboCustomerEntrySchema = z.object(nestedEntryFields);
+export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
 
 /** Vendors: contractors' time is written to them (NameOf "Vendor"); their DisplayNames share one namespace with customers and employees. */
-export const qboVendorEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  email: z.string().nullable().optional(),
-  active: z.boolean().optional(),
-});
+export const qboVendorEntrySchema = z.object({ ...personEntryFields, active: z.boolean().optional() });
+export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
 
-/** A Class or a Department (Location): `Parent:Child` full names like customers. */
-export const qboDimensionEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  fullyQualifiedName: z.string(),
-  parentId: qboIdSchema.nullable().optional(),
-  active: z.boolean(),
-});
+/** A Class or a Department (Location). */
+export const qboDimensionEntrySchema = z.object(nestedEntryFields);
+export type QboDimensionEntry = z.infer<typeof qboDimensionEntrySchema>;
 
 export const qboItemEntrySchema = z.object({
-  id: qboIdSchema,
-  name: z.string(),
-  fullyQualifiedName: z.string(),
-  parentId: qboIdSchema.nullable().optional(),
+  ...nestedEntryFields,
   /** `Service`, `Category`, `Inventory`, `NonInventory`, `Group`. */
   type: z.string(),
-  active: z.boolean(),
   unitPrice: z.number().nullable().optional(),
 });
+export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
 
 export const qboIncomeAccountEntrySchema = z.object({ id: qboIdSchema, name: z.string() });
+export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
 
 export const qboDirectorySchema = z.object({
   employees: z.array(qboEmployeeEntrySchema),
@@ -71,13 +69,6 @@ export const qboDirectorySchema = z.object({
   /** Departments (Locations), only when the company tracks them (TrackDepartments); absent or null: it does not. */
   departments: z.array(qboDimensionEntrySchema).nullable().optional(),
 });
-
-export type QboEmployeeEntry = z.infer<typeof qboEmployeeEntrySchema>;
-export type QboCustomerEntry = z.infer<typeof qboCustomerEntrySchema>;
-export type QboVendorEntry = z.infer<typeof qboVendorEntrySchema>;
-export type QboItemEntry = z.infer<typeof qboItemEntrySchema>;
-export type QboDimensionEntry = z.infer<typeof qboDimensionEntrySchema>;
-export type QboIncomeAccountEntry = z.infer<typeof qboIncomeAccountEntrySchema>;
 export type QboDirectory = z.infer<typeof qboDirectorySchema>;
 
 /** QBO nests customers and items at most 5 levels: top level (0) plus 4 (reference §2.3, §2.4). */

@@ -246,15 +246,8 @@ function suggestProjects(
         .search(matcher.key(project.name, CUSTOMER_MATCH), STRONG_MATCH_MIN_SCORE)
         .map(({ value, score }) => ({ entry: value, score, via: "name" as const, preference: 1 })),
     ];
-    const best = hits.sort(compareHits)[0];
-    if (best !== undefined) {
-      return {
-        ...base,
-        rule: linkTo(best.entry.id, best.entry.fullyQualifiedName),
-        reason: linkReason(project.name, best),
-        score: best.score,
-      };
-    }
+    const link = bestLink(base, hits);
+    if (link) return link;
     const parent = parentFor(project);
     if (parent !== null) {
       // DisplayNames are unique across the whole list, not per parent (reference §2.3), so "Phase 1"
@@ -321,15 +314,8 @@ function suggestItems(
         .search(key, STRONG_MATCH_MIN_SCORE)
         .map(({ value, score }) => ({ entry: value, score, via: "fullName" as const, preference: 1 })),
     ];
-    const best = hits.sort(compareHits)[0];
-    if (best !== undefined) {
-      return {
-        ...base,
-        rule: linkTo(best.entry.id, best.entry.fullyQualifiedName),
-        reason: linkReason(source.name, best),
-        score: best.score,
-      };
-    }
+    const link = bestLink(base, hits);
+    if (link) return link;
     const name = claimName(names.item, source.name, `actiTIME ${noun} ${source.id}`, "item");
     const rule: CreateRule = { kind: "create", name, unitPrice: rateToUnitPrice(source.rate) };
     if (incomeAccountId !== undefined) rule.incomeAccountId = incomeAccountId;
@@ -354,6 +340,13 @@ export function rateToUnitPrice(rate: number | null | undefined): number {
 
 function compareHits<T extends { id: string }>(a: Hit<T>, b: Hit<T>): number {
   return b.score - a.score || a.preference - b.preference || compareQboIds(a.entry.id, b.entry.id);
+}
+
+/** The best hit as a suggested link to it (by its full name), or undefined when there is none. */
+function bestLink<T extends { id: string; name: string; fullyQualifiedName: string }>(base: Omit<Suggestion, "rule" | "reason" | "score">, hits: Hit<T>[]): Suggestion | undefined {
+  const best = hits.sort(compareHits)[0];
+  if (best === undefined) return undefined;
+  return { ...base, rule: linkTo(best.entry.id, best.entry.fullyQualifiedName), reason: linkReason(base.sourceName, best), score: best.score };
 }
 
 function linkTo(targetQboId: string, targetName: string): MappingRule {

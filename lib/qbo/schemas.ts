@@ -39,14 +39,25 @@ export const timeActivitySchema = z.looseObject({
 });
 export type QboTimeActivity = z.infer<typeof timeActivitySchema>;
 
-export const employeeSchema = z.looseObject({
+/** What QBO's lists of people (Employee, Vendor) share. */
+const personFields = {
   ...base,
   DisplayName: z.string(),
   GivenName: z.string().optional(),
   FamilyName: z.string().optional(),
   Active: z.boolean().optional(),
   PrimaryEmailAddr: z.looseObject({ Address: z.string().optional() }).optional(),
-});
+};
+
+/** What QBO's lists named by `Name` (Item, Account, Class, Department) share. */
+const namedFields = {
+  ...base,
+  Name: z.string(),
+  FullyQualifiedName: z.string().optional(),
+  Active: z.boolean().optional(),
+};
+
+export const employeeSchema = z.looseObject(personFields);
 export type QboEmployee = z.infer<typeof employeeSchema>;
 
 export const customerSchema = z.looseObject({
@@ -61,51 +72,27 @@ export const customerSchema = z.looseObject({
 export type QboCustomer = z.infer<typeof customerSchema>;
 
 /** Vendor (contractors' time is written with NameOf "Vendor" + VendorRef, reference §2.1). DisplayName shares one namespace with customers and employees. */
-export const vendorSchema = z.looseObject({
-  ...base,
-  DisplayName: z.string(),
-  GivenName: z.string().optional(),
-  FamilyName: z.string().optional(),
-  CompanyName: z.string().optional(),
-  Active: z.boolean().optional(),
-  PrimaryEmailAddr: z.looseObject({ Address: z.string().optional() }).optional(),
-});
+export const vendorSchema = z.looseObject({ ...personFields, CompanyName: z.string().optional() });
 export type QboVendor = z.infer<typeof vendorSchema>;
 
 export const itemSchema = z.looseObject({
-  ...base,
-  Name: z.string(),
-  FullyQualifiedName: z.string().optional(),
+  ...namedFields,
   Type: z.string().optional(),
   SubItem: z.boolean().optional(),
   ParentRef: refSchema.optional(),
   UnitPrice: z.number().optional(),
   IncomeAccountRef: refSchema.optional(),
-  Active: z.boolean().optional(),
 });
 export type QboItem = z.infer<typeof itemSchema>;
 
-export const accountSchema = z.looseObject({
-  ...base,
-  Name: z.string(),
-  FullyQualifiedName: z.string().optional(),
-  AccountType: z.string().optional(),
-  Classification: z.string().optional(),
-  Active: z.boolean().optional(),
-});
+export const accountSchema = z.looseObject({ ...namedFields, AccountType: z.string().optional(), Classification: z.string().optional() });
 export type QboAccount = z.infer<typeof accountSchema>;
 
 /**
  * Class and Department (Location): name lists with an optional parent. Their own reference pages
  * were not in the corpora; the fields are the ones every QBO name list has [I].
  */
-const dimensionFields = {
-  ...base,
-  Name: z.string(),
-  FullyQualifiedName: z.string().optional(),
-  ParentRef: refSchema.optional(),
-  Active: z.boolean().optional(),
-};
+const dimensionFields = { ...namedFields, ParentRef: refSchema.optional() };
 export const classSchema = z.looseObject({ ...dimensionFields, SubClass: z.boolean().optional() });
 export type QboClass = z.infer<typeof classSchema>;
 export const departmentSchema = z.looseObject({ ...dimensionFields, SubDepartment: z.boolean().optional() });

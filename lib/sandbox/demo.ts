@@ -87,8 +87,14 @@ function stateFile(dir: string, product: DemoProduct): string {
   return path.join(dir, `${product}.json`);
 }
 
-/** Reads a saved state; a file that cannot be used is moved aside (kept for inspection) and the seed is used. */
-function loadState<T>(dir: string, product: DemoProduct, apply: (data: T) => void, reseed: () => void): void {
+/**
+ * Reads a product's saved state from the sandbox directory (created, and recorded as where the
+ * product saves to); a file that cannot be used is moved aside (kept for inspection) and the seed is used.
+ */
+function loadState<T>(s: DemoStore, config: DemoConfig, product: DemoProduct, apply: (data: T) => void, reseed: () => void): void {
+  const dir = sandboxDir(config);
+  mkdirSync(dir, { recursive: true });
+  s.dirs[product] = dir;
   const file = stateFile(dir, product);
   if (!existsSync(file)) return;
   try {
@@ -116,12 +122,9 @@ export function getDemoActitime(): ActitimeEmulator {
   const config = requireEnabled();
   const s = store();
   if (!s.actitime) {
-    const dir = sandboxDir(config);
-    mkdirSync(dir, { recursive: true });
     const emulator = createActitimeEmulator({ today: config.today ?? new Date() });
-    loadState<ActitimeSnapshot>(dir, "actitime", (data) => emulator.fromJSON(data), () => emulator.reset());
+    loadState<ActitimeSnapshot>(s, config, "actitime", (data) => emulator.fromJSON(data), () => emulator.reset());
     s.actitime = emulator;
-    s.dirs.actitime = dir;
   }
   return s.actitime;
 }
@@ -131,17 +134,14 @@ export function getDemoQbo(): QboEmulator {
   const config = requireEnabled();
   const s = store();
   if (!s.qbo) {
-    const dir = sandboxDir(config);
-    mkdirSync(dir, { recursive: true });
     const emulator = createQboEmulator({
       clientId: config.intuit.clientId,
       clientSecret: config.intuit.clientSecret,
       redirectUris: [config.intuit.redirectUri],
       timeScale: 1,
     });
-    loadState<QboSnapshot>(dir, "qbo", (data) => emulator.restore(data), () => emulator.reset());
+    loadState<QboSnapshot>(s, config, "qbo", (data) => emulator.restore(data), () => emulator.reset());
     s.qbo = emulator;
-    s.dirs.qbo = dir;
   }
   return s.qbo;
 }

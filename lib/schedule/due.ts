@@ -2,9 +2,11 @@
 // argument. Wall times are turned into instants with Intl (no library): a time that does not exist on
 // a spring-forward day runs just after the gap (02:30 → 03:30); one that happens twice on a fall-back
 // day runs at its first occurrence.
+import { SCHEDULE_FREQUENCIES, SCHEDULE_WINDOWS } from "@/db/types";
 
-export type Frequency = "off" | "daily" | "weekly";
-export type WindowKind = "last_days" | "this_and_last_month";
+export { SCHEDULE_FREQUENCIES, SCHEDULE_WINDOWS };
+export type Frequency = (typeof SCHEDULE_FREQUENCIES)[number];
+export type WindowKind = (typeof SCHEDULE_WINDOWS)[number];
 
 export interface ScheduleTiming {
   frequency: Frequency;
@@ -77,35 +79,36 @@ function addDays(isoDate: string, days: number): { year: number; month: number; 
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
 }
 
-/** The latest slot at or before `now` (null when Off). */
-export function latestSlot(s: ScheduleTiming, now: Date): Date | null {
+/**
+ * Day offsets from today to look at, nearest first: a week at most, plus one day each way for zones
+ * ahead of or behind the clock.
+ */
+const DAYS_BACK = Array.from({ length: 10 }, (_, i) => 1 - i);
+const DAYS_AHEAD = Array.from({ length: 10 }, (_, i) => i - 1);
+
+/** The first slot, on the days `dayOffsets` from today in that order, that `accept`s (null when Off). */
+function firstSlot(s: ScheduleTiming, now: Date, dayOffsets: readonly number[], accept: (at: Date) => boolean): Date | null {
   if (s.frequency === "off") return null;
   const t = parseTimeOfDay(s.timeOfDay);
   if (!t || !isValidTimeZone(s.timeZone)) return null;
   const today = localDate(s.timeZone, now);
-  // Walk back day by day (a week at most, plus one for zones ahead of the clock).
-  for (let back = -1; back <= 8; back++) {
-    const d = addDays(today, -back);
+  for (const offset of dayOffsets) {
+    const d = addDays(today, offset);
     if (s.frequency === "weekly" && d.weekday !== s.weekday) continue;
     const at = zonedWallTimeToInstant(s.timeZone, d.year, d.month, d.day, t.hour, t.minute);
-    if (at.getTime() <= now.getTime()) return at;
+    if (accept(at)) return at;
   }
   return null;
 }
 
+/** The latest slot at or before `now` (null when Off). */
+export function latestSlot(s: ScheduleTiming, now: Date): Date | null {
+  return firstSlot(s, now, DAYS_BACK, (at) => at.getTime() <= now.getTime());
+}
+
 /** The next slot strictly after `now` (null when Off). */
 export function nextSlot(s: ScheduleTiming, now: Date): Date | null {
-  if (s.frequency === "off") return null;
-  const t = parseTimeOfDay(s.timeOfDay);
-  if (!t || !isValidTimeZone(s.timeZone)) return null;
-  const today = localDate(s.timeZone, now);
-  for (let ahead = -1; ahead <= 8; ahead++) {
-    const d = addDays(today, ahead);
-    if (s.frequency === "weekly" && d.weekday !== s.weekday) continue;
-    const at = zonedWallTimeToInstant(s.timeZone, d.year, d.month, d.day, t.hour, t.minute);
-    if (at.getTime() > now.getTime()) return at;
-  }
-  return null;
+  return firstSlot(s, now, DAYS_AHEAD, (at) => at.getTime() > now.getTime());
 }
 
 /**

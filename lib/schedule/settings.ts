@@ -4,17 +4,17 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getConnection } from "@/db/queries/connections";
 import { scheduleWithSetter, upsertSchedule } from "@/db/queries/schedules";
-import { DEFAULT_WINDOW_DAYS, isValidTimeZone, MAX_WINDOW_DAYS, nextSlot, parseTimeOfDay } from "./due";
+import { DEFAULT_WINDOW_DAYS, isValidTimeZone, MAX_WINDOW_DAYS, nextSlot, parseTimeOfDay, SCHEDULE_FREQUENCIES, SCHEDULE_WINDOWS } from "./due";
 
 export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 export const scheduleFormSchema = z.object({
   connectionId: z.uuid({ error: "That company is not connected to your account." }),
-  frequency: z.enum(["off", "daily", "weekly"], { error: "Choose Off, Daily or Weekly." }),
+  frequency: z.enum(SCHEDULE_FREQUENCIES, { error: "Choose Off, Daily or Weekly." }),
   timeOfDay: z.string().refine((v) => parseTimeOfDay(v) !== null, "Enter the time as HH:MM (24-hour), e.g. 06:30."),
   weekday: z.coerce.number({ error: "Choose a day of the week." }).int().min(0, "Choose a day of the week.").max(6, "Choose a day of the week."),
   timeZone: z.string().trim().refine(isValidTimeZone, "Choose a time zone from the list (e.g. America/New_York)."),
-  window: z.enum(["last_days", "this_and_last_month"], { error: "Choose which days each run imports." }),
+  window: z.enum(SCHEDULE_WINDOWS, { error: "Choose which days each run imports." }),
   windowDays: z.coerce
     .number({ error: `Enter a number of days from 1 to ${MAX_WINDOW_DAYS}.` })
     .int(`Enter a whole number of days from 1 to ${MAX_WINDOW_DAYS}.`)

@@ -21,6 +21,27 @@ afterEach(async () => {
 
 const RANGE = { dateFrom: "2025-03-03", dateTo: "2025-03-09" };
 const SETTINGS = { importTaskNames: false, importComments: false };
+
+/** A previewed draft's summary with nothing planned (what Start needs of another account's draft). */
+function emptyPreviewSummary(): PreviewSummary {
+  const rows = { byUser: [], byCustomer: [], byItem: [], byBillable: [] };
+  return {
+    previewedAt: new Date().toISOString(),
+    mode: "combined",
+    activities: 0,
+    hours: 0,
+    counts: { create: 0, update: 0, delete: 0, unchanged: 0, skipped_billed: 0 },
+    hoursBefore: 0,
+    hoursAfter: 0,
+    hoursBlockedByBilling: 0,
+    records: { in: 0, imported: 0, skipped: {}, billableWithoutRate: 0 },
+    unmapped: [],
+    entitiesToCreate: [],
+    breakdown: rows,
+    ratesVisible: true,
+    names: {},
+  };
+}
 const RACES = 12;
 
 async function world() {
@@ -219,7 +240,7 @@ describe("One active import per QuickBooks company, across accounts", () => {
     const otherDraft = await createDraft(w.db, otherActor, other.id);
     await w.db
       .update(imports)
-      .set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: { previewedAt: new Date().toISOString() } })
+      .set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: emptyPreviewSummary() })
       .where(eq(imports.id, otherDraft.id));
 
     const { importId } = await w.preview(RANGE);
@@ -239,7 +260,7 @@ describe("One active import per QuickBooks company, across accounts", () => {
     for (let race = 0; race < RACES; race++) {
       const mineNow = await w.preview(RANGE);
       const theirs = await createDraft(w.db, otherActor, other.id);
-      await w.db.update(imports).set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: { previewedAt: new Date().toISOString() } }).where(eq(imports.id, theirs.id));
+      await w.db.update(imports).set({ ...RANGE, step: "preview", ledgerVersionSeen: 0, summary: emptyPreviewSummary() }).where(eq(imports.id, theirs.id));
       const results = await Promise.allSettled([startImport(w.db, w.actor, mineNow.importId), startImport(w.db, otherActor, theirs.id)]);
       expect(results.filter((r) => r.status === "fulfilled"), `race ${race}`).toHaveLength(1);
       const running = await w.db.select({ id: imports.id }).from(imports).where(and(eq(imports.realmId, w.connection.realmId), eq(imports.status, "running")));

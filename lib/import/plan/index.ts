@@ -19,6 +19,7 @@ import type {
   UserInfo,
   WorkerKind,
 } from "@/lib/import/types";
+import type { PlanMode, SkipCount, SkipReason } from "@/db/types";
 import { buildDescription, describesCombined, descriptionEntry, joinDescriptions } from "./description";
 import { effectiveCombine, mondayOf, roundingKeyTag, roundingOf, roundMinutes, type Grouping, type Rounding } from "./time-settings";
 import {
@@ -65,33 +66,7 @@ export interface PlanInput {
   billed?: BilledLineage;
 }
 
-export type PlanMode = "combined" | "separate";
-
-export type SkipReason =
-  | "user_skipped"
-  | "project_skipped"
-  | "type_of_work_skipped"
-  | "leave_type_skipped"
-  | "user_unmapped"
-  | "project_unmapped"
-  | "type_of_work_unmapped"
-  | "leave_type_unmapped"
-  /** The record's task (or the task's type of work) is not in the fetched lists: inconsistent input. */
-  | "unknown_task"
-  | "unknown_type_of_work"
-  | "invalid_minutes"
-  | "not_approved"
-  | "outside_date_range"
-  | "not_selected"
-  /** Its activity sums to 0 minutes: QBO gets nothing (and a ledger row for it is deleted by the diff). */
-  | "zero_minutes"
-  /** Its activity has minutes, but rounding to nearest makes it 0 (e.g. 7 minutes to the nearest 15). */
-  | "rounded_to_zero";
-
-export interface SkipCount {
-  records: number;
-  minutes: number;
-}
+export type { PlanMode, SkipCount, SkipReason };
 
 /** An entity that occurs in the records but has no mapping rule: its time is not imported. */
 export interface UnmappedEntity {

@@ -1,22 +1,18 @@
-import type { CombineMode, RoundingIncrement, RoundingMode, TimeSettings } from "@/lib/import/types";
+import type { Grouping, Rounding } from "@/db/types";
+import type { RoundingIncrement, TimeSettings } from "@/lib/import/types";
+
+export type { Grouping, Rounding };
 
 /**
  * Time settings (issue 19 §3): how records are combined into activities and how each activity's
  * minutes are rounded. Pure; dates are YYYY-MM-DD calendar dates (no time zone).
  */
 
-export type Grouping = Exclude<CombineMode, "auto">;
-
 /** "auto" is the behaviour from before the setting: one per record with descriptions on, else one per day. */
 export function effectiveCombine(settings: TimeSettings): Grouping {
   const combine = settings.combine ?? "auto";
   if (combine !== "auto") return combine;
   return settings.importTaskNames || settings.importComments ? "record" : "day";
-}
-
-export interface Rounding {
-  mode: RoundingMode;
-  minutes: RoundingIncrement;
 }
 
 export const DEFAULT_ROUNDING_MINUTES: RoundingIncrement = 15;

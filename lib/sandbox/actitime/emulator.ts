@@ -3,17 +3,7 @@
 // the choice made here is noted at the spot (search "[I]").
 import { addDays, parseIsoDate } from "./dates";
 import { createSeedSnapshot, resolveSeedOptions, type SeedOptions } from "./seed";
-import type {
-  ActitimeSnapshot,
-  EmulatedCustomer,
-  EmulatedLeaveType,
-  EmulatedProject,
-  EmulatedTask,
-  EmulatedTypeOfWork,
-  EmulatedUser,
-  LeaveRecord,
-  TimeTrackRecord,
-} from "./types";
+import type { ActitimeSnapshot, EmulatedCustomer, EmulatedLeaveType, EmulatedProject, EmulatedTask, EmulatedTypeOfWork, EmulatedUser, LeaveRecord, TimeTrackRecord } from "./types";
 import { sleep } from "@/lib/sleep";
 
 const API_PREFIX = "/api/v1";

@@ -3,18 +3,7 @@
 // several that are *almost* the names in the QBO emulator seed, to exercise suggestions.
 import { addDays, dayToEpochMs, formatDay, isWeekend, parseIsoDate, threeMonthsBefore, todayIso, weekdayOf } from "./dates";
 import { createPrng, hashString, type Prng } from "./prng";
-import type {
-  ActitimeSnapshot,
-  EmulatedCustomer,
-  EmulatedLeaveType,
-  EmulatedProject,
-  EmulatedTask,
-  EmulatedTypeOfWork,
-  EmulatedUser,
-  LeaveRecord,
-  TimeTrackRecord,
-  UserPermissions,
-} from "./types";
+import type { ActitimeSnapshot, EmulatedCustomer, EmulatedLeaveType, EmulatedProject, EmulatedTask, EmulatedTypeOfWork, EmulatedUser, LeaveRecord, TimeTrackRecord, UserPermissions } from "./types";
 
 export const DEMO_PASSWORD = "demo";
 export const DEMO_ADMIN_USERNAME = "admin";

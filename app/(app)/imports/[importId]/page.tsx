@@ -8,7 +8,8 @@ import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import { DataTable } from "@/app/_components/data-table";
 import { billedSummaryText } from "@/lib/import/billed";
 import { trackedAndRoundedText } from "@/lib/import/time-words";
-import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { refNames } from "@/lib/import/prepare";
+import { parseImportSummary } from "@/db/types";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";
 import { BreakdownCharts, ItemFilters, ItemsTable, Pager } from "../_components/items-table";
@@ -27,7 +28,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
   const { db, imp, session, connection } = await loadImport(importId);
   if (imp.status === "draft") redirect(`/imports/${importId}/${imp.step}`);
   const [adminFullName, scheduled] = await Promise.all([adminName(db, imp.createdByAdminId), scheduledRunForImport(db, imp.id)]);
-  const summary = imp.summary as PreviewSummary | null;
+  const summary = parseImportSummary(imp.summary);
   const rules = snapshotRulesOf(imp);
   const names = new Map([...refNames(rules), ...Object.entries(summary?.names ?? {})]);
   const { filters, filter, page, rows, total } = await loadItemsPage(db, imp.id, "import", query);
@@ -65,7 +66,7 @@ export default async function ImportPage({ params, searchParams }: { params: Pro
           </Link>
         </p>
       ) : null}
-      {summary && imp.kind !== "undo" ? (
+      {summary && summary.kind !== "undo" ? (
         <>
           <p className="mt-4 text-sm text-slate-600">
             {imp.status === "completed"

@@ -3,7 +3,8 @@ import { redirect } from "next/navigation";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { billedSummaryText } from "@/lib/import/billed";
 import { isRounded, replacementText, timeSettingsLine } from "@/lib/import/time-words";
-import { datedRuleSentence, refNames, type PreviewSummary } from "@/lib/import/prepare";
+import { datedRuleSentence, refNames } from "@/lib/import/prepare";
+import { parsePreviewSummary } from "@/db/types";
 import { deliberateCreates } from "@/lib/import/created-rules";
 import { blockedReason, preflightChecks } from "@/lib/import/checks";
 import { listSavedRules } from "@/lib/import/mapping-step";
@@ -23,7 +24,7 @@ export default async function PreviewStep({ params, searchParams }: { params: Pr
   const query = await searchParams;
   const { db, imp, connection } = await loadDraft(importId);
   if (imp.step !== "preview" || !imp.summary) redirect(`/imports/${importId}/${imp.step}`);
-  const summary = imp.summary as PreviewSummary;
+  const summary = parsePreviewSummary(imp.summary);
   const { filters, filter, page, rows, total } = await loadItemsPage(db, imp.id, "preview", query);
   const snapshotRules = snapshotRulesOf(imp);
   const names = new Map([...refNames(snapshotRules), ...Object.entries(summary.names ?? {})]);
