@@ -23,7 +23,7 @@ import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { ActivityItemPayload, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
+import type { ActivityItemPayload, DatedDimension, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
 import { mappingSnapshotOf } from "./snapshot";
 
 
@@ -186,7 +186,31 @@ export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirec
     dated[field[rule.category]].set(rule.sourceId, list);
   }
   const some = <T,>(map: Map<number, T>) => (map.size > 0 ? map : undefined);
-  return { ...base, dated: { users: some(dated.users), projects: some(dated.projects), typesOfWork: some(dated.typesOfWork), leaveTypes: some(dated.leaveTypes) } };
+  return { ...base, ...datedDimensionTargets(base, sortPeriods(later)), dated: { users: some(dated.users), projects: some(dated.projects), typesOfWork: some(dated.typesOfWork), leaveTypes: some(dated.leaveTypes) } };
+}
+
+/**
+ * The Class / Location choices of the later periods of project and user rules (in date order), as
+ * dated dimension targets beside the undated ones (only for what the company tracks: base has it).
+ */
+function datedDimensionTargets(base: ResolvedTargets, later: readonly SnapshotRule[]): Pick<ResolvedTargets, "classes" | "departments"> {
+  const out: { classes?: DimensionTargets; departments?: DimensionTargets } = {};
+  for (const dimension of RULE_DIMENSIONS) {
+    const key = RULE_DIMENSION_META[dimension].directoryKey;
+    const undated = base[key];
+    if (!undated) continue;
+    const projects = new Map<number, DatedDimension[]>();
+    const users = new Map<number, DatedDimension[]>();
+    for (const rule of later) {
+      const map = rule.category === "project" ? projects : rule.category === "user" ? users : null;
+      if (!map) continue;
+      const choice = rule.dimensions?.[dimension];
+      const ref = choice === undefined ? undefined : choice === null ? null : (qboRef(choice.qboId) as QboTargetRef);
+      map.set(rule.sourceId, [...(map.get(rule.sourceId) ?? []), { from: rule.validFrom!, ref }]);
+    }
+    out[key] = { ...undated, ...(projects.size > 0 ? { datedProjects: projects } : {}), ...(users.size > 0 ? { datedUsers: users } : {}) };
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,9 @@ import { ledger } from "@/db/schema";
 import { findRule } from "@/db/queries/mappings";
 import type { DatedSnapshot } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
-import type { WrittenActivity } from "@/lib/import/types";
+import type { QboTargetRef, WrittenActivity } from "@/lib/import/types";
+import type { RuleForEntity } from "@/lib/mapping/rules";
+import type { QboTimeActivity } from "@/lib/qbo/schemas";
 import { applyRuleEdit } from "@/lib/mapping/edit";
 import { fetchQboDirectory } from "@/lib/qbo/directory";
 import { createWorld, SANDBOX_REALM, type World } from "@/tests/helpers/world";
@@ -112,5 +114,52 @@ describe("a project's rule from 15 March", () => {
     expect(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId })).toMatchObject({ targetQboId: other.Id, validFrom: BOUNDARY });
     const marchSnapshot = (await w.importRow(march.importId)).mappingSnapshot as DatedSnapshot;
     expect(marchSnapshot.periods?.map((p) => [p.sourceId, p.targetQboId, p.validFrom])).toEqual([[projectId, rule.targetQboId, null]]);
+  });
+});
+
+describe("a project's Class and Location from 15 March (issue 19 §2 with §4)", () => {
+  it("re-importing March writes the earlier Class / Location before the date and the new ones from it", { timeout: 120_000 }, async () => {
+    const w = await createWorld();
+    worlds.push(w);
+    w.qbo.updateSettings(SANDBOX_REALM, { classTracking: true, trackDepartments: true });
+    const idOf = (kind: "Class" | "Department", name: string) => String(w.qbo.list(SANDBOX_REALM, kind).find((r) => r["Name"] === name)!["Id"]);
+    const [consulting, mobile, boston, remote] = [idOf("Class", "Consulting"), idOf("Class", "Mobile"), idOf("Department", "Boston"), idOf("Department", "Remote")];
+    // Every project: class Consulting, location Boston (through the Map step).
+    const override = (rules: RuleForEntity[]) => rules.map((r): RuleForEntity => (r.category === "project" ? { ...r, rule: { ...r.rule, dimensions: { class: { qboId: consulting, name: "" }, location: { qboId: boston, name: "" } } } } : r));
+    await w.run((await w.preview(MARCH, { override })).importId);
+
+    const first = await ledgerRows(w);
+    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
+      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+    )!;
+    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    expect(rule.dimensions).toMatchObject({ class: { qboId: consulting }, location: { qboId: boston } });
+
+    // Same customer, class Mobile and location Remote from 15 March.
+    const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
+    const loadDirectory = () => fetchQboDirectory(w.client, w.connection.payrollEnabled === true);
+    const edit = { connectionId: w.connection.id, ruleId: rule.id, kind: "link", targetQboId: rule.targetQboId!, classQboId: mobile, locationQboId: remote, applyFrom: "date", applyFromDate: BOUNDARY };
+    expect(await applyRuleEdit(w.db, session, edit, loadDirectory)).toMatchObject({ ok: true, changed: true });
+
+    const dated = await w.preview(MARCH);
+    const snapshot = (await w.importRow(dated.importId)).mappingSnapshot as DatedSnapshot;
+    expect(snapshot.periods).toEqual([expect.objectContaining({ category: "project", sourceId: projectId, dimensions: expect.objectContaining({ class: expect.objectContaining({ qboId: consulting }) }) })]);
+    expect((await w.run(dated.importId)).status).toBe("completed");
+
+    const ref = (id: string) => `qbo:${id}` as QboTargetRef;
+    const rows = (await ledgerRows(w)).filter((r) => r.projectIds.includes(projectId));
+    const qboById = new Map((w.qbo.list(SANDBOX_REALM, "TimeActivity") as unknown as QboTimeActivity[]).map((a) => [a.Id, a]));
+    expect(rows.some((r) => r.txnDate < BOUNDARY) && rows.some((r) => r.txnDate >= BOUNDARY)).toBe(true);
+    for (const row of rows) {
+      const [wantClass, wantLocation] = row.txnDate < BOUNDARY ? [consulting, boston] : [mobile, remote];
+      expect([row.written.classRef, row.written.departmentRef], row.key).toEqual([ref(wantClass), ref(wantLocation)]);
+      const ta = qboById.get(row.qboId)!;
+      expect([ta.ClassRef?.value, ta.DepartmentRef?.value], row.key).toEqual([wantClass, wantLocation]);
+    }
+    // The earlier activities were not touched: same QBO activities as the first import.
+    const before = first.filter((r) => r.projectIds.includes(projectId) && r.txnDate < BOUNDARY).map((r) => r.qboId).sort();
+    expect(rows.filter((r) => r.txnDate < BOUNDARY).map((r) => r.qboId).sort()).toEqual(before);
+    // Nothing changed since: a re-import writes nothing.
+    expect((await w.preview(MARCH)).summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { billedLineage, newRef, planImport, qboRef, type PlanInput } from "@/lib/import/plan";
 import { datedRuleEffects, datedRuleSentence, resolveDatedTargets, resolveTargets } from "@/lib/import/prepare";
 import type { ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
+import type { QboDirectory } from "@/lib/mapping/directory";
 
 const link = (id: string, name: string): Target => ({ kind: "qbo", ref: qboRef(id), name, unitPrice: null });
 const COMBINED: TimeDescriptionSettings = { importTaskNames: false, importComments: false };
@@ -222,5 +223,113 @@ describe("datedRuleEffects (the Preview's sentence)", () => {
   it("says nothing when the rule's date is outside the range or at its first day", () => {
     expect(datedRuleEffects({ rules: [rule(ANN, "57", "2026-11-01")] }, source, { dateFrom: "2026-11-01", dateTo: "2026-11-30" })).toEqual([]);
     expect(datedRuleEffects({ rules: [rule(ANN, "57", "2026-12-01")] }, source, { dateFrom: "2026-11-01", dateTo: "2026-11-30" })).toEqual([]);
+  });
+});
+
+// ── Class / Location rules from a date (issue 19 §2 with §4) ───────────────────────────────────
+
+describe("planImport — Class / Location choices in force on each record's date", () => {
+  const classes = (overrides: Partial<NonNullable<ResolvedTargets["classes"]>>): NonNullable<ResolvedTargets["classes"]> => ({ projects: new Map(), users: new Map(), ...overrides });
+  const withDimensions = (dims: Pick<ResolvedTargets, "classes" | "departments">) => ({ ...targets(undefined), ...dims });
+  const refs = (plan: ReturnType<typeof planImport>) => plan.activities.map((a) => [a.txnDate, a.classRef ?? null, a.departmentRef ?? null]);
+
+  it("a project's Class and Location change at the boundary: the day before keeps the earlier ones", () => {
+    const dims = {
+      classes: classes({ projects: new Map([[WEBSITE, qboRef("300")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: qboRef("301") }]]]) }),
+      departments: classes({ projects: new Map([[WEBSITE, qboRef("400")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: qboRef("401") }]]]) }),
+    };
+    for (const description of [COMBINED, SEPARATE]) {
+      const plan = planImport(input({ timeTrack: threeDays, targets: withDimensions(dims), description }));
+      expect(refs(plan)).toEqual([
+        [BEFORE, "qbo:300", "qbo:400"],
+        [BOUNDARY, "qbo:301", "qbo:401"],
+        [AFTER, "qbo:301", "qbo:401"],
+      ]);
+    }
+  });
+
+  it("a project's period without a Class rule falls through to the user's; a dated 'leave it empty' wins over the user's", () => {
+    const dims = {
+      classes: classes({
+        projects: new Map([[WEBSITE, qboRef("300")]]),
+        users: new Map([[ANN, qboRef("500")]]),
+        datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: undefined }, { from: AFTER, ref: null }]]]),
+      }),
+    };
+    const plan = planImport(input({ timeTrack: threeDays, targets: withDimensions(dims) }));
+    expect(refs(plan)).toEqual([
+      [BEFORE, "qbo:300", null],
+      [BOUNDARY, "qbo:500", null],
+      [AFTER, null, null],
+    ]);
+  });
+
+  it("a user's dated Class applies to the user's leave and to projects without a rule; a project's rule still wins", () => {
+    const dims = { classes: classes({ projects: new Map([[MOBILE, qboRef("310")]]), users: new Map([[ANN, qboRef("500")]]), datedUsers: new Map([[ANN, [{ from: BOUNDARY, ref: qboRef("501") }]]]) }) };
+    const leave = [BEFORE, BOUNDARY].map((date) => ({ userId: ANN, date, leaveTypeId: VACATION, minutes: 480 }));
+    const plan = planImport(input({ timeTrack: [day(BEFORE), day(BOUNDARY), day(BOUNDARY, TASK.mobile)], leave, targets: withDimensions(dims), description: SEPARATE }));
+    expect(plan.activities.map((a) => [a.txnDate, a.customerRef && a.sources.projectIds[0], a.classRef])).toEqual(
+      expect.arrayContaining([
+        [BEFORE, WEBSITE, "qbo:500"],
+        [BOUNDARY, WEBSITE, "qbo:501"],
+        [BOUNDARY, MOBILE, "qbo:310"],
+        [BEFORE, null, "qbo:500"],
+        [BOUNDARY, null, "qbo:501"],
+      ]),
+    );
+    expect(plan.activities).toHaveLength(5);
+  });
+
+  it("combined per week: records of one week on both sides of the boundary become two activities, one per Class", () => {
+    const dims = { classes: classes({ projects: new Map([[WEBSITE, qboRef("300")]]), datedProjects: new Map([[WEBSITE, [{ from: "2026-11-18", ref: qboRef("301") }]]]) }) };
+    // Monday 16 – Sunday 22 November 2026.
+    const plan = planImport(input({ timeTrack: [day("2026-11-16"), day("2026-11-17"), day("2026-11-18"), day("2026-11-19")], targets: withDimensions(dims), description: { ...COMBINED, combine: "week" } }));
+    expect(plan.activities.map((a) => [a.txnDate, a.classRef, a.hours])).toEqual(
+      expect.arrayContaining([
+        ["2026-11-16", "qbo:300", 2],
+        ["2026-11-16", "qbo:301", 2],
+      ]),
+    );
+    expect(plan.activities).toHaveLength(2);
+  });
+});
+
+describe("resolveDatedTargets — Class / Location of each period", () => {
+  const tracked: QboDirectory = {
+    employees: [],
+    customers: [],
+    vendors: [],
+    items: [],
+    incomeAccounts: [],
+    payrollEnabled: false,
+    classes: [{ id: "300", name: "East", fullyQualifiedName: "East", active: true }],
+    departments: [{ id: "400", name: "HQ", fullyQualifiedName: "HQ", active: true }],
+  };
+  const project = (targetQboId: string, validFrom: string | null | undefined, dimensions: SnapshotRule["dimensions"]): SnapshotRule => ({ ...rule(WEBSITE, targetQboId, validFrom, "project"), ...(dimensions ? { dimensions } : {}) });
+
+  it("the earliest period's choices are undated, later periods' dated from their validFrom; a period without the key has none", () => {
+    const resolved = resolveDatedTargets(
+      {
+        rules: [project("21", AFTER, { class: { qboId: "302", name: "North" } })],
+        periods: [project("21", null, { class: { qboId: "300", name: "East" }, location: { qboId: "400", name: "HQ" } }), project("21", BOUNDARY, { class: null })],
+      },
+      tracked,
+    );
+    expect(resolved.classes?.projects.get(WEBSITE)).toBe("qbo:300");
+    expect(resolved.classes?.datedProjects?.get(WEBSITE)).toEqual([
+      { from: BOUNDARY, ref: null },
+      { from: AFTER, ref: "qbo:302" },
+    ]);
+    expect(resolved.departments?.projects.get(WEBSITE)).toBe("qbo:400");
+    expect(resolved.departments?.datedProjects?.get(WEBSITE)).toEqual([
+      { from: BOUNDARY, ref: undefined },
+      { from: AFTER, ref: undefined },
+    ]);
+  });
+
+  it("a company that tracks neither gets no Class / Location targets, dated or not", () => {
+    const resolved = resolveDatedTargets({ rules: [project("21", BOUNDARY, { class: { qboId: "302", name: "North" } })], periods: [project("21", null, { class: { qboId: "300", name: "East" } })] }, null);
+    expect(resolved.classes).toBeUndefined();
+    expect(resolved.departments).toBeUndefined();
   });
 });
