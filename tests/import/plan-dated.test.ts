@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { billedLineage, newRef, planImport, qboRef, type PlanInput } from "@/lib/import/plan";
 import { datedRuleEffects, datedRuleSentence, resolveDatedTargets, resolveTargets } from "@/lib/import/prepare";
-import type { ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
+import type { QboTargetRef, ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
 import type { QboDirectory } from "@/lib/mapping/directory";
 
 const link = (id: string, name: string): Target => ({ kind: "qbo", ref: qboRef(id), name, unitPrice: null });
@@ -229,14 +229,15 @@ describe("datedRuleEffects (the Preview's sentence)", () => {
 // ── Class / Location rules from a date (issue 19 §2 with §4) ───────────────────────────────────
 
 describe("planImport — Class / Location choices in force on each record's date", () => {
+  const cref = (id: string) => qboRef(id) as QboTargetRef;
   const classes = (overrides: Partial<NonNullable<ResolvedTargets["classes"]>>): NonNullable<ResolvedTargets["classes"]> => ({ projects: new Map(), users: new Map(), ...overrides });
   const withDimensions = (dims: Pick<ResolvedTargets, "classes" | "departments">) => ({ ...targets(undefined), ...dims });
   const refs = (plan: ReturnType<typeof planImport>) => plan.activities.map((a) => [a.txnDate, a.classRef ?? null, a.departmentRef ?? null]);
 
   it("a project's Class and Location change at the boundary: the day before keeps the earlier ones", () => {
     const dims = {
-      classes: classes({ projects: new Map([[WEBSITE, qboRef("300")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: qboRef("301") }]]]) }),
-      departments: classes({ projects: new Map([[WEBSITE, qboRef("400")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: qboRef("401") }]]]) }),
+      classes: classes({ projects: new Map([[WEBSITE, cref("300")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: cref("301") }]]]) }),
+      departments: classes({ projects: new Map([[WEBSITE, cref("400")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: cref("401") }]]]) }),
     };
     for (const description of [COMBINED, SEPARATE]) {
       const plan = planImport(input({ timeTrack: threeDays, targets: withDimensions(dims), description }));
@@ -251,8 +252,8 @@ describe("planImport — Class / Location choices in force on each record's date
   it("a project's period without a Class rule falls through to the user's; a dated 'leave it empty' wins over the user's", () => {
     const dims = {
       classes: classes({
-        projects: new Map([[WEBSITE, qboRef("300")]]),
-        users: new Map([[ANN, qboRef("500")]]),
+        projects: new Map([[WEBSITE, cref("300")]]),
+        users: new Map([[ANN, cref("500")]]),
         datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: undefined }, { from: AFTER, ref: null }]]]),
       }),
     };
@@ -265,7 +266,7 @@ describe("planImport — Class / Location choices in force on each record's date
   });
 
   it("a user's dated Class applies to the user's leave and to projects without a rule; a project's rule still wins", () => {
-    const dims = { classes: classes({ projects: new Map([[MOBILE, qboRef("310")]]), users: new Map([[ANN, qboRef("500")]]), datedUsers: new Map([[ANN, [{ from: BOUNDARY, ref: qboRef("501") }]]]) }) };
+    const dims = { classes: classes({ projects: new Map([[MOBILE, cref("310")]]), users: new Map([[ANN, cref("500")]]), datedUsers: new Map([[ANN, [{ from: BOUNDARY, ref: cref("501") }]]]) }) };
     const leave = [BEFORE, BOUNDARY].map((date) => ({ userId: ANN, date, leaveTypeId: VACATION, minutes: 480 }));
     const plan = planImport(input({ timeTrack: [day(BEFORE), day(BOUNDARY), day(BOUNDARY, TASK.mobile)], leave, targets: withDimensions(dims), description: SEPARATE }));
     expect(plan.activities.map((a) => [a.txnDate, a.customerRef && a.sources.projectIds[0], a.classRef])).toEqual(
@@ -281,7 +282,7 @@ describe("planImport — Class / Location choices in force on each record's date
   });
 
   it("combined per week: records of one week on both sides of the boundary become two activities, one per Class", () => {
-    const dims = { classes: classes({ projects: new Map([[WEBSITE, qboRef("300")]]), datedProjects: new Map([[WEBSITE, [{ from: "2026-11-18", ref: qboRef("301") }]]]) }) };
+    const dims = { classes: classes({ projects: new Map([[WEBSITE, cref("300")]]), datedProjects: new Map([[WEBSITE, [{ from: "2026-11-18", ref: cref("301") }]]]) }) };
     // Monday 16 – Sunday 22 November 2026.
     const plan = planImport(input({ timeTrack: [day("2026-11-16"), day("2026-11-17"), day("2026-11-18"), day("2026-11-19")], targets: withDimensions(dims), description: { ...COMBINED, combine: "week" } }));
     expect(plan.activities.map((a) => [a.txnDate, a.classRef, a.hours])).toEqual(
