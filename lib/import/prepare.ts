@@ -24,7 +24,7 @@ import { namesByRole, type NamesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
 import type { ActivityItemPayload, DatedDimension, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
-import { mappingSnapshotOf } from "./snapshot";
+import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 
 
 export interface ImportSelection {
@@ -158,11 +158,14 @@ export interface DatedSnapshot {
 /**
  * resolveTargets with periods: per entity, its earliest period in the snapshot gives the undated
  * target, every later one a dated target from its validFrom. An earlier period's create that made
- * nothing yet resolves as no rule (only the entity's current rule creates: one `new:` ref each).
+ * nothing yet creates its entity like a current create (the same `new:` ref) unless the entity has
+ * another create in the snapshot (snapshotCreates): then it resolves as no rule for its dates.
  */
 export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirectory | null): ResolvedTargets {
   const rules = snapshot.rules ?? [];
-  const periods = (snapshot.periods ?? []).map((p): SnapshotRule => (p.kind === "create" && !p.targetQboId ? { ...p, kind: "link", targetQboId: null, createOptions: null } : p));
+  // An earlier period's create makes its entity when it is the entity's one create (snapshotCreates).
+  const creating = new Set([...snapshotCreates(snapshot).values()].flatMap((c) => c.periods));
+  const periods = (snapshot.periods ?? []).map((p): SnapshotRule => (p.kind === "create" && !p.targetQboId && !creating.has(p) ? { ...p, kind: "link", targetQboId: null, createOptions: null } : p));
   if (periods.length === 0 && rules.every((r) => !r.validFrom)) return resolveTargets(rules, directory);
   const byEntity = new Map<string, SnapshotRule[]>();
   for (const rule of [...periods, ...rules]) {
@@ -422,7 +425,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const qboSide = await qboChangesForPreview(db, imp.connectionId, scope, plan.activities, ledgerRows, qboState, now());
   const diff = diffImport({ desired: qboSide.desired, ledger: qboSide.ledger, scope, qboState, frozen: plan.frozen });
 
-  const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
+  // The rule each `new:` ref creates: the current rule's create, or an earlier period's (snapshotCreates).
+  const ruleByRef = new Map([...rules, ...[...snapshotCreates(snapshot).values()].map((c) => c.rule)].map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
     const rule = ruleByRef.get(e.ref)!;
     const name = rule.targetName ?? e.name;

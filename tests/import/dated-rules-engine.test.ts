@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { ledger } from "@/db/schema";
-import { findRule } from "@/db/queries/mappings";
+import { findRule, listHistory, listRulePeriods } from "@/db/queries/mappings";
 import type { DatedSnapshot } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
 import type { QboTargetRef, WrittenActivity } from "@/lib/import/types";
@@ -161,5 +161,51 @@ describe("a project's Class and Location from 15 March (issue 19 §2 with §4)",
     expect(rows.filter((r) => r.txnDate < BOUNDARY).map((r) => r.qboId).sort()).toEqual(before);
     // Nothing changed since: a re-import writes nothing.
     expect((await w.preview(MARCH)).summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+});
+
+describe("an earlier period's Create new QB Customer (issue 19 §2)", () => {
+  it("re-importing the dates before the change creates the customer once, links the period to it, and the next import creates nothing", { timeout: 120_000 }, async () => {
+    const w = await createWorld();
+    worlds.push(w);
+    await w.run((await w.preview(MARCH)).importId);
+    const first = await ledgerRows(w);
+    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
+      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+    )!;
+    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    const customers = w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; Active?: boolean; Job?: boolean }[];
+    const other = customers.find((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job)!;
+    const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
+    const loadDirectory = () => fetchQboDirectory(w.client, w.connection.payrollEnabled === true);
+    const edit = (values: Record<string, string>) => applyRuleEdit(w.db, session, { connectionId: w.connection.id, ruleId: rule.id, ...values }, loadDirectory);
+    // "Create new QB Customer" for all dates, then "Link to QB Customer" from 15 March: the create is the earlier period.
+    const NAME = "Dated Newco";
+    expect(await edit({ kind: "create", name: NAME, applyFrom: "all" })).toMatchObject({ ok: true, changed: true });
+    expect(await edit({ kind: "link", targetQboId: other.Id, applyFrom: "date", applyFromDate: BOUNDARY })).toMatchObject({ ok: true, changed: true });
+
+    const dated = await w.preview(MARCH);
+    // Not "needs mapping": the period's create is a rule.
+    expect(dated.summary.unmapped.filter((u) => u.category === "project")).toEqual([]);
+    expect(dated.summary.entitiesToCreate).toEqual([expect.objectContaining({ category: "project", name: NAME, entity: "Customer" })]);
+    expect((await w.run(dated.importId)).status).toBe("completed");
+
+    const created = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string }[]).filter((c) => c.DisplayName === NAME);
+    expect(created).toHaveLength(1);
+    const rows = (await ledgerRows(w)).filter((r) => r.projectIds.includes(projectId));
+    for (const row of rows) expect(row.written.customerRef, row.key).toBe(row.txnDate < BOUNDARY ? `qbo:${created[0]!.Id}` : `qbo:${other.Id}`);
+    // The period is now a link to what was created; the current rule is untouched.
+    const [periods] = [...(await listRulePeriods(w.db, w.connection.id, [(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!])).values()];
+    expect(periods!.map((p) => [p.validFrom, p.rule.kind, p.rule.targetQboId])).toEqual([
+      [null, "link", created[0]!.Id],
+      [BOUNDARY, "link", other.Id],
+    ]);
+    const history = await listHistory(w.db, w.connection.id, { ruleId: rule.id });
+    expect(history[0]).toMatchObject({ importId: dated.importId, before: { kind: "create", validFrom: null }, after: { kind: "link", targetQboId: created[0]!.Id, validFrom: null } });
+
+    // Re-importing March again: nothing to create, nothing to write.
+    const again = await w.preview(MARCH);
+    expect(again.summary.entitiesToCreate).toEqual([]);
+    expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { billedLineage, newRef, planImport, qboRef, type PlanInput } from "@/lib/import/plan";
 import { datedRuleEffects, datedRuleSentence, resolveDatedTargets, resolveTargets } from "@/lib/import/prepare";
+import { snapshotCreates } from "@/lib/import/snapshot";
 import type { QboTargetRef, ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
 import type { QboDirectory } from "@/lib/mapping/directory";
 
@@ -204,11 +205,51 @@ describe("resolveDatedTargets", () => {
     expect(resolved.dated?.users).toBeUndefined();
   });
 
-  it("an earlier period's create that made nothing resolves as no rule (only the current rule creates)", () => {
+  it("an earlier period's create that made nothing yet creates its entity for its dates (the entity's one new: ref)", () => {
     const create: SnapshotRule = { ...rule(ANN, "x", null), kind: "create", targetQboId: null, targetName: "Ann New" };
     const resolved = resolveDatedTargets({ rules: [rule(ANN, "57", BOUNDARY)], periods: [create] }, null);
-    expect(resolved.users.has(ANN)).toBe(false);
+    expect(resolved.users.get(ANN)).toMatchObject({ kind: "qbo", ref: "new:user:1", name: "Ann New" });
     expect(resolved.dated?.users?.get(ANN)?.[0]?.target).toMatchObject({ ref: "qbo:57" });
+    // The plan creates it once, for the records before the date only.
+    const plan = planImport(input({ timeTrack: threeDays, targets: { ...targets(undefined), users: resolved.users, dated: resolved.dated } }));
+    expect(plan.activities.map((a) => [a.txnDate, a.employeeRef])).toEqual([
+      [BEFORE, "new:user:1"],
+      [BOUNDARY, "qbo:57"],
+      [AFTER, "qbo:57"],
+    ]);
+    expect(plan.entitiesToCreate).toEqual([{ ref: "new:user:1", category: "user", name: "Ann New", sourceIds: [ANN], activityCount: 1 }]);
+  });
+
+  it("the current rule's create owns the new: ref: an earlier create of another name resolves as no rule, of the same name shares it", () => {
+    const period = (name: string): SnapshotRule => ({ ...rule(ANN, "x", null), kind: "create", targetQboId: null, targetName: name });
+    const current: SnapshotRule = { ...rule(ANN, "x", BOUNDARY), kind: "create", targetQboId: null, targetName: "Ann Current" };
+    const other = resolveDatedTargets({ rules: [current], periods: [period("Ann Earlier")] }, null);
+    expect(other.users.has(ANN)).toBe(false);
+    expect(other.dated?.users?.get(ANN)?.[0]?.target).toMatchObject({ ref: "new:user:1", name: "Ann Current" });
+    const same = resolveDatedTargets({ rules: [current], periods: [period(" ann current ")] }, null);
+    expect(same.users.get(ANN)).toMatchObject({ ref: "new:user:1" });
+  });
+
+  it("without a current create, the latest earlier create owns the ref; an older one of another name has no rule", () => {
+    const period = (name: string, validFrom: string | null): SnapshotRule => ({ ...rule(ANN, "x", validFrom), kind: "create", targetQboId: null, targetName: name });
+    const resolved = resolveDatedTargets({ rules: [rule(ANN, "57", AFTER)], periods: [period("Ann First", null), period("Ann Second", BOUNDARY)] }, null);
+    expect(resolved.users.has(ANN)).toBe(false);
+    expect(resolved.dated?.users?.get(ANN)?.map((d) => d.target && d.target.kind === "qbo" && [d.target.ref, d.target.name])).toEqual([
+      ["new:user:1", "Ann Second"],
+      ["qbo:57", "Target 57"],
+    ]);
+  });
+});
+
+describe("snapshotCreates", () => {
+  const create = (name: string, validFrom: string | null): SnapshotRule => ({ ...rule(WEBSITE, "x", validFrom, "project"), kind: "create", targetQboId: null, targetName: name });
+  it("an entity's create: the current rule's, with the earlier periods naming the same entity", () => {
+    const current = create("Website Ltd", BOUNDARY);
+    const same = create("Website Ltd", null);
+    expect(snapshotCreates({ rules: [current], periods: [same] }).get(`project:${WEBSITE}`)).toEqual({ rule: current, periods: [same] });
+  });
+  it("a period's create made already (targetQboId set) is a link, not a create", () => {
+    expect(snapshotCreates({ rules: [rule(WEBSITE, "21", BOUNDARY, "project")], periods: [{ ...create("Website Ltd", null), targetQboId: "90" }] }).size).toBe(0);
   });
 });
 
