@@ -5,7 +5,7 @@
 // second entity for the same actiTIME entity is a deliberate choice, and the Preview says so.
 import type { Db } from "@/db/client";
 import type { ImportRow } from "@/db/queries/imports";
-import { findRule, linkPeriodToCreated, listConnectionRules, saveRule, type MappingRuleRow } from "@/db/queries/mappings";
+import { findRule, linkPeriodToCreated, listConnectionRules, saveRule, saveRuleFrom, type MappingRuleRow } from "@/db/queries/mappings";
 import { extrasOf, sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
 import type { EntityItemPayload } from "./execute";
 import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
@@ -41,14 +41,17 @@ export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id"
     const sourceName = rule?.sourceName ?? existing?.sourceName ?? payload.name;
     // The link keeps what the rule was (a Vendor stays a Vendor; its Class / Location rules stay).
     const extras = extrasOf({ kind: "link", nameOf: rule?.nameOf ?? existing?.nameOf, dimensions: rule?.dimensions ?? existing?.dimensions });
-    await saveRule(tx, {
+    const input = {
       connectionId: imp.connectionId,
       entity: { category: payload.category, sourceId, sourceName },
-      rule: { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null, ...extras },
+      rule: { kind: "link" as const, targetQboId: qboId, targetName: payload.name, createOptions: null, ...extras },
       changedByAdminId: imp.createdByAdminId,
       importId: imp.id,
       at,
-    });
+    };
+    // A saved rule the Map step changed "from a date": its earlier periods stay (issue 19 §2).
+    if (dated.applyFrom?.keys.includes(`${payload.category}:${sourceId}`)) await saveRuleFrom(tx, { ...input, validFrom: dated.applyFrom.validFrom });
+    else await saveRule(tx, input);
   }
 }
 

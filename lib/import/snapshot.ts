@@ -8,18 +8,26 @@ import type { FieldError, RuleField } from "@/lib/mapping/validate";
 const RULE_FIELDS = ["kind", "name", "target", "parent", "incomeAccount", "unitPrice", "class", "location"] as const satisfies readonly RuleField[];
 const fieldErrorSchema: z.ZodType<FieldError> = z.object({ category: mappingCategorySchema, sourceId: z.number(), field: z.enum(RULE_FIELDS), message: z.string() });
 
+/**
+ * The Map step's "Apply from" (issue 19 §2): for the saved rules it changes (`keys`, `category:sourceId`),
+ * the first date the change applies to; null = all dates (the rule alone, its earlier periods replaced).
+ */
+export const mapApplyFromSchema = z.object({ validFrom: z.string().nullable(), keys: z.array(z.string()) });
+export type MapApplyFrom = z.infer<typeof mapApplyFromSchema>;
+
 const mappingSnapshotSchema = z.looseObject({
   rules: z.array(snapshotRuleSchema).optional(),
   /** Earlier periods of dated rules overlapping the import's range (issue 19 §2). */
   periods: z.array(snapshotRuleSchema).optional(),
   errors: z.array(fieldErrorSchema).optional(),
+  applyFrom: mapApplyFromSchema.optional(),
 });
 
 /** The snapshot as the map step wrote it (absent → empty). */
-export function mappingSnapshotOf(imp: Pick<ImportRow, "mappingSnapshot">): { rules?: SnapshotRule[]; periods?: SnapshotRule[]; errors?: FieldError[] } {
+export function mappingSnapshotOf(imp: Pick<ImportRow, "mappingSnapshot">): { rules?: SnapshotRule[]; periods?: SnapshotRule[]; errors?: FieldError[]; applyFrom?: MapApplyFrom } {
   if (imp.mappingSnapshot == null) return {};
-  const { rules, periods, errors } = mappingSnapshotSchema.parse(imp.mappingSnapshot);
-  return { rules, ...(periods ? { periods } : {}), errors };
+  const { rules, periods, errors, applyFrom } = mappingSnapshotSchema.parse(imp.mappingSnapshot);
+  return { rules, ...(periods ? { periods } : {}), errors, ...(applyFrom ? { applyFrom } : {}) };
 }
 
 /** The rules an import's snapshot holds (none before the map step). */

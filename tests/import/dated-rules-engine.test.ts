@@ -3,7 +3,7 @@
 // to the new customer; then "all dates" → every activity moves.
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { ledger } from "@/db/schema";
+import { imports, ledger } from "@/db/schema";
 import { findRule, listHistory, listRulePeriods } from "@/db/queries/mappings";
 import type { DatedSnapshot } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
@@ -207,5 +207,79 @@ describe("an earlier period's Create new QB Customer (issue 19 §2)", () => {
     const again = await w.preview(MARCH);
     expect(again.summary.entitiesToCreate).toEqual([]);
     expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+});
+
+describe("the Map step's Apply from (issue 19 §2)", () => {
+  /** March imported with the suggestions; a project with time on both sides of 15 March, its rule, and another customer. */
+  async function imported() {
+    const w = await createWorld();
+    worlds.push(w);
+    await w.run((await w.preview(MARCH)).importId);
+    const first = await ledgerRows(w);
+    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
+      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+    )!;
+    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+    const customers = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string; Active?: boolean; Job?: boolean }[]).filter((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job);
+    const relink = (customer: { Id: string; DisplayName: string }) => (rules: RuleForEntity[]) =>
+      rules.map((r): RuleForEntity => (r.category === "project" && r.sourceId === projectId ? { ...r, rule: { kind: "link", targetQboId: customer.Id, targetName: customer.DisplayName } } : r));
+    const periodsNow = async () => [...(await listRulePeriods(w.db, w.connection.id, [(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!])).values()][0]!.map((p) => [p.validFrom, p.rule.targetQboId]);
+    const customerOf = async () => (await ledgerRows(w)).filter((r) => r.projectIds.includes(projectId)).map((r) => [r.txnDate < BOUNDARY ? "before" : "from", r.written.customerRef] as const);
+    return { w, projectId, rule, customers, relink, periodsNow, customerOf };
+  }
+
+  it("a changed saved rule from a date: the import uses the earlier rule before it, and completing it saves the period", { timeout: 120_000 }, async () => {
+    const { w, projectId, rule, customers, relink, periodsNow, customerOf } = await imported();
+    const other = customers[0]!;
+    const dated = await w.preview(MARCH, { override: relink(other), form: { applyFrom: "date", applyFromDate: BOUNDARY } });
+    const snapshot = (await w.importRow(dated.importId)).mappingSnapshot as DatedSnapshot & { applyFrom?: unknown };
+    expect(snapshot.applyFrom).toEqual({ validFrom: BOUNDARY, keys: [`project:${projectId}`] });
+    expect(snapshot.rules!.find((r) => r.category === "project" && r.sourceId === projectId)).toMatchObject({ targetQboId: other.Id, validFrom: BOUNDARY });
+    expect(snapshot.periods).toEqual([expect.objectContaining({ category: "project", sourceId: projectId, targetQboId: rule.targetQboId, validFrom: null })]);
+    expect(dated.summary.datedRules).toEqual([expect.objectContaining({ category: "project", sourceId: projectId, from: BOUNDARY })]);
+    // Nothing is the company's before the import completes.
+    expect(await periodsNow()).toEqual([[null, rule.targetQboId]]);
+    expect((await w.run(dated.importId)).status).toBe("completed");
+    expect(new Set((await customerOf()).map((c) => c.join(" ")))).toEqual(new Set([`before qbo:${rule.targetQboId}`, `from qbo:${other.Id}`]));
+    expect(await periodsNow()).toEqual([
+      [null, rule.targetQboId],
+      [BOUNDARY, other.Id],
+    ]);
+    expect(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId })).toMatchObject({ targetQboId: other.Id, validFrom: BOUNDARY });
+
+    // The next import without a change keeps the periods (Apply from only applies to changed rules).
+    const again = await w.preview(MARCH);
+    expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+    expect(((await w.importRow(again.importId)).mappingSnapshot as { applyFrom?: { keys: string[] } }).applyFrom?.keys).toEqual([]);
+  });
+
+  it("all dates (the default) replaces the rule for every date as before, a dated rule's earlier periods too", { timeout: 120_000 }, async () => {
+    const { w, projectId, rule, customers, relink, periodsNow, customerOf } = await imported();
+    // First a period from 15 March (through the Map step), then another customer for all dates.
+    await w.run((await w.preview(MARCH, { override: relink(customers[0]!), form: { applyFrom: "date", applyFromDate: BOUNDARY } })).importId);
+    expect(await periodsNow()).toEqual([
+      [null, rule.targetQboId],
+      [BOUNDARY, customers[0]!.Id],
+    ]);
+    const third = customers[1]!;
+    const all = await w.preview(MARCH, { override: relink(third) });
+    const snapshot = (await w.importRow(all.importId)).mappingSnapshot as DatedSnapshot & { applyFrom?: unknown };
+    expect(snapshot.applyFrom).toEqual({ validFrom: null, keys: [`project:${projectId}`] });
+    expect(snapshot.periods).toBeUndefined();
+    expect(snapshot.rules!.find((r) => r.category === "project" && r.sourceId === projectId)!.validFrom).toBeUndefined();
+    expect((await w.run(all.importId)).status).toBe("completed");
+    expect(new Set((await customerOf()).map((c) => c[1]))).toEqual(new Set([`qbo:${third.Id}`]));
+    expect(await periodsNow()).toEqual([[null, third.Id]]);
+  });
+
+  it("From a date without a real date refuses the step and keeps the rules on the draft", { timeout: 60_000 }, async () => {
+    const { w, projectId, customers, relink } = await imported();
+    await expect(w.preview(MARCH, { override: relink(customers[0]!), form: { applyFrom: "date", applyFromDate: "2025-02-30" } })).rejects.toThrow(/"reason":"apply_from".*real date/);
+    const [draft] = await w.db.select().from(imports).where(and(eq(imports.connectionId, w.connection.id), eq(imports.status, "draft")));
+    expect(draft).toMatchObject({ step: "map" });
+    const kept = (draft!.mappingSnapshot as DatedSnapshot & { applyFrom?: unknown }).rules!.find((r) => r.category === "project" && r.sourceId === projectId);
+    expect(kept).toMatchObject({ targetQboId: customers[0]!.Id });
+    expect((draft!.mappingSnapshot as { applyFrom?: unknown }).applyFrom).toBeUndefined();
   });
 });
