@@ -207,7 +207,14 @@ export async function linkPeriodToCreated(db: Db, input: Omit<SaveRuleInput, "ru
   if (!rule) return false;
   const at = and(eq(mappingRulePeriods.ruleId, rule.id), eq(mappingRulePeriods.connectionId, input.connectionId), input.validFrom === null ? isNull(mappingRulePeriods.validFrom) : eq(mappingRulePeriods.validFrom, input.validFrom));
   const [row] = await db.select().from(mappingRulePeriods).where(at);
-  if (!row || row.kind !== "create") return false;
+  if (!row) {
+    // Not a period yet: the rule's own row, which a Map step's change "from a date" makes an earlier
+    // period when the import completes (saveRuleFrom). It links to the entity until then.
+    if ((rule.validFrom ?? null) !== input.validFrom || rule.kind !== "create" || rule.targetQboId) return false;
+    const link: StoredRule = { kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null, ...extrasOf({ kind: "link", nameOf: rule.nameOf, dimensions: rule.dimensions }) };
+    return (await saveRule(db, { ...input, rule: link })).changed;
+  }
+  if (row.kind !== "create") return false;
   const before = storedOfPeriodRow(row);
   const after: StoredRule = { kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null, ...extrasOf({ kind: "link", nameOf: before.nameOf, dimensions: before.dimensions }) };
   await db.update(mappingRulePeriods).set({ kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null }).where(eq(mappingRulePeriods.id, row.id));

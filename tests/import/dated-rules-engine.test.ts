@@ -273,6 +273,29 @@ describe("the Map step's Apply from (issue 19 §2)", () => {
     expect(await periodsNow()).toEqual([[null, third.Id]]);
   });
 
+  it("a saved Create new QB Customer changed from a date in the Map step: the dates before it create the customer once, and it stays their link", { timeout: 120_000 }, async () => {
+    const { w, projectId, rule, customers, relink, periodsNow } = await imported();
+    const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
+    const loadDirectory = () => fetchQboDirectory(w.client, w.connection.payrollEnabled === true);
+    const NAME = "Map Step Newco";
+    expect(await applyRuleEdit(w.db, session, { connectionId: w.connection.id, ruleId: rule.id, kind: "create", name: NAME, applyFrom: "all" }, loadDirectory)).toMatchObject({ ok: true, changed: true });
+    const other = customers[0]!;
+    const dated = await w.preview(MARCH, { override: relink(other), form: { applyFrom: "date", applyFromDate: BOUNDARY } });
+    expect(dated.summary.entitiesToCreate).toEqual([expect.objectContaining({ category: "project", name: NAME })]);
+    expect((await w.run(dated.importId)).status).toBe("completed");
+    const created = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string }[]).filter((c) => c.DisplayName === NAME);
+    expect(created).toHaveLength(1);
+    expect(await periodsNow()).toEqual([
+      [null, created[0]!.Id],
+      [BOUNDARY, other.Id],
+    ]);
+    const [first] = [...(await listRulePeriods(w.db, w.connection.id, [(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!])).values()];
+    expect(first![0]!.rule.kind).toBe("link");
+    const again = await w.preview(MARCH);
+    expect(again.summary.entitiesToCreate).toEqual([]);
+    expect(again.summary.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+  });
+
   it("From a date without a real date refuses the step and keeps the rules on the draft", { timeout: 60_000 }, async () => {
     const { w, projectId, customers, relink } = await imported();
     await expect(w.preview(MARCH, { override: relink(customers[0]!), form: { applyFrom: "date", applyFromDate: "2025-02-30" } })).rejects.toThrow(/"reason":"apply_from".*real date/);
