@@ -333,6 +333,16 @@ export interface MappingSnapshot {
   rules?: SnapshotRule[];
   periods?: SnapshotRule[];
   errors?: FieldError[];
+  applyFrom?: MapApplyFrom;
+}
+
+/**
+ * The Map step's "Apply from" (issue 19 §2): for the saved rules it changes (`keys`, `category:sourceId`),
+ * the first date the change applies to; null = all dates (the rule alone, its earlier periods replaced).
+ */
+export interface MapApplyFrom {
+  validFrom: string | null;
+  keys: string[];
 }
 
 // ── An import's selection and preview summary (imports.selection, imports.summary) ──────────────

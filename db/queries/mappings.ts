@@ -1,7 +1,7 @@
 // Mapping rules, their history and the Time Description Settings of one connection (product spec
 // §4). Every function is scoped by connectionId; callers pass a connection they have already
 // checked against the session's account (db/queries/connections.ts getConnection).
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { admins, mappingHistory, mappingRulePeriods, mappingRules, timeDescriptionSettings } from "@/db/schema";
 import { createOptionsSchema, extrasOf, parseStoredRule, periodsAfterApply, ruleDimensionsSchema, sameStoredRule, samePeriods, sortPeriods, type CreateOptions, type EntityKey, type MappingCategory, type RuleDimensions, type RuleNameOf, type RulePeriod, type StoredRule } from "@/lib/mapping/rules";
@@ -193,6 +193,33 @@ export async function saveRuleFrom(db: Db, input: SaveRuleInput & { validFrom: s
   }
   await recordHistory(db, input, existing.id, before, { ...after, ...(input.rule.names ? { names: input.rule.names } : {}), validFrom: input.validFrom });
   return { changed: true, rule: ruleOfRow(saved!), before, periods: next };
+}
+
+/**
+ * An earlier period's "Create new QB …" whose entity now exists (an import created it, or found it by
+ * name): the period becomes a link to it, as saveRule makes a current create one, so later imports of
+ * its dates link instead of creating it again. One mapping_history row (before and after carry the
+ * period's validFrom). Nothing is written when the period is gone or links already. Run inside the
+ * caller's transaction.
+ */
+export async function linkPeriodToCreated(db: Db, input: Omit<SaveRuleInput, "rule"> & { validFrom: string | null; qboId: string; targetName: string }): Promise<boolean> {
+  const rule = await findRule(db, input.connectionId, input.entity);
+  if (!rule) return false;
+  const at = and(eq(mappingRulePeriods.ruleId, rule.id), eq(mappingRulePeriods.connectionId, input.connectionId), input.validFrom === null ? isNull(mappingRulePeriods.validFrom) : eq(mappingRulePeriods.validFrom, input.validFrom));
+  const [row] = await db.select().from(mappingRulePeriods).where(at);
+  if (!row) {
+    // Not a period yet: the rule's own row, which a Map step's change "from a date" makes an earlier
+    // period when the import completes (saveRuleFrom). It links to the entity until then.
+    if ((rule.validFrom ?? null) !== input.validFrom || rule.kind !== "create" || rule.targetQboId) return false;
+    const link: StoredRule = { kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null, ...extrasOf({ kind: "link", nameOf: rule.nameOf, dimensions: rule.dimensions }) };
+    return (await saveRule(db, { ...input, rule: link })).changed;
+  }
+  if (row.kind !== "create") return false;
+  const before = storedOfPeriodRow(row);
+  const after: StoredRule = { kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null, ...extrasOf({ kind: "link", nameOf: before.nameOf, dimensions: before.dimensions }) };
+  await db.update(mappingRulePeriods).set({ kind: "link", targetQboId: input.qboId, targetName: input.targetName, createOptions: null }).where(eq(mappingRulePeriods.id, row.id));
+  await recordHistory(db, { ...input, rule: after }, rule.id, { ...before, validFrom: input.validFrom }, { ...after, validFrom: input.validFrom });
+  return true;
 }
 
 export interface HistoryEntry {

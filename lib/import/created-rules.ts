@@ -5,10 +5,10 @@
 // second entity for the same actiTIME entity is a deliberate choice, and the Preview says so.
 import type { Db } from "@/db/client";
 import type { ImportRow } from "@/db/queries/imports";
-import { findRule, listConnectionRules, saveRule, type MappingRuleRow } from "@/db/queries/mappings";
+import { findRule, linkPeriodToCreated, listConnectionRules, saveRule, saveRuleFrom, type MappingRuleRow } from "@/db/queries/mappings";
 import { extrasOf, sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
 import type { EntityItemPayload } from "./execute";
-import { snapshotRulesOf } from "./snapshot";
+import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 
 /** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */
 export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string | null | undefined, existingTargetQboId: string | null): StoredRule {
@@ -24,22 +24,34 @@ export function storedRuleAfterImport(rule: SnapshotRule, createdQboId: string |
  * mapping-history row. Runs inside the transaction that marks the entity item created.
  */
 export async function saveRuleForCreatedEntity(tx: Db, imp: Pick<ImportRow, "id" | "connectionId" | "createdByAdminId" | "mappingSnapshot">, payload: EntityItemPayload, qboId: string, at: Date): Promise<void> {
-  const snapshot = snapshotRulesOf(imp);
+  const dated = mappingSnapshotOf(imp);
+  const snapshot = dated.rules ?? [];
+  const creates = snapshotCreates(dated);
   for (const sourceId of payload.sourceIds) {
     const rule = snapshot.find((r) => r.category === payload.category && r.sourceId === sourceId);
+    // Rules that apply from a date: the earlier periods whose create this was become links to it too.
+    const create = creates.get(`${payload.category}:${sourceId}`);
+    for (const period of create?.periods ?? []) {
+      await linkPeriodToCreated(tx, { connectionId: imp.connectionId, entity: { category: payload.category, sourceId, sourceName: period.sourceName }, validFrom: period.validFrom ?? null, qboId, targetName: payload.name, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
+    }
+    // An earlier period's create: the current rule (a link, a skip or another create) stays as it is.
+    if (create && !snapshot.includes(create.rule)) continue;
     const existing = await findRule(tx, imp.connectionId, { category: payload.category, sourceId });
     if (existing && existing.kind === "link" && existing.targetQboId === qboId) continue;
     const sourceName = rule?.sourceName ?? existing?.sourceName ?? payload.name;
     // The link keeps what the rule was (a Vendor stays a Vendor; its Class / Location rules stay).
     const extras = extrasOf({ kind: "link", nameOf: rule?.nameOf ?? existing?.nameOf, dimensions: rule?.dimensions ?? existing?.dimensions });
-    await saveRule(tx, {
+    const input = {
       connectionId: imp.connectionId,
       entity: { category: payload.category, sourceId, sourceName },
-      rule: { kind: "link", targetQboId: qboId, targetName: payload.name, createOptions: null, ...extras },
+      rule: { kind: "link" as const, targetQboId: qboId, targetName: payload.name, createOptions: null, ...extras },
       changedByAdminId: imp.createdByAdminId,
       importId: imp.id,
       at,
-    });
+    };
+    // A saved rule the Map step changed "from a date": its earlier periods stay (issue 19 §2).
+    if (dated.applyFrom?.keys.includes(`${payload.category}:${sourceId}`)) await saveRuleFrom(tx, { ...input, validFrom: dated.applyFrom.validFrom });
+    else await saveRule(tx, input);
   }
 }
 

@@ -13,7 +13,7 @@ export async function bringDraftUpToDate(db: Db, imp: ImportRow): Promise<Import
   const upToDate = upToDateDraftRules(draft.rules ?? [], await savedRuleRows(db, imp.connectionId), imp.updatedAt);
   const { changes } = upToDate;
   // Dated rules (issue 19 §2): the periods in force for the range follow the company's rules too.
-  const dated = imp.dateFrom ? await datedSnapshot(db, imp.connectionId, upToDate.rules, { dateFrom: imp.dateFrom, dateTo: imp.dateTo ?? imp.dateFrom }) : { rules: upToDate.rules, periods: [] };
+  const dated = imp.dateFrom ? await datedSnapshot(db, imp.connectionId, upToDate.rules, { dateFrom: imp.dateFrom, dateTo: imp.dateTo ?? imp.dateFrom }, draft.applyFrom) : { rules: upToDate.rules, periods: [] };
   const { rules } = dated;
   const periodsChanged = JSON.stringify([draft.periods ?? [], (draft.rules ?? []).map((r) => r.validFrom ?? null)]) !== JSON.stringify([dated.periods, rules.map((r) => r.validFrom ?? null)]);
   if (changes.length === 0 && !periodsChanged) return imp;

@@ -33,7 +33,7 @@ import {
 } from "@/db/queries/import-run";
 import { getImportById, importStatus, type ImportItemRow, type ImportRow } from "@/db/queries/imports";
 import { importRuleContext } from "@/db/queries/import-rules";
-import { saveRule } from "@/db/queries/mappings";
+import { saveRule, saveRuleFrom } from "@/db/queries/mappings";
 import { abortableSleep, deterministicRequestId, QBO_BATCH_MAX_OPS, QBO_BATCH_REQUEST_ID_MAX, QboRequestNotSent, type BatchOperation, type QboClient } from "@/lib/qbo/client";
 import { QboFault } from "@/lib/qbo/faults";
 import { runLanes } from "@/lib/qbo/lanes";
@@ -47,7 +47,7 @@ import type { SliceResult, TargetRef } from "./types";
 import { storedRuleAfterImport } from "./created-rules";
 import { importEnding } from "./outcome";
 import { phaseReporter } from "./progress";
-import { snapshotRulesOf } from "./snapshot";
+import { mappingSnapshotOf } from "./snapshot";
 
 export type { ActivityItemPayload, EntityItemPayload, SliceResult, SnapshotRule } from "./types";
 export { readActivitiesById, QBO_READ_IDS_PER_QUERY } from "./qbo-activity";
@@ -522,10 +522,14 @@ export function createExecutor(deps: ExecuteDeps) {
  * each change kept in the mapping history. Creates already point at their new entity.
  */
 export async function saveRulesOfImport(db: Db, imp: ImportRow, at: Date) {
-  const snapshot = { rules: snapshotRulesOf(imp) };
-  for (const rule of snapshot.rules ?? []) {
+  const { rules = [], applyFrom } = mappingSnapshotOf(imp);
+  const applied = new Set(applyFrom?.keys ?? []);
+  for (const rule of rules) {
     const { existing, created } = await importRuleContext(db, imp, rule, rule.kind === "create" && !rule.targetQboId);
     const next = storedRuleAfterImport(rule, created, existing?.targetQboId ?? null); // a created entity's rule is a link to it
-    await saveRule(db, { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at });
+    const input = { connectionId: imp.connectionId, entity: rule, rule: next, changedByAdminId: imp.createdByAdminId, importId: imp.id, at };
+    // A saved rule the Map step changed follows its Apply from (issue 19 §2); the others change their current period.
+    if (applyFrom && applied.has(`${rule.category}:${rule.sourceId}`)) await saveRuleFrom(db, { ...input, validFrom: applyFrom.validFrom });
+    else await saveRule(db, input);
   }
 }

@@ -3,7 +3,8 @@
 import type { Db } from "@/db/client";
 import { listConnectionRules, listRulePeriods } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { linkOnceCreated, periodsOverlapping, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
+import { linkOnceCreated, periodsAfterApply, periodsOverlapping, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
+import type { MapApplyFrom } from "./snapshot";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
 import { withVendorAndDimensionSuggestions } from "@/lib/mapping/suggest-vendors-dimensions";
 import type { SourceData } from "./source";
@@ -32,27 +33,34 @@ export async function listSavedRules(db: Db, connectionId: string): Promise<Snap
 /**
  * Rules that apply from a date (issue 19 §2): the snapshot of an import's rules for its range. Each
  * rule (the Map step's: the entity's current rule) keeps the saved rule's validFrom, and `periods`
- * holds the entity's earlier periods in force on some date of [dateFrom, dateTo]. A rule the Map step
- * changes changes the current period only: earlier periods stay (Settings' "all dates" replaces them).
+ * holds the entity's earlier periods in force on some date of [dateFrom, dateTo]. A saved rule the
+ * Map step changes follows its "Apply from" (`applyFrom`, for the rules it lists): from a date, the
+ * earlier dates keep the saved periods; all dates, the rule alone. Without it, a change changes the
+ * current period only.
  */
 export async function datedSnapshot(
   db: Db,
   connectionId: string,
   rules: readonly SnapshotRule[],
   range: { dateFrom: string; dateTo: string },
+  applyFrom?: MapApplyFrom,
 ): Promise<{ rules: SnapshotRule[]; periods: SnapshotRule[] }> {
-  const rows = (await listConnectionRules(db, connectionId)).filter((row) => row.validFrom !== null);
+  const keyOf = (r: { category: MappingCategory; sourceId: number }) => `${r.category}:${r.sourceId}`;
+  const applied = new Set(applyFrom?.keys ?? []);
+  const rows = (await listConnectionRules(db, connectionId)).filter((row) => row.validFrom !== null || applied.has(keyOf(row)));
   if (rows.length === 0) return { rules: rules.map(({ validFrom: _validFrom, ...rule }) => rule), periods: [] };
-  const rowByKey = new Map(rows.map((row) => [`${row.category}:${row.sourceId}`, row]));
+  const rowByKey = new Map(rows.map((row) => [keyOf(row), row]));
   const periodsByRule = await listRulePeriods(db, connectionId, rows);
   const periods: SnapshotRule[] = [];
   const dated = rules.map(({ validFrom: _validFrom, ...rule }) => {
-    const row = rowByKey.get(`${rule.category}:${rule.sourceId}`);
+    const row = rowByKey.get(keyOf(rule));
     if (!row) return rule;
-    const earlier = (periodsByRule.get(row.id) ?? []).slice(0, -1);
-    const all = [...earlier.map((p) => ({ validFrom: p.validFrom, snapshot: { category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...p.rule, validFrom: p.validFrom } as SnapshotRule })), { validFrom: row.validFrom, snapshot: null }];
-    for (const period of periodsOverlapping(all, range.dateFrom, range.dateTo)) if (period.snapshot) periods.push(snapshotRuleSchema.parse(period.snapshot));
-    return { ...rule, validFrom: row.validFrom };
+    const saved = periodsByRule.get(row.id) ?? [];
+    const all = applyFrom && applied.has(keyOf(rule)) ? periodsAfterApply(saved, rule, applyFrom.validFrom) : saved;
+    const current = all[all.length - 1]!;
+    const entries = all.map((p, index) => ({ validFrom: p.validFrom, snapshot: index === all.length - 1 ? null : ({ category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...p.rule, validFrom: p.validFrom } as SnapshotRule) }));
+    for (const period of periodsOverlapping(entries, range.dateFrom, range.dateTo)) if (period.snapshot) periods.push(snapshotRuleSchema.parse(period.snapshot));
+    return current.validFrom === null ? rule : { ...rule, validFrom: current.validFrom };
   });
   return { rules: dated, periods };
 }

@@ -23,8 +23,8 @@ import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
 import { namesByRole } from "./ref-names";
 import { readSource, type SourceData } from "./source";
 import { lockDraft, nextRevision } from "./wizard";
-import type { ActivityItemPayload, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
-import { mappingSnapshotOf } from "./snapshot";
+import type { ActivityItemPayload, DatedDimension, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
+import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 import { parseImportSelection, type BreakdownRow, type DatedRuleEffect, type PreviewSummary } from "@/db/types";
 
 export type { BreakdownRow, DatedRuleEffect, ImportSelection, PreviewSummary } from "@/db/types";
@@ -110,11 +110,14 @@ export interface DatedSnapshot {
 /**
  * resolveTargets with periods: per entity, its earliest period in the snapshot gives the undated
  * target, every later one a dated target from its validFrom. An earlier period's create that made
- * nothing yet resolves as no rule (only the entity's current rule creates: one `new:` ref each).
+ * nothing yet creates its entity like a current create (the same `new:` ref) unless the entity has
+ * another create in the snapshot (snapshotCreates): then it resolves as no rule for its dates.
  */
 export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirectory | null): ResolvedTargets {
   const rules = snapshot.rules ?? [];
-  const periods = (snapshot.periods ?? []).map((p): SnapshotRule => (p.kind === "create" && !p.targetQboId ? { ...p, kind: "link", targetQboId: null, createOptions: null } : p));
+  // An earlier period's create makes its entity when it is the entity's one create (snapshotCreates).
+  const creating = new Set([...snapshotCreates(snapshot).values()].flatMap((c) => c.periods));
+  const periods = (snapshot.periods ?? []).map((p): SnapshotRule => (p.kind === "create" && !p.targetQboId && !creating.has(p) ? { ...p, kind: "link", targetQboId: null, createOptions: null } : p));
   if (periods.length === 0 && rules.every((r) => !r.validFrom)) return resolveTargets(rules, directory);
   const byEntity = new Map<string, SnapshotRule[]>();
   for (const rule of [...periods, ...rules]) {
@@ -138,7 +141,31 @@ export function resolveDatedTargets(snapshot: DatedSnapshot, directory: QboDirec
     dated[field[rule.category]].set(rule.sourceId, list);
   }
   const some = <T,>(map: Map<number, T>) => (map.size > 0 ? map : undefined);
-  return { ...base, dated: { users: some(dated.users), projects: some(dated.projects), typesOfWork: some(dated.typesOfWork), leaveTypes: some(dated.leaveTypes) } };
+  return { ...base, ...datedDimensionTargets(base, sortPeriods(later)), dated: { users: some(dated.users), projects: some(dated.projects), typesOfWork: some(dated.typesOfWork), leaveTypes: some(dated.leaveTypes) } };
+}
+
+/**
+ * The Class / Location choices of the later periods of project and user rules (in date order), as
+ * dated dimension targets beside the undated ones (only for what the company tracks: base has it).
+ */
+function datedDimensionTargets(base: ResolvedTargets, later: readonly SnapshotRule[]): Pick<ResolvedTargets, "classes" | "departments"> {
+  const out: { classes?: DimensionTargets; departments?: DimensionTargets } = {};
+  for (const dimension of RULE_DIMENSIONS) {
+    const key = RULE_DIMENSION_META[dimension].directoryKey;
+    const undated = base[key];
+    if (!undated) continue;
+    const projects = new Map<number, DatedDimension[]>();
+    const users = new Map<number, DatedDimension[]>();
+    for (const rule of later) {
+      const map = rule.category === "project" ? projects : rule.category === "user" ? users : null;
+      if (!map) continue;
+      const choice = rule.dimensions?.[dimension];
+      const ref = choice === undefined ? undefined : choice === null ? null : (qboRef(choice.qboId) as QboTargetRef);
+      map.set(rule.sourceId, [...(map.get(rule.sourceId) ?? []), { from: rule.validFrom!, ref }]);
+    }
+    out[key] = { ...undated, ...(projects.size > 0 ? { datedProjects: projects } : {}), ...(users.size > 0 ? { datedUsers: users } : {}) };
+  }
+  return out;
 }
 
 /**
@@ -340,7 +367,8 @@ export async function preparePreview(deps: PrepareDeps, imp: ImportRow, settings
   const qboSide = await qboChangesForPreview(db, imp.connectionId, scope, plan.activities, ledgerRows, qboState, now());
   const diff = diffImport({ desired: qboSide.desired, ledger: qboSide.ledger, scope, qboState, frozen: plan.frozen });
 
-  const ruleByRef = new Map(rules.map((r) => [`new:${r.category}:${r.sourceId}`, r]));
+  // The rule each `new:` ref creates: the current rule's create, or an earlier period's (snapshotCreates).
+  const ruleByRef = new Map([...rules, ...[...snapshotCreates(snapshot).values()].map((c) => c.rule)].map((r) => [`new:${r.category}:${r.sourceId}`, r]));
   const entityItems = plan.entitiesToCreate.map((e, index) => {
     const rule = ruleByRef.get(e.ref)!;
     const name = rule.targetName ?? e.name;

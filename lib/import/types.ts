@@ -100,6 +100,18 @@ export type Target =
 export interface DimensionTargets {
   projects: ReadonlyMap<number, QboTargetRef | null>;
   users?: ReadonlyMap<number, QboTargetRef | null>;
+  /** Rules that apply from a date: a project's / user's choice from each `from` on (before the first: the maps above). */
+  datedProjects?: ReadonlyMap<number, readonly DatedDimension[]>;
+  datedUsers?: ReadonlyMap<number, readonly DatedDimension[]>;
+}
+
+/**
+ * A Class / Location choice from `from` (inclusive) until the next entry: a ref, null ("leave it
+ * empty", which a project's wins with too), or undefined (that period's rule has none: falls through).
+ */
+export interface DatedDimension {
+  from: string;
+  ref: QboTargetRef | null | undefined;
 }
 
 /**

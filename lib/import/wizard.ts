@@ -6,7 +6,9 @@ import type { Db } from "@/db/client";
 import { lockDraftRow, nextRevision, writeDraftMapping, writeDraftSelection } from "@/db/queries/drafts";
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
-import { keepCreatedEntity, mappingCategorySchema, snapshotFromRule, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
+import { keepCreatedEntity, linkOnceCreated, mappingCategorySchema, sameStoredRule, snapshotFromRule, storedFromRule, type RuleForEntity, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
+import { parseApplyFrom } from "@/lib/mapping/edit";
+import { formValues } from "@/lib/forms";
 import { RULE_DIMENSION_META, RULE_DIMENSIONS, DIMENSION_EMPTY_VALUE } from "@/lib/mapping/rules";
 import { targetNameOf, withDirectoryNames } from "@/lib/mapping/targets";
 import { parseRuleFromForm, ruleFormKind, validateMapping, VENDOR_FORM_KIND, type FieldError } from "@/lib/mapping/validate";
@@ -17,6 +19,7 @@ import { refreshFactsForPreview } from "./company-check";
 import type { Actor } from "./lifecycle";
 import { datedSnapshot, listSavedRules, mapStepEntities } from "./mapping-step";
 import { preparePreview, scopeOf, type ImportSelection, type PrepareDeps, type PreviewSummary } from "./prepare";
+import type { MapApplyFrom } from "./snapshot";
 import { readSource } from "./source";
 import type { TimeDescriptionSettings } from "./types";
 
@@ -132,6 +135,26 @@ export interface MapDraft {
   /** Earlier periods of dated rules in force inside the import's range (lib/import/mapping-step.ts datedSnapshot). */
   periods?: SnapshotRule[];
   errors?: FieldError[];
+  /** The Map step's Apply from for the saved rules it changes (absent: all dates, none changed). */
+  applyFrom?: MapApplyFrom;
+}
+
+/**
+ * The saved rules the Map step's rules change (`category:sourceId`): what Apply from applies to. Only
+ * what a rule does counts: a create kept on the entity it made reads as the link it is (linkOnceCreated),
+ * and a link's or a Class / Location's name is a label (the Map form names them from QuickBooks' lists).
+ */
+export function changedSavedRules(rules: readonly RuleForEntity[], saved: readonly SnapshotRule[]): string[] {
+  const savedByKey = new Map(saved.map((r) => [`${r.category}:${r.sourceId}`, r]));
+  const effect = (stored: StoredRule): StoredRule => {
+    const rule = linkOnceCreated(stored);
+    const dimensions = rule.dimensions && Object.fromEntries(Object.entries(rule.dimensions).map(([d, choice]) => [d, choice ? { qboId: choice.qboId, name: "" } : choice]));
+    return { ...rule, ...(rule.kind === "link" ? { targetName: null } : {}), ...(dimensions ? { dimensions } : {}) };
+  };
+  return rules.flatMap(({ category, sourceId, rule }) => {
+    const before = savedByKey.get(`${category}:${sourceId}`);
+    return before && !sameStoredRule(effect(before), effect(storedFromRule(rule))) ? [`${category}:${sourceId}`] : [];
+  });
 }
 
 /**
@@ -183,16 +206,17 @@ export function rulesFromForm(
 }
 
 /** Step 2 (Confirm Mapping & Continue). Saves the rules even when some are refused, so nothing typed is lost. */
-export async function saveMapping(db: Db, actor: Actor, importId: string, rules: RuleForEntity[], errors: FieldError[]): Promise<boolean> {
+export async function saveMapping(db: Db, actor: Actor, importId: string, rules: RuleForEntity[], errors: FieldError[], applyFrom?: MapApplyFrom, refused = false): Promise<boolean> {
   const imp = await getOwnDraft(db, actor, importId);
   if (imp.step === "select" || !imp.dateFrom) throw new WizardError("Choose the data to import first.");
-  const dated = await datedSnapshot(db, imp.connectionId, rules.map(snapshotFromRule), { dateFrom: imp.dateFrom, dateTo: imp.dateTo ?? imp.dateFrom });
-  const draft: MapDraft = { rules: dated.rules, ...(dated.periods.length > 0 ? { periods: dated.periods } : {}), errors: errors.length > 0 ? errors : undefined };
+  const dated = await datedSnapshot(db, imp.connectionId, rules.map(snapshotFromRule), { dateFrom: imp.dateFrom, dateTo: imp.dateTo ?? imp.dateFrom }, applyFrom);
+  const draft: MapDraft = { rules: dated.rules, ...(dated.periods.length > 0 ? { periods: dated.periods } : {}), errors: errors.length > 0 ? errors : undefined, ...(applyFrom ? { applyFrom } : {}) };
+  const ok = errors.length === 0 && !refused;
   await db.transaction(async (tx) => {
     await lockDraft(tx, imp.id);
-    await writeDraftMapping(tx, imp.id, draft, errors.length > 0 ? "map" : "preview");
+    await writeDraftMapping(tx, imp.id, draft, ok ? "preview" : "map");
   });
-  return errors.length === 0;
+  return ok;
 }
 
 /** The map step's form fields of one rule (what the Map form posts for it): rulesFromForm's inverse. */
@@ -230,7 +254,9 @@ export interface ConfirmMappingDeps {
 export type ConfirmMappingResult =
   | { ok: true; summary: PreviewSummary }
   | { ok: false; reason: "no_selection" }
-  | { ok: false; reason: "invalid"; errors: FieldError[] };
+  | { ok: false; reason: "invalid"; errors: FieldError[] }
+  /** Apply from a date without a real date (the rules are kept on the draft). */
+  | { ok: false; reason: "apply_from"; message: string };
 
 /**
  * Step 2 → Step 3, Confirm Mapping & Continue: the posted rules are read for the entities of the
@@ -250,7 +276,13 @@ export async function confirmMapping(deps: ConfirmMappingDeps, actor: Actor, imp
   const entities = mapStepEntities(source, saved, directory);
   const names = new Map(entities.map((e) => [`${e.category}:${e.sourceId}`, e.name]));
   const { rules, errors } = rulesFromForm(form, names, directory, saved);
-  if (!(await saveMapping(db, actor, importId, rules, errors))) return { ok: false, reason: "invalid", errors };
+  // Apply from (issue 19 §2), as in Settings: for the saved rules this changes; all dates by default.
+  // A date that is no date refuses the step (the rules are kept on the draft, nothing applied).
+  const applyFrom = parseApplyFrom(formValues(form));
+  const applied: MapApplyFrom | undefined = applyFrom.ok ? { validFrom: applyFrom.validFrom, keys: changedSavedRules(rules, saved) } : undefined;
+  if (!(await saveMapping(db, actor, importId, rules, errors, applied, !applyFrom.ok))) {
+    return errors.length > 0 || applyFrom.ok ? { ok: false, reason: "invalid", errors } : { ok: false, reason: "apply_from", message: applyFrom.problem.message };
+  }
   const fresh = await getOwnDraft(db, actor, importId);
   return { ok: true, summary: await preparePreview({ db, qbo, actitime, directory, source, ...(deps.targets ? { targets: deps.targets } : {}) }, fresh, deps.settings) };
 }

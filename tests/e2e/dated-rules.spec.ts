@@ -42,8 +42,11 @@ async function ensureCompany(page: Page) {
   await expect(page.getByText(`Connected to ${SANDBOX_COMPANY}.`)).toBeVisible();
 }
 
-/** New Import of last month up to its Preview, with the Map step's suggestions accepted where it offers them. */
-async function previewLastMonth(page: Page) {
+/**
+ * New Import of last month up to its Preview, with the Map step's suggestions accepted where it offers
+ * them. With saved rules (`savedRules`), the Map step offers Apply from for the ones it changes, all dates by default.
+ */
+async function previewLastMonth(page: Page, savedRules = false) {
   const range = lastMonth();
   await page.goto(`${BASE}/imports`);
   await page.getByRole("button", { name: "New Import" }).first().click();
@@ -54,6 +57,12 @@ async function previewLastMonth(page: Page) {
   await page.waitForURL(/\/map(\?|$)/, { timeout: 45_000 });
   const acceptAll = page.getByRole("button", { name: "Accept all suggestions" });
   if ((await acceptAll.count()) > 0) await acceptAll.click();
+  if (savedRules) {
+    const applyFrom = page.getByRole("group", { name: "Apply from" });
+    await expect(applyFrom).toBeVisible();
+    await expect(applyFrom.getByRole("radio", { name: "All dates" })).toBeChecked();
+    await expect(applyFrom.getByLabel("First date it applies from")).toBeVisible();
+  }
   await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
   await page.waitForURL(/\/preview/, { timeout: 90_000 });
 }
@@ -151,7 +160,7 @@ test("Time settings: per week, rounded up to 15 minutes; re-importing the month 
 
   // The month imported per day by the test above, imported again: the Preview says what is replaced.
   const range = lastMonth();
-  await previewLastMonth(page);
+  await previewLastMonth(page, true);
   await expect(page.getByText(/activit(y|ies) will be replaced because the Time settings changed/)).toBeVisible();
   await expect(page.locator("dt", { hasText: "Tracked hours" })).toBeVisible();
   await page.getByRole("button", { name: "Start Import" }).click();

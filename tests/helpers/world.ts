@@ -99,6 +99,8 @@ export async function createWorld(options: WorldOptions = {}) {
       actor?: Actor;
       /** Targets set directly (vendor, class, department), over those the rules resolve to. */
       targets?: (fromRules: ResolvedTargets) => ResolvedTargets;
+      /** More fields the Map form posts (its Apply from: `applyFrom`, `applyFromDate`). */
+      form?: Record<string, string>;
     } = {},
   ) {
     const who = opts.actor ?? actor;
@@ -111,7 +113,7 @@ export async function createWorld(options: WorldOptions = {}) {
     const rules = (opts.override ?? ((r) => r))(proposedRules(mapStepEntities(source, saved, directory)));
     // Step 1 as the Select form saves it, then step 2 through the Map form's own use case.
     await saveSelection(t.db, who, draft.id, { ...range, ...selection });
-    const form = Object.assign({}, ...rules.map(ruleFormFields)) as Record<string, string>;
+    const form = Object.assign({}, ...rules.map(ruleFormFields), opts.form) as Record<string, string>;
     const settings = opts.settings ?? { importTaskNames: false, importComments: false };
     const confirmed = await confirmMapping({ db: t.db, qbo: client, actitime: actitimeClient, directory, settings, refreshFacts: false, ...(opts.targets ? { targets: opts.targets } : {}) }, who, draft.id, form);
     if (!confirmed.ok) throw new Error(`the Map step refused the rules: ${JSON.stringify(confirmed)}`);

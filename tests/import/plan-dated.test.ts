@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { billedLineage, newRef, planImport, qboRef, type PlanInput } from "@/lib/import/plan";
 import { datedRuleEffects, datedRuleSentence, resolveDatedTargets, resolveTargets } from "@/lib/import/prepare";
-import type { ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
+import { snapshotCreates } from "@/lib/import/snapshot";
+import type { QboTargetRef, ResolvedTargets, SnapshotRule, Target, TimeDescriptionSettings } from "@/lib/import/types";
+import type { QboDirectory } from "@/lib/mapping/directory";
 
 const link = (id: string, name: string): Target => ({ kind: "qbo", ref: qboRef(id), name, unitPrice: null });
 const COMBINED: TimeDescriptionSettings = { importTaskNames: false, importComments: false };
@@ -203,11 +205,51 @@ describe("resolveDatedTargets", () => {
     expect(resolved.dated?.users).toBeUndefined();
   });
 
-  it("an earlier period's create that made nothing resolves as no rule (only the current rule creates)", () => {
+  it("an earlier period's create that made nothing yet creates its entity for its dates (the entity's one new: ref)", () => {
     const create: SnapshotRule = { ...rule(ANN, "x", null), kind: "create", targetQboId: null, targetName: "Ann New" };
     const resolved = resolveDatedTargets({ rules: [rule(ANN, "57", BOUNDARY)], periods: [create] }, null);
-    expect(resolved.users.has(ANN)).toBe(false);
+    expect(resolved.users.get(ANN)).toMatchObject({ kind: "qbo", ref: "new:user:1", name: "Ann New" });
     expect(resolved.dated?.users?.get(ANN)?.[0]?.target).toMatchObject({ ref: "qbo:57" });
+    // The plan creates it once, for the records before the date only.
+    const plan = planImport(input({ timeTrack: threeDays, targets: { ...targets(undefined), users: resolved.users, dated: resolved.dated } }));
+    expect(plan.activities.map((a) => [a.txnDate, a.employeeRef])).toEqual([
+      [BEFORE, "new:user:1"],
+      [BOUNDARY, "qbo:57"],
+      [AFTER, "qbo:57"],
+    ]);
+    expect(plan.entitiesToCreate).toEqual([{ ref: "new:user:1", category: "user", name: "Ann New", sourceIds: [ANN], activityCount: 1 }]);
+  });
+
+  it("the current rule's create owns the new: ref: an earlier create of another name resolves as no rule, of the same name shares it", () => {
+    const period = (name: string): SnapshotRule => ({ ...rule(ANN, "x", null), kind: "create", targetQboId: null, targetName: name });
+    const current: SnapshotRule = { ...rule(ANN, "x", BOUNDARY), kind: "create", targetQboId: null, targetName: "Ann Current" };
+    const other = resolveDatedTargets({ rules: [current], periods: [period("Ann Earlier")] }, null);
+    expect(other.users.has(ANN)).toBe(false);
+    expect(other.dated?.users?.get(ANN)?.[0]?.target).toMatchObject({ ref: "new:user:1", name: "Ann Current" });
+    const same = resolveDatedTargets({ rules: [current], periods: [period(" ann current ")] }, null);
+    expect(same.users.get(ANN)).toMatchObject({ ref: "new:user:1" });
+  });
+
+  it("without a current create, the latest earlier create owns the ref; an older one of another name has no rule", () => {
+    const period = (name: string, validFrom: string | null): SnapshotRule => ({ ...rule(ANN, "x", validFrom), kind: "create", targetQboId: null, targetName: name });
+    const resolved = resolveDatedTargets({ rules: [rule(ANN, "57", AFTER)], periods: [period("Ann First", null), period("Ann Second", BOUNDARY)] }, null);
+    expect(resolved.users.has(ANN)).toBe(false);
+    expect(resolved.dated?.users?.get(ANN)?.map((d) => d.target && d.target.kind === "qbo" && [d.target.ref, d.target.name])).toEqual([
+      ["new:user:1", "Ann Second"],
+      ["qbo:57", "Target 57"],
+    ]);
+  });
+});
+
+describe("snapshotCreates", () => {
+  const create = (name: string, validFrom: string | null): SnapshotRule => ({ ...rule(WEBSITE, "x", validFrom, "project"), kind: "create", targetQboId: null, targetName: name });
+  it("an entity's create: the current rule's, with the earlier periods naming the same entity", () => {
+    const current = create("Website Ltd", BOUNDARY);
+    const same = create("Website Ltd", null);
+    expect(snapshotCreates({ rules: [current], periods: [same] }).get(`project:${WEBSITE}`)).toEqual({ rule: current, periods: [same] });
+  });
+  it("a period's create made already (targetQboId set) is a link, not a create", () => {
+    expect(snapshotCreates({ rules: [rule(WEBSITE, "21", BOUNDARY, "project")], periods: [{ ...create("Website Ltd", null), targetQboId: "90" }] }).size).toBe(0);
   });
 });
 
@@ -222,5 +264,114 @@ describe("datedRuleEffects (the Preview's sentence)", () => {
   it("says nothing when the rule's date is outside the range or at its first day", () => {
     expect(datedRuleEffects({ rules: [rule(ANN, "57", "2026-11-01")] }, source, { dateFrom: "2026-11-01", dateTo: "2026-11-30" })).toEqual([]);
     expect(datedRuleEffects({ rules: [rule(ANN, "57", "2026-12-01")] }, source, { dateFrom: "2026-11-01", dateTo: "2026-11-30" })).toEqual([]);
+  });
+});
+
+// ── Class / Location rules from a date (issue 19 §2 with §4) ───────────────────────────────────
+
+describe("planImport — Class / Location choices in force on each record's date", () => {
+  const cref = (id: string) => qboRef(id) as QboTargetRef;
+  const classes = (overrides: Partial<NonNullable<ResolvedTargets["classes"]>>): NonNullable<ResolvedTargets["classes"]> => ({ projects: new Map(), users: new Map(), ...overrides });
+  const withDimensions = (dims: Pick<ResolvedTargets, "classes" | "departments">) => ({ ...targets(undefined), ...dims });
+  const refs = (plan: ReturnType<typeof planImport>) => plan.activities.map((a) => [a.txnDate, a.classRef ?? null, a.departmentRef ?? null]);
+
+  it("a project's Class and Location change at the boundary: the day before keeps the earlier ones", () => {
+    const dims = {
+      classes: classes({ projects: new Map([[WEBSITE, cref("300")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: cref("301") }]]]) }),
+      departments: classes({ projects: new Map([[WEBSITE, cref("400")]]), datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: cref("401") }]]]) }),
+    };
+    for (const description of [COMBINED, SEPARATE]) {
+      const plan = planImport(input({ timeTrack: threeDays, targets: withDimensions(dims), description }));
+      expect(refs(plan)).toEqual([
+        [BEFORE, "qbo:300", "qbo:400"],
+        [BOUNDARY, "qbo:301", "qbo:401"],
+        [AFTER, "qbo:301", "qbo:401"],
+      ]);
+    }
+  });
+
+  it("a project's period without a Class rule falls through to the user's; a dated 'leave it empty' wins over the user's", () => {
+    const dims = {
+      classes: classes({
+        projects: new Map([[WEBSITE, cref("300")]]),
+        users: new Map([[ANN, cref("500")]]),
+        datedProjects: new Map([[WEBSITE, [{ from: BOUNDARY, ref: undefined }, { from: AFTER, ref: null }]]]),
+      }),
+    };
+    const plan = planImport(input({ timeTrack: threeDays, targets: withDimensions(dims) }));
+    expect(refs(plan)).toEqual([
+      [BEFORE, "qbo:300", null],
+      [BOUNDARY, "qbo:500", null],
+      [AFTER, null, null],
+    ]);
+  });
+
+  it("a user's dated Class applies to the user's leave and to projects without a rule; a project's rule still wins", () => {
+    const dims = { classes: classes({ projects: new Map([[MOBILE, cref("310")]]), users: new Map([[ANN, cref("500")]]), datedUsers: new Map([[ANN, [{ from: BOUNDARY, ref: cref("501") }]]]) }) };
+    const leave = [BEFORE, BOUNDARY].map((date) => ({ userId: ANN, date, leaveTypeId: VACATION, minutes: 480 }));
+    const plan = planImport(input({ timeTrack: [day(BEFORE), day(BOUNDARY), day(BOUNDARY, TASK.mobile)], leave, targets: withDimensions(dims), description: SEPARATE }));
+    expect(plan.activities.map((a) => [a.txnDate, a.customerRef && a.sources.projectIds[0], a.classRef])).toEqual(
+      expect.arrayContaining([
+        [BEFORE, WEBSITE, "qbo:500"],
+        [BOUNDARY, WEBSITE, "qbo:501"],
+        [BOUNDARY, MOBILE, "qbo:310"],
+        [BEFORE, null, "qbo:500"],
+        [BOUNDARY, null, "qbo:501"],
+      ]),
+    );
+    expect(plan.activities).toHaveLength(5);
+  });
+
+  it("combined per week: records of one week on both sides of the boundary become two activities, one per Class", () => {
+    const dims = { classes: classes({ projects: new Map([[WEBSITE, cref("300")]]), datedProjects: new Map([[WEBSITE, [{ from: "2026-11-18", ref: cref("301") }]]]) }) };
+    // Monday 16 – Sunday 22 November 2026.
+    const plan = planImport(input({ timeTrack: [day("2026-11-16"), day("2026-11-17"), day("2026-11-18"), day("2026-11-19")], targets: withDimensions(dims), description: { ...COMBINED, combine: "week" } }));
+    expect(plan.activities.map((a) => [a.txnDate, a.classRef, a.hours])).toEqual(
+      expect.arrayContaining([
+        ["2026-11-16", "qbo:300", 2],
+        ["2026-11-16", "qbo:301", 2],
+      ]),
+    );
+    expect(plan.activities).toHaveLength(2);
+  });
+});
+
+describe("resolveDatedTargets — Class / Location of each period", () => {
+  const tracked: QboDirectory = {
+    employees: [],
+    customers: [],
+    vendors: [],
+    items: [],
+    incomeAccounts: [],
+    payrollEnabled: false,
+    classes: [{ id: "300", name: "East", fullyQualifiedName: "East", active: true }],
+    departments: [{ id: "400", name: "HQ", fullyQualifiedName: "HQ", active: true }],
+  };
+  const project = (targetQboId: string, validFrom: string | null | undefined, dimensions: SnapshotRule["dimensions"]): SnapshotRule => ({ ...rule(WEBSITE, targetQboId, validFrom, "project"), ...(dimensions ? { dimensions } : {}) });
+
+  it("the earliest period's choices are undated, later periods' dated from their validFrom; a period without the key has none", () => {
+    const resolved = resolveDatedTargets(
+      {
+        rules: [project("21", AFTER, { class: { qboId: "302", name: "North" } })],
+        periods: [project("21", null, { class: { qboId: "300", name: "East" }, location: { qboId: "400", name: "HQ" } }), project("21", BOUNDARY, { class: null })],
+      },
+      tracked,
+    );
+    expect(resolved.classes?.projects.get(WEBSITE)).toBe("qbo:300");
+    expect(resolved.classes?.datedProjects?.get(WEBSITE)).toEqual([
+      { from: BOUNDARY, ref: null },
+      { from: AFTER, ref: "qbo:302" },
+    ]);
+    expect(resolved.departments?.projects.get(WEBSITE)).toBe("qbo:400");
+    expect(resolved.departments?.datedProjects?.get(WEBSITE)).toEqual([
+      { from: BOUNDARY, ref: undefined },
+      { from: AFTER, ref: undefined },
+    ]);
+  });
+
+  it("a company that tracks neither gets no Class / Location targets, dated or not", () => {
+    const resolved = resolveDatedTargets({ rules: [project("21", BOUNDARY, { class: { qboId: "302", name: "North" } })], periods: [project("21", null, { class: { qboId: "300", name: "East" } })] }, null);
+    expect(resolved.classes).toBeUndefined();
+    expect(resolved.departments).toBeUndefined();
   });
 });

@@ -5,9 +5,9 @@ import { createDraft } from "@/lib/import/lifecycle";
 import { listSavedRules, mapStepEntities } from "@/lib/import/mapping-step";
 import { preparePreview } from "@/lib/import/prepare";
 import { readSource } from "@/lib/import/source";
-import { checkSelection, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
+import { changedSavedRules, checkSelection, rulesFromForm, saveMapping, saveSelection, WizardError } from "@/lib/import/wizard";
 import { getCachedDirectory, loadQboDirectory } from "@/lib/qbo/directory";
-import type { RuleForEntity } from "@/lib/mapping/rules";
+import type { RuleForEntity, SnapshotRule } from "@/lib/mapping/rules";
 import { createWorld, type World } from "@/tests/helpers/world";
 
 const worlds: World[] = [];
@@ -73,5 +73,23 @@ describe("the wizard through its forms", () => {
   ])("refuses the range %o with a clear message", (range, message) => {
     expect(() => checkSelection({ ...range, userIds: null, projectIds: null, leaveTypeIds: null, approvedOnly: false })).toThrow(WizardError);
     expect(() => checkSelection({ ...range, userIds: null, projectIds: null, leaveTypeIds: null, approvedOnly: false })).toThrow(message);
+  });
+});
+
+describe("changedSavedRules (what the Map step's Apply from applies to)", () => {
+  const saved: SnapshotRule[] = [
+    { category: "project", sourceId: 1, sourceName: "Website", kind: "link", targetQboId: "21", targetName: "Website", createOptions: null, dimensions: { class: { qboId: "300", name: "East" } } },
+    { category: "user", sourceId: 2, sourceName: "Ann", kind: "create", targetQboId: "55", targetName: "Ann Lee", createOptions: null },
+  ];
+  const project = (rule: RuleForEntity["rule"]): RuleForEntity => ({ category: "project", sourceId: 1, sourceName: "Website", rule });
+  it("a rule that does the same is unchanged, whatever its labels (QuickBooks' full names) or a create kept on its entity", () => {
+    const same = project({ kind: "link", targetQboId: "21", targetName: "Acme:Website", dimensions: { class: { qboId: "300", name: "Region:East" } } });
+    const kept: RuleForEntity = { category: "user", sourceId: 2, sourceName: "Ann", rule: { kind: "create", name: "Ann Lee", parentQboId: null, targetQboId: "55" } };
+    expect(changedSavedRules([same, kept], saved)).toEqual([]);
+  });
+  it("another target, another Class, or a rule for an entity without a saved rule", () => {
+    expect(changedSavedRules([project({ kind: "link", targetQboId: "22", targetName: "Other" , dimensions: { class: { qboId: "300", name: "East" } } })], saved)).toEqual(["project:1"]);
+    expect(changedSavedRules([project({ kind: "link", targetQboId: "21", targetName: "Website", dimensions: { class: null } })], saved)).toEqual(["project:1"]);
+    expect(changedSavedRules([{ category: "project", sourceId: 9, sourceName: "New", rule: { kind: "skip" } }], saved)).toEqual([]);
   });
 });

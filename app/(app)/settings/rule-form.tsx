@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useState, type ComponentProps, type ReactNode } from "react";
 import { Button } from "@/app/_components/ui";
 import { updateRuleAction } from "./actions";
-import { ApplyFromField } from "./apply-from";
+import { ApplyFromField } from "@/app/_components/apply-from";
 
 export interface SelectOption {
   value: string;

@@ -1,5 +1,6 @@
 import type {
   ActivitySources,
+  DatedDimension,
   DatedTarget,
   BillableStatus,
   DesiredActivity,
@@ -468,21 +469,34 @@ export function planImport(input: PlanInput): PlanResult {
     return resolved;
   };
 
-  // Class / department per record: the project's entry wins (a null one too), else the user's.
+  // Class / department per record: the project's entry wins (a null one too), else the user's; with
+  // rules that apply from a date, each entity's choice is the one in force on the record's date.
   const { classes, departments } = targets;
   const dimensionCache = new Map<string, Dimensions>();
-  const pick = (of: ResolvedTargets["classes"], userId: number, projectId: number | null): QboTargetRef | null => {
-    if (!of) return null;
-    if (projectId !== null && of.projects.has(projectId)) return of.projects.get(projectId) ?? null;
-    return of.users?.get(userId) ?? null;
+  const anyDatedDimensions = [classes, departments].some((of) => of?.datedProjects !== undefined || of?.datedUsers !== undefined);
+  /** The entity's choice in force on `date`: `{ ref }`, or undefined when it has none then (falls through). */
+  const choiceOn = (undated: ReadonlyMap<number, QboTargetRef | null> | undefined, dated: ReadonlyMap<number, readonly DatedDimension[]> | undefined, id: number, date: string): { ref: QboTargetRef | null } | undefined => {
+    const periods = dated?.get(id);
+    const index = periodIndex(periods, date);
+    if (index < 0) return undated?.has(id) ? { ref: undated.get(id) ?? null } : undefined;
+    const ref = periods![index]!.ref;
+    return ref === undefined ? undefined : { ref };
   };
-  const dimensionsOf = (userId: number, projectId: number | null): Dimensions => {
+  const pick = (of: ResolvedTargets["classes"], userId: number, projectId: number | null, date: string): QboTargetRef | null => {
+    if (!of) return null;
+    const project = projectId === null ? undefined : choiceOn(of.projects, of.datedProjects, projectId, date);
+    if (project) return project.ref;
+    return choiceOn(of.users, of.datedUsers, userId, date)?.ref ?? null;
+  };
+  const periodKey = (of: ResolvedTargets["classes"], userId: number, projectId: number | null, date: string) =>
+    `${projectId === null ? "" : periodIndex(of?.datedProjects?.get(projectId), date)}.${periodIndex(of?.datedUsers?.get(userId), date)}`;
+  const dimensionsOf = (userId: number, projectId: number | null, date: string): Dimensions => {
     if (!classes && !departments) return NO_DIMENSIONS;
-    const cacheKey = `${userId}|${projectId ?? ""}`;
+    const cacheKey = `${userId}|${projectId ?? ""}${anyDatedDimensions ? `|${periodKey(classes, userId, projectId, date)}|${periodKey(departments, userId, projectId, date)}` : ""}`;
     let found = dimensionCache.get(cacheKey);
     if (!found) {
-      const classRef = pick(classes, userId, projectId);
-      const departmentRef = pick(departments, userId, projectId);
+      const classRef = pick(classes, userId, projectId, date);
+      const departmentRef = pick(departments, userId, projectId, date);
       found = classRef || departmentRef ? { classRef, departmentRef, keyPart: dimensionKeyPart(classRef, departmentRef) } : NO_DIMENSIONS;
       dimensionCache.set(cacheKey, found);
     }
@@ -587,7 +601,7 @@ export function planImport(input: PlanInput): PlanResult {
     frozenCount.minutes += minutes;
     if (work.billableStatus === "Billable" && work.hourlyRate !== null) tally.minuteRate += minutes * work.hourlyRate;
     if (minutes > 0) {
-      const { classRef, departmentRef } = dimensionsOf(userId, work.projectId);
+      const { classRef, departmentRef } = dimensionsOf(userId, work.projectId, date);
       tally.targetSet.add(targetSignature({ employeeRef: user.employeeRef, nameOf: user.nameOf, ...work, classRef, departmentRef }));
     }
   };
@@ -617,7 +631,7 @@ export function planImport(input: PlanInput): PlanResult {
     const user = resolveUser(record.userId, record.date);
     const work = resolveTask(record.taskId, record.date);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
-    const dimensions = dimensionsOf(record.userId, work.projectId);
+    const dimensions = dimensionsOf(record.userId, work.projectId, record.date);
     const key = keyFor(separate ? separateTimeTrackKey(record.userId, record.date, record.taskId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
     add(key, record.userId, record.date, user, work, dimensions, record.minutes, record.taskId, null, record.comment, recordId);
   }
@@ -632,7 +646,7 @@ export function planImport(input: PlanInput): PlanResult {
     const user = resolveUser(record.userId, record.date);
     const work = resolveLeaveType(record.leaveTypeId, record.date);
     if (!admit(record.minutes, record.date, user, work) || !user.ok || !work.ok) continue;
-    const dimensions = dimensionsOf(record.userId, null);
+    const dimensions = dimensionsOf(record.userId, null, record.date);
     const key = keyFor(separate ? separateLeaveKey(record.userId, record.date, record.leaveTypeId) + roundTag : combinedKeyOf(user, record.date, work, dimensions));
     add(key, record.userId, record.date, user, work, dimensions, record.minutes, null, record.leaveTypeId, null, recordId);
   }
@@ -778,7 +792,7 @@ function collectEntitiesToCreate(
 }
 
 /** The index of the dated target in force on `date` (the last `from` ≤ date), -1 before the first (or without any). */
-function periodIndex(periods: readonly DatedTarget[] | undefined, date: string): number {
+function periodIndex(periods: readonly { from: string }[] | undefined, date: string): number {
   let index = -1;
   if (periods === undefined) return index;
   for (let i = 0; i < periods.length; i++) {

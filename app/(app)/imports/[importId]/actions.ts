@@ -82,6 +82,10 @@ export async function confirmMappingAction(importId: string, form: FormData) {
     return afterDraftChanged(importId, error, "map");
   });
   if (!result.ok && result.reason === "no_selection") redirect(`/imports/${importId}/select`);
+  if (!result.ok && result.reason === "apply_from") {
+    const typed = form.get("applyFromDate");
+    redirect(`/imports/${importId}/map?applyFromError=${encodeURIComponent(result.message)}&applyFromDate=${encodeURIComponent(typeof typed === "string" ? typed : "")}`);
+  }
   if (!result.ok) redirect(`/imports/${importId}/map?invalid=${result.errors.length}`);
   redirect(`/imports/${importId}/preview`);
 }

@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 import type { MappingCategory, MappingRule } from "@/lib/mapping/rules";
 import type { RuleTargets, TargetOption } from "@/lib/mapping/targets";
+import { ApplyFromField } from "@/app/_components/apply-from";
 
 /** A Class / Location the company tracks: its rule per project and user (issue 19). */
 export interface MapDimension {
@@ -42,7 +43,11 @@ interface Props {
   dimensions?: MapDimension[];
   labels: Record<string, { label: string; noun: string; subNoun: string | null }>;
   action: (form: FormData) => void | Promise<void>;
+  /** Apply from for the saved rules changed here (issue 19 §2): what was chosen, and a refusal message. */
+  applyFrom?: { initial?: { choice?: string; date?: string }; error: string | null };
 }
+
+const MAP_APPLY_FROM_HINT = "For saved rules you change here. All dates: every import from now on uses the new choice, re-imports of earlier periods too. From a date: earlier dates keep what they had (the date is used only with From a date).";
 
 interface RowState {
   kind: "create" | "link" | "skip" | "vendor_link" | "vendor_create";
@@ -97,7 +102,7 @@ function shownFields(kind: RowState["kind"], category: MappingCategory): string[
 const CATEGORIES: MappingCategory[] = ["user", "project", "type_of_work", "leave_type"];
 const fieldClass = "block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-brand-600 focus:outline-none focus:ring-1 focus:ring-brand-600";
 
-export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled, vendorTargets = [], dimensions = [], labels, action }: Props) {
+export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled, vendorTargets = [], dimensions = [], labels, action, applyFrom }: Props) {
   const defaultIncome = defaultIncomeAccountId ?? "";
   const [state, setState] = useState<Record<string, RowState>>(() => Object.fromEntries(rows.map((r) => [r.key, stateOf(r.initial, r.name, defaultIncome)])));
   const [search, setSearch] = useState("");
@@ -141,6 +146,11 @@ export function MapForm({ rows, options, defaultIncomeAccountId, payrollEnabled,
           </section>
         );
       })}
+      {rows.some((r) => r.hasSavedRule) ? (
+        <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <ApplyFromField idPrefix="map" initial={applyFrom?.initial} error={applyFrom?.error ?? null} hint={MAP_APPLY_FROM_HINT} className="" />
+        </div>
+      ) : null}
       <div className="sticky bottom-0 flex justify-end gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
         <button type="submit" disabled={pending} aria-busy={pending} className="rounded-md bg-brand-600 px-5 py-2 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60">
           {pending ? "Checking and building the preview…" : "Confirm Mapping & Continue"}

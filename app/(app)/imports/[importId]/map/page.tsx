@@ -104,6 +104,10 @@ export default async function MapStep({ params, searchParams }: { params: Promis
           dimensions={dimensions}
           labels={Object.fromEntries(Object.values(MAPPING_CATEGORY_META).map((m) => [m.category, { label: m.label, noun: m.qboNoun, subNoun: m.qboSubNoun }]))}
           action={confirm}
+          applyFrom={{
+            initial: query.applyFromError ? { choice: "date", date: query.applyFromDate ?? "" } : draft.applyFrom?.validFrom ? { choice: "date", date: draft.applyFrom.validFrom } : undefined,
+            error: query.applyFromError ?? null,
+          }}
         />
       )}
     </>
