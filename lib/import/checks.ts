@@ -11,7 +11,7 @@ import type { QboDirectory } from "@/lib/mapping/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
 import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } from "@/lib/mapping/validate";
 import { getCachedDirectory } from "@/lib/qbo/directory";
-import { refNames } from "./prepare";
+import { refNames } from "./ref-names";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
 import { snapshotRulesOf } from "./snapshot";
 import { parseItemBefore, parseStoredActivityItem, summaryNamesOf } from "@/db/types";

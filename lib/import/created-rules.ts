@@ -7,7 +7,7 @@ import type { Db } from "@/db/client";
 import type { ImportRow } from "@/db/queries/imports";
 import { findRule, linkPeriodToCreated, listConnectionRules, saveRule, saveRuleFrom, type MappingRuleRow } from "@/db/queries/mappings";
 import { extrasOf, sameStoredRule, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
-import type { EntityItemPayload } from "./execute";
+import type { EntityItemPayload } from "./types";
 import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 
 /** The rule a snapshot's rule becomes for the company: a create whose entity exists is a link to it. */

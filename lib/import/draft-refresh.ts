@@ -4,7 +4,8 @@ import type { Db } from "@/db/client";
 import { updateDraftSnapshot, type ImportRow } from "@/db/queries/imports";
 import { savedRuleRows, upToDateDraftRules, type DraftRuleChange } from "./created-rules";
 import { datedSnapshot } from "./mapping-step";
-import { lockDraft, nextRevision, type MapDraft } from "./wizard";
+import { lockDraft, nextRevision } from "./drafts";
+import type { MapDraft } from "./wizard";
 import { mappingSnapshotOf } from "./snapshot";
 
 /** The draft with its rules brought up to date (stored when anything changed), and what changed. */

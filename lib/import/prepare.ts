@@ -20,9 +20,9 @@ import { compileScope } from "./plan/scope";
 import { billedAgreesNote, billedDifferenceNote, planWithoutBilled, rowsToRead, type BilledItemPayload } from "./billed";
 import { newRef, qboRef } from "./plan/keys";
 import { activityStateFromQbo, readActivitiesById } from "./qbo-activity";
-import { namesByRole } from "./ref-names";
+import { namesByRole, refNames } from "./ref-names";
 import { readSource, type SourceData } from "./source";
-import { lockDraft, nextRevision } from "./wizard";
+import { lockDraft, nextRevision } from "./drafts";
 import type { ActivityItemPayload, DatedDimension, DatedTarget, DesiredActivity, DimensionTargets, EntityItemPayload, ImportScope, LeaveRecord, SnapshotRule, MappingCategory, QboActivityState, QboTargetRef, ResolvedTargets, Target, TargetRef, TaskInfo, TimeDescriptionSettings, TimeTrackRecord } from "./types";
 import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 import { parseImportSelection, type BreakdownRow, type DatedRuleEffect, type PreviewSummary } from "@/db/types";
@@ -214,18 +214,6 @@ export function datedRuleEffects(snapshot: DatedSnapshot, source: { timeTrack: r
 export function datedRuleSentence(effect: DatedRuleEffect): string {
   const noun = MAPPING_CATEGORY_META[effect.category].sourceNoun;
   return `${effect.records} ${effect.records === 1 ? "record" : "records"} from ${effect.from} follow the new rule for ${noun} ${effect.name}`;
-}
-
-/** Names of the QBO entities an import's rules point to, for previews and detail pages. */
-export function refNames(rules: readonly SnapshotRule[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const rule of rules) {
-    if (rule.kind === "skip") continue;
-    const name = rule.targetName ?? rule.sourceName;
-    if (rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, name);
-    if (rule.kind === "create") names.set(`new:${rule.category}:${rule.sourceId}`, name);
-  }
-  return names;
 }
 
 /**

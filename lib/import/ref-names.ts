@@ -3,11 +3,23 @@
 // Correction rows show the names of both sides, including entities the rules no longer use (a
 // re-mapped project's old customer, the service item of time now set to Do not import).
 import type { QboDirectory } from "@/lib/mapping/directory";
-import type { SnapshotRule } from "./execute";
+import type { SnapshotRule } from "./types";
 import type { NamesByRole } from "@/db/types";
 import type { WrittenActivity } from "./types";
 
 export type { NamesByRole };
+
+/** Names of the QBO entities an import's rules point to, for previews and detail pages. */
+export function refNames(rules: readonly SnapshotRule[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const rule of rules) {
+    if (rule.kind === "skip") continue;
+    const name = rule.targetName ?? rule.sourceName;
+    if (rule.targetQboId) names.set(`qbo:${rule.targetQboId}`, name);
+    if (rule.kind === "create") names.set(`new:${rule.category}:${rule.sourceId}`, name);
+  }
+  return names;
+}
 
 const ROLE_OF_CATEGORY = { user: "employee", project: "customer", type_of_work: "item", leave_type: "item" } as const;
 

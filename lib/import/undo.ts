@@ -28,7 +28,7 @@ import {
 import type { QboClient } from "@/lib/qbo/client";
 import { ImportRuleError, startImport, type Actor } from "./lifecycle";
 import { readActivitiesById } from "./qbo-activity";
-import { refNames } from "./prepare";
+import { refNames } from "./ref-names";
 import type { ActivityItemPayload, DesiredActivity, WrittenActivity } from "./types";
 import { snapshotRulesOf } from "./snapshot";
 import { summaryNamesOf, type UndoStepKind, type UndoSummary } from "@/db/types";

@@ -3,7 +3,8 @@
 // their author.
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { lockDraftRow, nextRevision, writeDraftMapping, writeDraftSelection } from "@/db/queries/drafts";
+import { writeDraftMapping, writeDraftSelection } from "@/db/queries/drafts";
+import { DraftChangedError, lockDraft, nextRevision, WizardError } from "./drafts";
 import { getImport, type ImportRow } from "@/db/queries/imports";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { keepCreatedEntity, linkOnceCreated, mappingCategorySchema, sameStoredRule, snapshotFromRule, storedFromRule, type RuleForEntity, type SnapshotRule, type StoredRule } from "@/lib/mapping/rules";
@@ -24,18 +25,11 @@ import { readSource } from "./source";
 import type { TimeDescriptionSettings } from "./types";
 
 /** A month is typical; a year is the most one import may cover (beyond that, split the range). */
+export { DraftChangedError, lockDraft, nextRevision, WizardError };
+
 export const MAX_IMPORT_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-export class WizardError extends Error {
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "WizardError";
-  }
-}
 
 const isoDate = (label: string) =>
   z
@@ -85,31 +79,6 @@ export function checkSelection(raw: unknown): SelectionInput {
   return s;
 }
 
-/** A draft change refused because the draft was started, or changed by another request meanwhile. */
-export class DraftChangedError extends WizardError {
-  constructor(readonly reason: "started" | "changed") {
-    super(
-      reason === "started"
-        ? "This import has already been started; its settings can no longer change."
-        : "This draft was changed elsewhere (another tab?) while this was being prepared. Open it again to see the latest.",
-    );
-    this.name = "DraftChangedError";
-  }
-}
-
-/**
- * Every change to a draft goes through here, inside the transaction that writes it: the import row is
- * locked (Start's conditional update waits for it, and vice versa), and the change is refused unless
- * the row is still a draft, at `revision` when the change was computed from that revision. The caller
- * then writes and bumps the revision with `nextRevision`. Never called around HTTP: compute first.
- */
-export async function lockDraft(tx: Db, importId: string, revision?: number): Promise<ImportRow> {
-  const row = await lockDraftRow(tx, importId, revision);
-  if (typeof row === "string") throw new DraftChangedError(row);
-  return row;
-}
-
-export { nextRevision };
 
 /** The author's draft, or a clear refusal (another admin's draft is as good as missing). */
 export async function getOwnDraft(db: Db, actor: Actor, importId: string): Promise<ImportRow> {

@@ -420,4 +420,3 @@ function normaliseEmail(email: string | null | undefined): string | null {
   const trimmed = email?.trim().toLowerCase() ?? "";
   return trimmed === "" ? null : trimmed;
 }
-export { suggestDimensions, suggestVendors, type LinkSuggestion } from "./suggest-vendors-dimensions";

@@ -29,14 +29,9 @@ import {
   type RuleForEntity,
 } from "./rules";
 
-export type RuleField = "kind" | "name" | "target" | "parent" | "incomeAccount" | "unitPrice" | "class" | "location";
+import type { FieldError, RuleField } from "@/db/types";
 
-export interface FieldError {
-  category: MappingCategory;
-  sourceId: number;
-  field: RuleField;
-  message: string;
-}
+export type { FieldError, RuleField };
 
 export interface ValidateMappingInput {
   rules: readonly RuleForEntity[];

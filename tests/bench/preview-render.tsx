@@ -8,7 +8,8 @@ import type { Db } from "@/db/client";
 import { imports } from "@/db/schema";
 import { listImportItems, type ItemFilter } from "@/db/queries/imports";
 import type { SnapshotRule } from "@/lib/import/execute";
-import { refNames, type PreviewSummary } from "@/lib/import/prepare";
+import type { PreviewSummary } from "@/lib/import/prepare";
+import { refNames } from "@/lib/import/ref-names";
 import { BreakdownChart, ItemsTable, ITEMS_PAGE_SIZE, Pager } from "@/app/(app)/imports/_components/items-table";
 
 export interface RenderResult {

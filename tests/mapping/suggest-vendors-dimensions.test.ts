@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import type { RuleForEntity } from "@/lib/mapping/rules";
-import { suggestDimensions, suggestVendors } from "@/lib/mapping/suggest";
+import { suggestDimensions, suggestVendors } from "@/lib/mapping/suggest-vendors-dimensions";
 
 const directory: QboDirectory = {
   employees: [

@@ -8,7 +8,7 @@ import { Alert, Badge, PageHeader } from "@/app/_components/ui";
 import { DataTable } from "@/app/_components/data-table";
 import { billedSummaryText } from "@/lib/import/billed";
 import { trackedAndRoundedText } from "@/lib/import/time-words";
-import { refNames } from "@/lib/import/prepare";
+import { refNames } from "@/lib/import/ref-names";
 import { parseImportSummary } from "@/db/types";
 import { ruleKindLabel, MAPPING_CATEGORY_META } from "@/lib/mapping/rules";
 import { loadImport } from "../_lib/context";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert, Button, PageHeader } from "@/app/_components/ui";
 import { DataTable, numeric } from "@/app/_components/data-table";
-import { refNames } from "@/lib/import/prepare";
+import { refNames } from "@/lib/import/ref-names";
 import type { WrittenActivity } from "@/lib/import/types";
 import { planUndo, type UndoStep, type UndoStepKind } from "@/lib/import/undo";
 import { qboClientFor } from "@/lib/qbo/connect";
