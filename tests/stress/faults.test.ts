@@ -126,8 +126,10 @@ describe("a 3,000-activity import under QBO faults", () => {
       expect(row.progressDone).toBe(row.progressTotal);
 
       const stats = w.qbo.stats(SANDBOX_REALM);
-      // The faults really happened (else this test proves nothing).
-      expect(stats.injectedServerErrors).toBeGreaterThan(3);
+      // The faults really happened (else this test proves nothing). Which requests draw a 5% server
+      // error depends on how the concurrent lanes interleave, so the count varies run to run (3 was
+      // seen on a loaded machine): at least one is what the claim needs.
+      expect(stats.injectedServerErrors).toBeGreaterThan(0);
       expect(stats.injectedTimeouts).toBeGreaterThanOrEqual(2);
       expect(stats.throttled).toBeGreaterThan(0);
       expect(stats.unauthorized).toBeGreaterThan(0);
