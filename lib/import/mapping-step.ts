@@ -5,6 +5,7 @@ import { listConnectionRules, listRulePeriods } from "@/db/queries/mappings";
 import type { QboDirectory } from "@/lib/mapping/directory";
 import { linkOnceCreated, periodsAfterApply, periodsOverlapping, ruleFromSnapshot, snapshotRuleSchema, type MappingCategory, type RuleForEntity, type SnapshotRule } from "@/lib/mapping/rules";
 import type { MapApplyFrom } from "./snapshot";
+import { wholeWeeks } from "./plan/time-settings";
 import { suggestRules, type Suggestion } from "@/lib/mapping/suggest";
 import { withVendorAndDimensionSuggestions } from "@/lib/mapping/suggest-vendors-dimensions";
 import type { SourceData } from "./source";
@@ -51,6 +52,7 @@ export async function datedSnapshot(
   if (rows.length === 0) return { rules: rules.map(({ validFrom: _validFrom, ...rule }) => rule), periods: [] };
   const rowByKey = new Map(rows.map((row) => [keyOf(row), row]));
   const periodsByRule = await listRulePeriods(db, connectionId, rows);
+  const weeks = wholeWeeks(range);
   const periods: SnapshotRule[] = [];
   const dated = rules.map(({ validFrom: _validFrom, ...rule }) => {
     const row = rowByKey.get(keyOf(rule));
@@ -59,7 +61,9 @@ export async function datedSnapshot(
     const all = applyFrom && applied.has(keyOf(rule)) ? periodsAfterApply(saved, rule, applyFrom.validFrom) : saved;
     const current = all[all.length - 1]!;
     const entries = all.map((p, index) => ({ validFrom: p.validFrom, snapshot: index === all.length - 1 ? null : ({ category: rule.category, sourceId: rule.sourceId, sourceName: rule.sourceName, ...p.rule, validFrom: p.validFrom } as SnapshotRule) }));
-    for (const period of periodsOverlapping(entries, range.dateFrom, range.dateTo)) if (period.snapshot) periods.push(snapshotRuleSchema.parse(period.snapshot));
+    // The whole weeks around the range: a preview may plan them (per-week activities, prepare.ts
+    // timeScope), and their days keep the rules in force on them too. A period more is harmless.
+    for (const period of periodsOverlapping(entries, weeks.dateFrom, weeks.dateTo)) if (period.snapshot) periods.push(snapshotRuleSchema.parse(period.snapshot));
     return current.validFrom === null ? rule : { ...rule, validFrom: current.validFrom };
   });
   return { rules: dated, periods };
