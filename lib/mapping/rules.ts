@@ -12,51 +12,11 @@
 // (tests/mapping/rules.test.ts checks it).
 import { z } from "zod";
 
-import {
-  MAPPING_CATEGORIES,
-  mappingCategorySchema,
-  MAPPING_RULE_KINDS,
-  ruleNameOfSchema,
-  dimensionChoiceSchema,
-  ruleDimensionsSchema,
-  entityKeySchema,
-  createOptionsSchema,
-  storedRuleSchema,
-  snapshotRuleSchema,
-  type MappingCategory,
-  type MappingRuleKind,
-  type RuleNameOf,
-  type DimensionChoice,
-  type RuleDimensions,
-  type EntityKey,
-  type CreateOptions,
-  type StoredRule,
-  type SnapshotRule,
-} from "@/db/types";
+import { MAPPING_CATEGORIES, ruleNameOfSchema, ruleDimensionsSchema, storedRuleSchema, type MappingCategory, type MappingRuleKind, type RuleNameOf, type RuleDimensions, type EntityKey, type CreateOptions, type StoredRule, type SnapshotRule } from "@/db/rule-types";
 
 // The stored shapes of a rule (mapping_rules columns, history before/after, the snapshot) live with the
-// schema in db/types; this module is the rule model built on them.
-export {
-  MAPPING_CATEGORIES,
-  mappingCategorySchema,
-  MAPPING_RULE_KINDS,
-  ruleNameOfSchema,
-  dimensionChoiceSchema,
-  ruleDimensionsSchema,
-  entityKeySchema,
-  createOptionsSchema,
-  storedRuleSchema,
-  snapshotRuleSchema,
-  type MappingCategory,
-  type MappingRuleKind,
-  type RuleNameOf,
-  type DimensionChoice,
-  type RuleDimensions,
-  type EntityKey,
-  type CreateOptions,
-  type StoredRule,
-  type SnapshotRule,
-};
+// schema in db/rule-types; this module is the rule model built on them.
+export * from "@/db/rule-types";
 
 /** QBO name lists a category maps into. Employee/Customer names are DisplayNames; Items have Name. */
 export type QboTargetEntity = "Employee" | "Customer" | "Item";

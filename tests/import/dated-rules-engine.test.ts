@@ -164,18 +164,28 @@ describe("a project's Class and Location from 15 March (issue 19 §2 with §4)",
   });
 });
 
+/** March imported with the suggestions; a project with time on both sides of 15 March, its rule, and another customer. */
+async function imported() {
+  const w = await createWorld();
+  worlds.push(w);
+  await w.run((await w.preview(MARCH)).importId);
+  const first = await ledgerRows(w);
+  const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
+    (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+  )!;
+  const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
+  const customers = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string; Active?: boolean; Job?: boolean }[]).filter((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job);
+  const relink = (customer: { Id: string; DisplayName: string }) => (rules: RuleForEntity[]) =>
+    rules.map((r): RuleForEntity => (r.category === "project" && r.sourceId === projectId ? { ...r, rule: { kind: "link", targetQboId: customer.Id, targetName: customer.DisplayName } } : r));
+  const periodsNow = async () => [...(await listRulePeriods(w.db, w.connection.id, [(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!])).values()][0]!.map((p) => [p.validFrom, p.rule.targetQboId]);
+  const customerOf = async () => (await ledgerRows(w)).filter((r) => r.projectIds.includes(projectId)).map((r) => [r.txnDate < BOUNDARY ? "before" : "from", r.written.customerRef] as const);
+  return { w, projectId, rule, customers, relink, periodsNow, customerOf };
+}
+
 describe("an earlier period's Create new QB Customer (issue 19 §2)", () => {
   it("re-importing the dates before the change creates the customer once, links the period to it, and the next import creates nothing", { timeout: 120_000 }, async () => {
-    const w = await createWorld();
-    worlds.push(w);
-    await w.run((await w.preview(MARCH)).importId);
-    const first = await ledgerRows(w);
-    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
-      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
-    )!;
-    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
-    const customers = w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; Active?: boolean; Job?: boolean }[];
-    const other = customers.find((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job)!;
+    const { w, projectId, rule, customers } = await imported();
+    const other = customers[0]!;
     const session = { accountId: w.actor.accountId, adminId: w.actor.adminId };
     const loadDirectory = () => fetchQboDirectory(w.client, w.connection.payrollEnabled === true);
     const edit = (values: Record<string, string>) => applyRuleEdit(w.db, session, { connectionId: w.connection.id, ruleId: rule.id, ...values }, loadDirectory);
@@ -211,24 +221,6 @@ describe("an earlier period's Create new QB Customer (issue 19 §2)", () => {
 });
 
 describe("the Map step's Apply from (issue 19 §2)", () => {
-  /** March imported with the suggestions; a project with time on both sides of 15 March, its rule, and another customer. */
-  async function imported() {
-    const w = await createWorld();
-    worlds.push(w);
-    await w.run((await w.preview(MARCH)).importId);
-    const first = await ledgerRows(w);
-    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
-      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
-    )!;
-    const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
-    const customers = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string; Active?: boolean; Job?: boolean }[]).filter((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job);
-    const relink = (customer: { Id: string; DisplayName: string }) => (rules: RuleForEntity[]) =>
-      rules.map((r): RuleForEntity => (r.category === "project" && r.sourceId === projectId ? { ...r, rule: { kind: "link", targetQboId: customer.Id, targetName: customer.DisplayName } } : r));
-    const periodsNow = async () => [...(await listRulePeriods(w.db, w.connection.id, [(await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!])).values()][0]!.map((p) => [p.validFrom, p.rule.targetQboId]);
-    const customerOf = async () => (await ledgerRows(w)).filter((r) => r.projectIds.includes(projectId)).map((r) => [r.txnDate < BOUNDARY ? "before" : "from", r.written.customerRef] as const);
-    return { w, projectId, rule, customers, relink, periodsNow, customerOf };
-  }
-
   it("a changed saved rule from a date: the import uses the earlier rule before it, and completing it saves the period", { timeout: 120_000 }, async () => {
     const { w, projectId, rule, customers, relink, periodsNow, customerOf } = await imported();
     const other = customers[0]!;
