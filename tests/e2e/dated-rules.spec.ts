@@ -5,15 +5,15 @@
 // reads the rule's periods on its history page. A date that is not one is refused, nothing saved.
 import { expect, test, type Page } from "@playwright/test";
 
+import path from "node:path";
+
 import { datedPort } from "./port";
+import { ADMIN, iso, SANDBOX_COMPANY, SHOTS } from "./support";
 
 const BASE = `http://127.0.0.1:${datedPort}`;
-const ADMIN = { username: "admin", password: "demo" };
-const SANDBOX_COMPANY = "Sandbox Consulting LLC";
 
 test.describe.configure({ mode: "serial", timeout: 240_000 });
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 function lastMonth() {
   const now = new Date();
   return { from: iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1))), to: iso(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0))) };
@@ -62,6 +62,7 @@ async function previewLastMonth(page: Page, savedRules = false) {
     await expect(applyFrom).toBeVisible();
     await expect(applyFrom.getByRole("radio", { name: "All dates" })).toBeChecked();
     await expect(applyFrom.getByLabel("First date it applies from")).toBeVisible();
+    await applyFrom.screenshot({ path: path.join(SHOTS, "i19-map-apply-from.png") });
   }
   await page.getByRole("button", { name: "Confirm Mapping & Continue" }).click();
   await page.waitForURL(/\/preview/, { timeout: 90_000 });
