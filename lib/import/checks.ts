@@ -13,7 +13,7 @@ import { PAYROLL_CREATE_EMPLOYEE_MESSAGE, validateMapping, type FieldError } fro
 import { getCachedDirectory } from "@/lib/qbo/directory";
 import { refNames } from "./ref-names";
 import { ruleFromSnapshot } from "@/lib/mapping/rules";
-import { snapshotRulesOf } from "./snapshot";
+import { mappingSnapshotOf, snapshotCreates } from "./snapshot";
 import { parseItemBefore, parseStoredActivityItem, summaryNamesOf } from "@/db/types";
 
 export type CheckStatus = "passed" | "warning" | "blocking";
@@ -57,6 +57,11 @@ export interface CheckFacts {
   connection: { status: "connected" | "needs_reconnect" | "disconnected"; refreshTokenExpiresAt: Date | null };
   /** The rules the run uses (the import's snapshot). */
   rules: readonly RuleForEntity[];
+  /**
+   * Earlier periods' "Create new QB …" this import makes (issue 19 §2: re-importing dates before a rule
+   * changed creates what the period says): checked against QuickBooks' lists like the rules. Absent: none.
+   */
+  periodCreates?: readonly RuleForEntity[];
   /** The QuickBooks lists as the preview read them; null when not known (the target checks say so). */
   directory: QboDirectory | null;
   /** Pending activity writes dated on or before the closed-books date (the first rows, and how many in all). */
@@ -105,19 +110,23 @@ export function evaluateChecks(f: CheckFacts): Check[] {
 
   // 2–3, 7: the rules against QuickBooks' lists (inactive or deleted targets, Payroll, names).
   const directory = f.directory ? { ...f.directory, payrollEnabled: f.company.payrollEnabled ?? f.directory.payrollEnabled } : null;
-  const result = directory ? validateMapping({ rules: f.rules, directory }) : { ok: true as const };
-  const errors = result.ok ? [] : result.errors;
+  const errorsOf = (rules: readonly RuleForEntity[]) => {
+    const result = directory && rules.length > 0 ? validateMapping({ rules, directory }) : { ok: true as const };
+    return result.ok ? [] : result.errors;
+  };
+  const errors = [...errorsOf(f.rules), ...errorsOf(f.periodCreates ?? [])];
+  const named = [...f.rules, ...(f.periodCreates ?? [])];
   const payroll = errors.filter((e) => e.message === PAYROLL_CREATE_EMPLOYEE_MESSAGE);
   const names = errors.filter((e) => e.field === "name" && e.message !== PAYROLL_CREATE_EMPLOYEE_MESSAGE);
   const targets = errors.filter((e) => !payroll.includes(e) && !names.includes(e));
   const unknown = directory === null;
   const targetCheck: Check = targets.length
-    ? { id: "rule_targets", title: "Rule targets in QuickBooks", status: "blocking", summary: `${plural(targets.length, "rule points", "rules point")} to a QuickBooks entity that is inactive, deleted or unusable.`, ...limited(targets.map((e) => ruleRow(f.rules, e))), action: { text: "Make the entity active in QuickBooks, or choose another in Map", href: mapHref } }
+    ? { id: "rule_targets", title: "Rule targets in QuickBooks", status: "blocking", summary: `${plural(targets.length, "rule points", "rules point")} to a QuickBooks entity that is inactive, deleted or unusable.`, ...limited(targets.map((e) => ruleRow(named, e))), action: { text: "Make the entity active in QuickBooks, or choose another in Map", href: mapHref } }
     : { id: "rule_targets", title: "Rule targets in QuickBooks", status: unknown ? "warning" : "passed", summary: unknown ? "QuickBooks' lists were not read for this import, so the targets could not be checked. Refresh the list in Map." : "Every rule points to an active QuickBooks entity.", rows: [], rowsTotal: 0, ...(unknown ? { action: { text: "Refresh the QuickBooks list in Map", href: mapHref } } : {}) };
   checks.push(targetCheck);
   checks.push(
     payroll.length
-      ? { id: "payroll_employees", title: "New employees while Payroll is on", status: "blocking", summary: `QuickBooks Payroll is on: ${plural(payroll.length, "rule creates", "rules create")} an employee, which QuickBooks refuses.`, ...limited(payroll.map((e) => ruleRow(f.rules, e))), action: { text: "Create the employees in QuickBooks, then link the users to them in Map", href: mapHref } }
+      ? { id: "payroll_employees", title: "New employees while Payroll is on", status: "blocking", summary: `QuickBooks Payroll is on: ${plural(payroll.length, "rule creates", "rules create")} an employee, which QuickBooks refuses.`, ...limited(payroll.map((e) => ruleRow(named, e))), action: { text: "Create the employees in QuickBooks, then link the users to them in Map", href: mapHref } }
       : { id: "payroll_employees", title: "New employees while Payroll is on", status: "passed", summary: f.company.payrollEnabled ? "Payroll is on, and no rule creates an employee." : "Payroll is off.", rows: [], rowsTotal: 0 },
   );
 
@@ -152,7 +161,7 @@ export function evaluateChecks(f: CheckFacts): Check[] {
 
   checks.push(
     names.length
-      ? { id: "refused_names", title: "Names QuickBooks accepts", status: "blocking", summary: `QuickBooks would refuse ${plural(names.length, "name", "names")} a rule creates.`, ...limited(names.map((e) => ruleRow(f.rules, e))), action: { text: "Choose another name (or Link to the existing entity) in Map", href: mapHref } }
+      ? { id: "refused_names", title: "Names QuickBooks accepts", status: "blocking", summary: `QuickBooks would refuse ${plural(names.length, "name", "names")} a rule creates.`, ...limited(names.map((e) => ruleRow(named, e))), action: { text: "Choose another name (or Link to the existing entity) in Map", href: mapHref } }
       : { id: "refused_names", title: "Names QuickBooks accepts", status: unknown ? "warning" : "passed", summary: unknown ? "QuickBooks' lists were not read for this import, so new names could not be checked." : "Every new name is one QuickBooks accepts.", rows: [], rowsTotal: 0, ...(unknown ? { action: { text: "Refresh the QuickBooks list in Map", href: mapHref } } : {}) },
   );
   return checks;
@@ -169,7 +178,10 @@ export function blockedReason(checks: readonly Check[]): string | null {
 
 /** The facts `evaluateChecks` needs, from the database (no QuickBooks call). */
 export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboConnection, now: Date): Promise<CheckFacts> {
-  const snapshot = snapshotRulesOf(imp);
+  const mapping = mappingSnapshotOf(imp);
+  const snapshot = mapping.rules ?? [];
+  // The creates an earlier period makes (the current rule being no create of its own), checked like rules.
+  const periodCreates = [...snapshotCreates(mapping).values()].map((c) => c.rule).filter((rule) => !snapshot.includes(rule));
   const names = new Map([...refNames(snapshot), ...Object.entries(summaryNamesOf(imp.summary).names)]);
   const cached = await getCachedDirectory(db, connection.id);
   const unsent = ["pending", "sending"] as const;
@@ -197,6 +209,7 @@ export async function gatherCheckFacts(db: Db, imp: ImportRow, connection: QboCo
     company: { timeTrackingEnabled: connection.timeTrackingEnabled, payrollEnabled: connection.payrollEnabled, booksClosedDate: connection.booksClosedDate },
     connection: { status: connection.status, refreshTokenExpiresAt: connection.refreshTokenExpiresAt },
     rules: snapshot.map(ruleFromSnapshot),
+    periodCreates: periodCreates.map(ruleFromSnapshot),
     directory: cached?.directory ?? null,
     closedPeriod,
     billableWithoutRate: noRate.map((r) => ({ item: names.get(r.item) ?? "Unknown service item", activities: r.n })).sort((a, b) => b.activities - a.activities || a.item.localeCompare(b.item)),

@@ -85,6 +85,20 @@ describe("evaluateChecks", () => {
     { name: "billable time without a rate anywhere warns, per service item", id: "billable_rates", status: "warning", facts: { billableWithoutRate: [{ item: "Consulting", activities: 4 }] }, row: /Consulting/ },
     { name: "a name with a colon is refused", id: "refused_names", status: "blocking", facts: { rules: [{ category: "project", sourceId: 5, sourceName: "A:B", rule: { kind: "create", name: "A:B" } }] }, row: /Project: A:B/ },
     { name: "a name another list holds is refused", id: "refused_names", status: "blocking", facts: { rules: [{ category: "project", sourceId: 6, sourceName: "Ann", rule: { kind: "create", name: "ann active" } }] }, row: /already has an employee/ },
+    {
+      name: "an earlier period's create with a name QuickBooks refuses is refused too (the current rule links)",
+      id: "refused_names",
+      status: "blocking",
+      facts: { rules: [{ category: "project", sourceId: 7, sourceName: "Site", rule: { kind: "link", targetQboId: "10", targetName: "Acme" } }], periodCreates: [{ category: "project", sourceId: 7, sourceName: "Site", rule: { kind: "create", name: "Site:East" } }] },
+      row: /Project: Site/,
+    },
+    {
+      name: "an earlier period's employee create while Payroll is on blocks",
+      id: "payroll_employees",
+      status: "blocking",
+      facts: { company: { timeTrackingEnabled: true, payrollEnabled: true, booksClosedDate: null }, periodCreates: [{ category: "user", sourceId: 2, sourceName: "Newbie", rule: { kind: "create", name: "Newbie" } }] },
+      row: /User: Newbie/,
+    },
   ];
   it.each(cases)("$name", ({ id, status, facts, row, href }) => {
     const check = statusOf(base(facts), id);
