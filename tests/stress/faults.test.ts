@@ -89,22 +89,26 @@ describe("a 3,000-activity import under QBO faults", () => {
         timeoutMs: CLIENT_TIMEOUT_MS,
       });
 
-      // The 1% share alone may miss a ~150-request import: the 10th and 30th batch requests always time
-      // out, once after the write and once before it (every request arriving within 100 ms does too).
-      const forced = new Map<number, "before-write" | "after-write">([
-        [10, "after-write"],
-        [30, "before-write"],
-      ]);
+      // The 1% share alone may miss a ~150-request import: from the 10th batch request on, every 20th is
+      // made to time out — once after the write, then once before it — until each has really happened
+      // (a forced request can be answered another way first: a requestid replay, a 429, or, on a loaded
+      // machine, after the 100 ms window; every request arriving within that window times out too).
+      const pending: ("after-write" | "before-write")[] = ["after-write", "before-write"];
       let batchRequests = 0;
       const handle = w.qbo.handle.bind(w.qbo);
       w.qbo.handle = async (request: Request) => {
-        const mode = request.method === "POST" && new URL(request.url).pathname.endsWith("/batch") ? forced.get(++batchRequests) : undefined;
-        if (mode) {
-          const base = w.qbo.faults;
-          w.qbo.faults = { ...base, timeoutShare: 1, timeoutMode: mode };
-          setTimeout(() => (w.qbo.faults = base), 100);
+        const isBatch = request.method === "POST" && new URL(request.url).pathname.endsWith("/batch");
+        const mode = isBatch && ++batchRequests >= 10 && batchRequests % 20 === 10 ? pending[0] : undefined;
+        if (!mode) return handle(request);
+        const base = w.qbo.faults;
+        const timeoutsBefore = w.qbo.stats(SANDBOX_REALM).injectedTimeouts;
+        w.qbo.faults = { ...base, serverErrorShare: 0, timeoutShare: 1, timeoutMode: mode };
+        setTimeout(() => (w.qbo.faults = base), 100);
+        try {
+          return await handle(request);
+        } finally {
+          if (w.qbo.stats(SANDBOX_REALM).injectedTimeouts > timeoutsBefore && pending[0] === mode) pending.shift();
         }
-        return handle(request);
       };
 
       const runStarted = Date.now();
