@@ -26,6 +26,13 @@ async function ledgerRows(w: World) {
   return rows.map((r) => ({ qboId: r.qboId, key: r.sourceKey, txnDate: r.txnDate, written: r.written as WrittenActivity, projectIds: (r.sources as { projectIds: number[] }).projectIds }));
 }
 
+/** A project with activities on both sides of the boundary. */
+function projectAcrossBoundary(rows: Awaited<ReturnType<typeof ledgerRows>>): number {
+  return [...new Set(rows.flatMap((r) => r.projectIds))].find(
+    (id) => rows.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && rows.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
+  )!;
+}
+
 describe("a project's rule from 15 March", () => {
   it("re-importing March moves only the activities from that date; all dates then moves the rest", async () => {
     const w = await createWorld();
@@ -34,9 +41,7 @@ describe("a project's rule from 15 March", () => {
 
     // A project with activities on both sides of the boundary, and a customer it is not linked to.
     const first = await ledgerRows(w);
-    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
-      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
-    )!;
+    const projectId = projectAcrossBoundary(first);
     expect(projectId).toBeDefined();
     const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
     const oldRef = `qbo:${rule.targetQboId}`;
@@ -129,9 +134,7 @@ describe("a project's Class and Location from 15 March (issue 19 §2 with §4)",
     await w.run((await w.preview(MARCH, { override })).importId);
 
     const first = await ledgerRows(w);
-    const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
-      (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
-    )!;
+    const projectId = projectAcrossBoundary(first);
     const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
     expect(rule.dimensions).toMatchObject({ class: { qboId: consulting }, location: { qboId: boston } });
 
@@ -170,9 +173,7 @@ async function imported() {
   worlds.push(w);
   await w.run((await w.preview(MARCH)).importId);
   const first = await ledgerRows(w);
-  const projectId = [...new Set(first.flatMap((r) => r.projectIds))].find(
-    (id) => first.some((r) => r.projectIds.includes(id) && r.txnDate < BOUNDARY) && first.some((r) => r.projectIds.includes(id) && r.txnDate >= BOUNDARY),
-  )!;
+  const projectId = projectAcrossBoundary(first);
   const rule = (await findRule(w.db, w.connection.id, { category: "project", sourceId: projectId }))!;
   const customers = (w.qbo.list(SANDBOX_REALM, "Customer") as { Id: string; DisplayName: string; Active?: boolean; Job?: boolean }[]).filter((c) => c.Id !== rule.targetQboId && c.Active !== false && !c.Job);
   const relink = (customer: { Id: string; DisplayName: string }) => (rules: RuleForEntity[]) =>
